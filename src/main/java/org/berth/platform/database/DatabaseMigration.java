@@ -1,0 +1,150 @@
+package org.berth.platform.database;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.sql.SQLException;
+import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.Config;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+
+/**
+ * Brings the database up to the current schema when Berth starts, and keeps trying while it is
+ * unavailable.
+ *
+ * <p>A bad or unreachable database is one clear log line naming the setting and the cause, then a
+ * quiet retry every {@code berth.db.retry-interval-seconds}; a recovery is one line too. Until the
+ * schema is migrated, {@link #status()} says why Berth is not ready, and readiness reports DOWN. A
+ * setting that breaks a rule is not retried: it needs the operator.
+ */
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class DatabaseMigration {
+
+  private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
+
+  /** What readiness and the request gate read. */
+  public record Status(boolean ready, String detail) {}
+
+  @Resource private ManagedScheduledExecutorService scheduler;
+  @Inject Config config;
+
+  private volatile Status status = new Status(false, "Berth is starting");
+  private volatile String lastFailure;
+  private volatile ScheduledFuture<?> retries;
+  private long retrySeconds = 10;
+
+  @PostConstruct
+  void start() {
+    if (!attempt()) {
+      retries =
+          scheduler.scheduleWithFixedDelay(
+              () -> {
+                if (attempt()) {
+                  retries.cancel(false);
+                }
+              },
+              retrySeconds,
+              retrySeconds,
+              TimeUnit.SECONDS);
+    }
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  /**
+   * One try: obtain the database and migrate it. Returns whether trying is over: the schema is
+   * usable, or a setting is invalid and only the operator can mend it.
+   */
+  public synchronized boolean attempt() {
+    if (status.ready()) {
+      return true;
+    }
+    DatabaseSettings settings;
+    try {
+      settings = DatabaseSettings.from(config);
+    } catch (InvalidSetting e) {
+      status = new Status(false, "Invalid setting: " + e.getMessage());
+      LOG.log(Level.SEVERE, "Berth cannot use its database. Invalid setting: {0}", e.getMessage());
+      return true; // nothing to retry until the operator changes the setting
+    }
+    retrySeconds = settings.retryInterval().toSeconds();
+    try {
+      DatabaseServer server = DatabaseServer.obtain(settings);
+      String version = migrate(server);
+      status = new Status(true, "schema version " + version + " on " + server.describe());
+      LOG.log(
+          Level.INFO,
+          lastFailure == null ? "Database ready: {0}" : "Database available again; ready: {0}",
+          status.detail());
+      lastFailure = null;
+      return true;
+    } catch (SQLException | RuntimeException e) {
+      String cause = rootMessage(e);
+      String detail =
+          "Database unavailable ("
+              + DatabaseSettings.URL
+              + "="
+              + settings.redactedUrl()
+              + "): "
+              + cause;
+      status = new Status(false, detail);
+      if (!Objects.equals(cause, lastFailure)) {
+        LOG.log(
+            Level.SEVERE,
+            "{0}; retrying every {1} s",
+            new Object[] {detail, settings.retryInterval().toSeconds()});
+        LOG.log(Level.FINE, "Database failure", e);
+      }
+      lastFailure = cause;
+      return false;
+    }
+  }
+
+  private static String migrate(DatabaseServer server) {
+    Flyway flyway =
+        Flyway.configure(DatabaseMigration.class.getClassLoader())
+            .dataSource(server.dataSource())
+            .locations("classpath:db/migration")
+            .load();
+    flyway.migrate();
+    MigrationInfo current = flyway.info().current();
+    return current == null ? "none" : current.getVersion().getVersion();
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String line = message.lines().findFirst().orElse(message).strip();
+    return DatabaseSettings.redact(line);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (retries != null) {
+      retries.cancel(true);
+    }
+    DatabaseServer.shutdown();
+  }
+}

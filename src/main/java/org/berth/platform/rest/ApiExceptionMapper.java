@@ -1,0 +1,61 @@
+package org.berth.platform.rest;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Turns every exception that leaves a resource into the API's error shape. Client errors keep their
+ * status and message; anything unexpected is logged with an incident id and answered with that id
+ * only, so no internal detail or secret reaches the caller.
+ */
+@Provider
+public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
+
+  private static final Logger LOG = Logger.getLogger(ApiExceptionMapper.class.getName());
+
+  @Override
+  public Response toResponse(Throwable exception) {
+    if (exception instanceof ApiException api) {
+      return respond(api.status(), new ApiError(api.code(), api.getMessage()));
+    }
+    if (exception instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+      int status = web.getResponse().getStatus();
+      Response.ResponseBuilder builder = Response.fromResponse(web.getResponse());
+      return builder
+          .entity(new ApiError(ApiError.codeFor(status), messageFor(status, web)).toJson())
+          .type(MediaType.APPLICATION_JSON_TYPE)
+          .build();
+    }
+    String incident = UUID.randomUUID().toString().substring(0, 8);
+    LOG.log(Level.SEVERE, "API request failed, incident " + incident, exception);
+    return respond(
+        500,
+        new ApiError(
+            "internal_error", "Berth could not complete the request (incident " + incident + ")"));
+  }
+
+  private static String messageFor(int status, WebApplicationException web) {
+    return switch (status) {
+      case 401 -> "Sign in: send HTTP Basic credentials";
+      case 403 -> "You are not allowed to do this";
+      case 404 -> "No such resource";
+      case 405 -> "This method is not allowed here";
+      case 406 -> "Berth answers in application/json";
+      case 415 -> "Send application/json";
+      default -> web.getMessage() == null ? "Bad request" : web.getMessage();
+    };
+  }
+
+  static Response respond(int status, ApiError error) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(error.toJson())
+        .build();
+  }
+}

@@ -1,0 +1,80 @@
+package org.berth.platform.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class DatabaseSettingsTest {
+
+  private static DatabaseSettings withUrl(String url) {
+    return new DatabaseSettings(
+        Optional.ofNullable(url),
+        Optional.empty(),
+        Optional.of("pw"),
+        Path.of("data"),
+        0,
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(10));
+  }
+
+  @Test
+  void usesTheEmbeddedDatabaseWhenNoUrlIsSet() {
+    assertThat(withUrl(null).embedded()).isTrue();
+    assertThat(withUrl("  ").embedded()).isTrue();
+    assertThat(withUrl(null).redactedUrl()).isEqualTo("(embedded)");
+  }
+
+  @Test
+  void acceptsPostgresqlJdbcUrls() {
+    assertThat(withUrl("jdbc:postgresql://db.example.com:5432/berth").embedded()).isFalse();
+    assertThat(withUrl("jdbc:postgresql://db/berth?sslmode=require").url()).isPresent();
+  }
+
+  @Test
+  void rejectsUrlsThatAreNotPostgresqlJdbcUrlsNamingTheSetting() {
+    for (String bad :
+        new String[] {
+          "postgres://db/berth", "jdbc:mysql://db/berth", "jdbc:postgresql://db", "db:5432"
+        }) {
+      assertThatThrownBy(() -> withUrl(bad))
+          .isInstanceOf(InvalidSetting.class)
+          .hasMessageStartingWith("berth.db.url must be a PostgreSQL JDBC URL")
+          .hasMessageNotContaining(bad);
+    }
+  }
+
+  @Test
+  void masksPasswordsInTheUrl() {
+    DatabaseSettings settings =
+        withUrl("jdbc:postgresql://db/berth?user=berth&password=hunter2&sslpassword=x");
+
+    assertThat(settings.redactedUrl())
+        .isEqualTo("jdbc:postgresql://db/berth?user=berth&password=***&sslpassword=***");
+    assertThat(settings.toString()).doesNotContain("hunter2").doesNotContain("pw");
+  }
+
+  @Test
+  void rejectsPortsOutOfRange() {
+    assertThatThrownBy(
+            () ->
+                new DatabaseSettings(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    Path.of("data"),
+                    70000,
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(10)))
+        .isInstanceOf(InvalidSetting.class)
+        .hasMessage("berth.db.embedded-port must be between 0 and 65535");
+  }
+
+  @Test
+  void resolvesTheDataDirectoryToAnAbsolutePath() {
+    assertThat(withUrl(null).dataDirectory()).isAbsolute();
+  }
+}

@@ -1,0 +1,85 @@
+package org.berth.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Headless Chromium from Debian's {@code chromium} and {@code chromium-driver} packages, driven by
+ * Selenium. It reaches nothing but the pages the test opens: no background networking, a fresh
+ * profile each time.
+ */
+public final class Browser implements AutoCloseable {
+
+  private final WebDriver driver;
+  private final Path profile;
+
+  private Browser(WebDriver driver, Path profile) {
+    this.driver = driver;
+    this.profile = profile;
+  }
+
+  /** Starts a browser; skips the test (fails in CI) where Chromium or its driver is missing. */
+  public static Browser start() {
+    Path chromium = RequiredProgram.CHROMIUM.require();
+    Path chromedriver = RequiredProgram.CHROMEDRIVER.require();
+    try {
+      Path profile = Files.createTempDirectory("chromium-profile");
+      ChromeOptions options = new ChromeOptions();
+      options.setBinary(chromium.toFile());
+      options.addArguments(
+          "--headless",
+          "--no-sandbox",
+          "--disable-gpu",
+          "--disable-dev-shm-usage",
+          "--disable-quic",
+          "--no-first-run",
+          "--disable-background-networking",
+          "--disable-component-update",
+          "--disable-sync",
+          "--window-size=1280,900",
+          "--user-data-dir=" + profile);
+      ChromeDriverService service =
+          new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile()).build();
+      WebDriver driver = new ChromeDriver(service, options);
+      driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      return new Browser(driver, profile);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public WebDriver driver() {
+    return driver;
+  }
+
+  /** Saves what the page shows, for a person to look at after the run. */
+  public void screenshot(String name) {
+    try {
+      Path dir = Path.of("target", "screenshots");
+      Files.createDirectories(dir);
+      byte[] png = ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES);
+      Files.write(dir.resolve(name + ".png"), png);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    driver.quit();
+    try (var files = Files.walk(profile)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover profile in the temp folder is harmless
+    }
+  }
+}

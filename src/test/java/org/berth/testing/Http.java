@@ -1,0 +1,118 @@
+package org.berth.testing;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * A small HTTP client for tests against a running Berth: API calls with Basic credentials, and a
+ * browser-like session (cookies, the sign-in form) for pages. Redirects are not followed, so tests
+ * see them.
+ */
+public final class Http {
+
+  private static final Pattern VIEW_STATE =
+      Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]*)\"");
+
+  private final URI base;
+  private final HttpClient client;
+
+  /**
+   * @param base the application's root, ending in a slash
+   */
+  public Http(URI base) {
+    this.base = base;
+    this.client =
+        HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+  }
+
+  public URI uri(String path) {
+    return base.resolve(path);
+  }
+
+  public HttpResponse<String> get(String path) {
+    return send(request(path).GET().build());
+  }
+
+  public HttpResponse<String> get(String path, String user, String password) {
+    return send(request(path).header("Authorization", basic(user, password)).GET().build());
+  }
+
+  public HttpResponse<String> post(String path, Map<String, String> form) {
+    String body =
+        form.entrySet().stream()
+            .map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
+            .collect(Collectors.joining("&"));
+    return send(
+        request(path)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
+  /** Signs in through the sign-in page, as a browser would; returns the final response. */
+  public HttpResponse<String> signIn(String user, String password) {
+    HttpResponse<String> page = get("login.xhtml");
+    Matcher viewState = VIEW_STATE.matcher(page.body());
+    if (!viewState.find()) {
+      throw new AssertionError("the sign-in page has no form:\n" + page.body());
+    }
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("login", "login");
+    form.put("login:username", user);
+    form.put("login:password", password);
+    form.put("login:submit", "");
+    form.put("jakarta.faces.ViewState", viewState.group(1));
+    return post("login.xhtml", form);
+  }
+
+  public static JsonObject json(HttpResponse<String> response) {
+    try (var reader = Json.createReader(new StringReader(response.body()))) {
+      return reader.readObject();
+    }
+  }
+
+  public static String basic(String user, String password) {
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
+    try {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError("request to " + request.uri() + " failed: " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}

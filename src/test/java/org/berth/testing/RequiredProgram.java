@@ -1,0 +1,32 @@
+package org.berth.testing;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A program a test needs from the machine. Where it is missing the test is skipped with a message
+ * that says how to install it; in CI (environment variable {@code CI=true}) it fails instead,
+ * because CI installs everything and nothing may skip there.
+ */
+public record RequiredProgram(Path path, String install) {
+
+  public static final RequiredProgram CHROMIUM =
+      new RequiredProgram(Path.of("/usr/bin/chromium"), "apt-get install chromium");
+  public static final RequiredProgram CHROMEDRIVER =
+      new RequiredProgram(Path.of("/usr/bin/chromedriver"), "apt-get install chromium-driver");
+
+  /** Skips (or in CI fails) the calling test unless the program is installed. */
+  public Path require() {
+    if (!Files.isExecutable(path)) {
+      String message = "needs " + path + ", which this machine lacks; install it with: " + install;
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        fail(message);
+      }
+      Assumptions.abort(message);
+    }
+    return path;
+  }
+}

@@ -1,0 +1,258 @@
+package org.berth.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.berth.testing.Browser;
+import org.berth.testing.Http;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The packaged WAR on Payara Micro with its embedded PostgreSQL migrated by Flyway: the API, the
+ * health endpoint, access rules, and the portal in a real browser. One class, so one server boot.
+ */
+@ExtendWith(ArquillianExtension.class)
+class PortalIT {
+
+  @Deployment(testable = false)
+  static WebArchive berth() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("berth.war")));
+  }
+
+  @ArquillianResource URL deployment;
+
+  URI app;
+  URI server;
+
+  @BeforeEach
+  void localAddresses() {
+    // Arquillian reports the machine's outside address; the tests talk to loopback only.
+    app = URI.create("http://localhost:" + deployment.getPort() + deployment.getPath());
+    server = URI.create("http://localhost:" + deployment.getPort() + "/");
+  }
+
+  @Test
+  void readinessIsUpWithTheMigratedDatabase() {
+    HttpResponse<String> ready = new Http(server).get("health/ready");
+
+    assertThat(ready.statusCode()).isEqualTo(200);
+    JsonObject health = Http.json(ready);
+    assertThat(health.getString("status")).isEqualTo("UP");
+    JsonObject database = health.getJsonArray("checks").getJsonObject(0);
+    assertThat(database.getString("name")).isEqualTo("database");
+    assertThat(database.getString("status")).isEqualTo("UP");
+    assertThat(database.getJsonObject("data").getString("schema"))
+        .startsWith("schema version 001 on embedded PostgreSQL");
+  }
+
+  @Test
+  void apiTellsAliceWhoSheIs() {
+    HttpResponse<String> me = new Http(app).get("api/me", "alice", "alice");
+
+    assertThat(me.statusCode()).isEqualTo(200);
+    assertThat(me.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+    JsonObject body = Http.json(me);
+    assertThat(body.getString("username")).isEqualTo("alice");
+    assertThat(body.getString("displayName")).isEqualTo("Alice Example");
+    assertThat(body.getJsonArray("roles").getValuesAs(v -> v.toString()))
+        .containsExactly("\"developer\"");
+  }
+
+  @Test
+  void apiGivesAdminTheAdminRole() {
+    JsonObject body = Http.json(new Http(app).get("api/me", "admin", "admin"));
+
+    assertThat(body.getJsonArray("roles").getValuesAs(v -> v.toString())).contains("\"admin\"");
+  }
+
+  @Test
+  void apiRefusesAnonymousCallersWithJsonError() {
+    HttpResponse<String> me = new Http(app).get("api/me");
+
+    assertThat(me.statusCode()).isEqualTo(401);
+    assertThat(me.headers().firstValue("WWW-Authenticate"))
+        .hasValueSatisfying(h -> assertThat(h).startsWith("Basic"));
+    assertThat(Http.json(me).getString("error")).isEqualTo("unauthorized");
+    assertThat(Http.json(me).getString("message")).isNotBlank();
+  }
+
+  @Test
+  void apiRefusesWrongPasswordWithJsonError() {
+    HttpResponse<String> me = new Http(app).get("api/me", "alice", "bob");
+
+    assertThat(me.statusCode()).isEqualTo(401);
+    assertThat(Http.json(me).getString("error")).isEqualTo("unauthorized");
+    assertThat(me.body()).doesNotContain("bob");
+  }
+
+  @Test
+  void apiRefusesAnonymousCallersEvenForUnknownPaths() {
+    HttpResponse<String> response = new Http(app).get("api/no-such-thing");
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(Http.json(response).getString("error")).isEqualTo("unauthorized");
+  }
+
+  @Test
+  void apiAnswersUnknownPathsWithJsonNotFound() {
+    HttpResponse<String> response = new Http(app).get("api/no-such-thing", "alice", "alice");
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(Http.json(response).getString("error")).isEqualTo("not_found");
+  }
+
+  @Test
+  void apiIgnoresThePortalSessionCookie() {
+    Http alice = new Http(app);
+    alice.signIn("alice", "alice");
+
+    assertThat(alice.get("api/me").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void anonymousVisitorIsSentToSignIn() {
+    HttpResponse<String> home = new Http(app).get("index.xhtml");
+
+    assertThat(home.statusCode()).isEqualTo(302);
+    assertThat(home.headers().firstValue("Location"))
+        .hasValueSatisfying(l -> assertThat(l).endsWith("/login.xhtml"));
+  }
+
+  @Test
+  void developerGetsForbiddenOnAdminPages() {
+    Http alice = new Http(app);
+    assertThat(alice.signIn("alice", "alice").statusCode()).isEqualTo(302);
+
+    HttpResponse<String> admin = alice.get("admin/index.xhtml");
+
+    assertThat(admin.statusCode()).isEqualTo(403);
+    assertThat(admin.body()).contains("Not allowed");
+  }
+
+  @Test
+  void adminOpensAdminPages() {
+    Http admin = new Http(app);
+    admin.signIn("admin", "admin");
+
+    HttpResponse<String> page = admin.get("admin/index.xhtml");
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("People who have signed in").contains("Ada Admin");
+  }
+
+  @Test
+  void wrongPasswordOnSignInPageSignsNobodyIn() {
+    Http visitor = new Http(app);
+    HttpResponse<String> answer = visitor.signIn("alice", "wrong");
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.body()).contains("Wrong user name or password");
+    assertThat(visitor.get("index.xhtml").statusCode()).isEqualTo(302);
+  }
+
+  // In a real browser.
+
+  @Test
+  void aliceSignsInAndSeesHerHomePage() {
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      page.get(app.resolve("").toString());
+      assertThat(page.getCurrentUrl()).endsWith("/login.xhtml");
+      assertThat(page.findElement(By.id("demoNotice")).getText())
+          .contains("alice / alice")
+          .contains("demo");
+      browser.screenshot("login");
+
+      signIn(page, "alice", "alice");
+
+      wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+      assertThat(page.findElement(By.id("greeting")).getText()).isEqualTo("Hello, Alice Example");
+      assertThat(page.findElement(By.id("signedInAs")).getText())
+          .isEqualTo("Signed in as alice, role developer.");
+      assertThat(page.findElement(By.id("nav")).getText())
+          .contains("My guests", "New request", "Ledger")
+          .doesNotContain("Admin");
+      assertThat(page.findElement(By.className("berth-demo")).getText()).isEqualTo("DEMO");
+      browser.screenshot("home-alice");
+    }
+  }
+
+  @Test
+  void aliceCannotOpenAnAdminPage() {
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      page.get(app.resolve("login.xhtml").toString());
+      signIn(page, "alice", "alice");
+      wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+
+      page.get(app.resolve("admin/index.xhtml").toString());
+
+      assertThat(page.findElement(By.id("errorTitle")).getText()).isEqualTo("Not allowed");
+      assertThat(page.getPageSource()).doesNotContain("People who have signed in");
+      browser.screenshot("admin-forbidden-alice");
+    }
+  }
+
+  @Test
+  void signInReturnsToThePageAskedForAndSignOutEndsTheSession() {
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      page.get(app.resolve("ledger/index.xhtml").toString());
+      signIn(page, "bob", "bob");
+
+      wait(page).until(ExpectedConditions.urlContains("/ledger/"));
+      assertThat(page.findElement(By.tagName("h1")).getText()).isEqualTo("Ledger");
+
+      page.findElement(By.id("account:signOut")).click();
+      wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("signedOut")));
+      page.get(app.resolve("ledger/index.xhtml").toString());
+      assertThat(page.getCurrentUrl()).endsWith("/login.xhtml");
+    }
+  }
+
+  @Test
+  void adminSeesTheAdminPageWithPeopleWhoSignedIn() {
+    new Http(app).signIn("bob", "bob");
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      page.get(app.resolve("login.xhtml").toString());
+      signIn(page, "admin", "admin");
+      wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("navAdmin")));
+
+      page.findElement(By.id("navAdmin")).click();
+
+      wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("people")));
+      assertThat(page.findElement(By.id("people")).getText())
+          .contains("bob", "Bob Example", "developer");
+      browser.screenshot("admin-people");
+    }
+  }
+
+  private void signIn(WebDriver page, String user, String password) {
+    page.findElement(By.id("login:username")).sendKeys(user);
+    page.findElement(By.id("login:password")).sendKeys(password);
+    page.findElement(By.id("login:submit")).click();
+  }
+
+  private WebDriverWait wait(WebDriver page) {
+    return new WebDriverWait(page, Duration.ofSeconds(20));
+  }
+}
