@@ -1,0 +1,531 @@
+package org.berth.ledger.control;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+
+/**
+ * One YAML file of the ledger: its exact text, the entries in it with the lines each occupies, and
+ * what is wrong in it.
+ *
+ * <p>Edits (claim, release, retire, append) change only the lines of the entry concerned and keep
+ * the file's indentation, alignment, comments, unknown keys and line endings; a file that is not
+ * edited is written back byte for byte. Instances are immutable.
+ */
+public final class LedgerFile {
+
+  static final String HOST = "Host";
+  static final String IPV4 = "IPv4";
+  static final String IPV6 = "IPv6";
+  static final String MAC = "MAC";
+  static final String USER = "User";
+  static final String DATE = "Date";
+  private static final List<String> KNOWN = List.of(HOST, IPV4, IPV6, MAC, USER, DATE);
+  private static final List<String> ADDRESS_KEYS = List.of(HOST, IPV4, IPV6, MAC);
+  private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]*");
+
+  /** Where one key of an entry sits, in lines relative to the entry's first line. */
+  record KeyAt(
+      String key, String value, int keyLine, int lastLine, int keyColumn, int valueColumn) {}
+
+  /** An entry's place in the file: absolute first line, and its keys relative to it. */
+  record Item(int firstLine, int lastOffset, Map<String, KeyAt> keys) {
+    int lastLine() {
+      return firstLine + lastOffset;
+    }
+
+    Optional<KeyAt> key(String name) {
+      return Optional.ofNullable(keys.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    Item shifted(int delta) {
+      return new Item(firstLine + delta, lastOffset, keys);
+    }
+  }
+
+  private final String path;
+  private final List<String> lines;
+  private final List<Item> items;
+
+  /** Parallel to {@link #items}; null where an item is not a usable entry. */
+  private final List<LedgerEntry> slots;
+
+  private final List<Problem> problems;
+  private final Map<Hostname, Integer> index;
+  private List<LedgerEntry> entries;
+
+  private LedgerFile(
+      String path,
+      List<String> lines,
+      List<Item> items,
+      List<LedgerEntry> slots,
+      List<Problem> problems,
+      Map<Hostname, Integer> index) {
+    this.path = path;
+    this.lines = lines;
+    this.items = items;
+    this.slots = slots;
+    this.problems = problems;
+    this.index = index != null ? index : indexOf(slots);
+  }
+
+  private static Map<Hostname, Integer> indexOf(List<LedgerEntry> slots) {
+    Map<Hostname, Integer> map = new HashMap<>(slots.size() * 2);
+    for (int i = 0; i < slots.size(); i++) {
+      if (slots.get(i) != null) {
+        map.putIfAbsent(slots.get(i).host(), i);
+      }
+    }
+    return map;
+  }
+
+  /** Reads a ledger file; problems are collected, never thrown. */
+  public static LedgerFile parse(String path, String text) {
+    List<String> lines = List.of(text.split("\n", -1));
+    List<Problem> problems = new ArrayList<>();
+    List<Item> items = new ArrayList<>();
+    Node root;
+    try {
+      root = compose(path, text);
+    } catch (MarkedYamlEngineException e) {
+      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
+      problems.add(new Problem(path, line, null, "not valid YAML: " + e.getProblem()));
+      return new LedgerFile(path, lines, List.of(), List.of(), List.copyOf(problems), null);
+    } catch (YamlEngineException e) {
+      problems.add(new Problem(path, 0, null, "not valid YAML: " + e.getMessage()));
+      return new LedgerFile(path, lines, List.of(), List.of(), List.copyOf(problems), null);
+    }
+    if (root != null) {
+      if (!(root instanceof SequenceNode sequence)) {
+        problems.add(
+            new Problem(
+                path, line(root), null, "the file must be a list of entries (- Host: ...)"));
+      } else {
+        for (Node node : sequence.getValue()) {
+          items.add(item(path, node, lines, 0, problems));
+        }
+      }
+    }
+    items.removeIf(java.util.Objects::isNull);
+    List<LedgerEntry> slots = new ArrayList<>(items.size());
+    for (Item item : items) {
+      slots.add(toEntry(path, item, problems).orElse(null));
+    }
+    return new LedgerFile(
+        path,
+        lines,
+        List.copyOf(items),
+        Collections.unmodifiableList(slots),
+        List.copyOf(problems),
+        null);
+  }
+
+  private static Node compose(String path, String text) {
+    LoadSettings settings = LoadSettings.builder().setLabel(path).build();
+    return new Compose(settings).composeString(text).orElse(null);
+  }
+
+  private static int line(Node node) {
+    return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+  }
+
+  /** The item for one sequence element, with lines relative to its first line; null if unusable. */
+  private static Item item(
+      String path, Node node, List<String> lines, int lineOffset, List<Problem> problems) {
+    int first = node.getStartMark().map(Mark::getLine).orElse(0) + lineOffset;
+    if (!(node instanceof MappingNode mapping)) {
+      problems.add(
+          new Problem(
+              path,
+              first + 1,
+              null,
+              "an entry must be a set of keys (Host, IPv4, IPv6, MAC, ...)"));
+      return null;
+    }
+    // A lone "-" on the line above belongs to the entry.
+    if (first > 0 && lines.get(first - 1).strip().equals("-")) {
+      first--;
+    }
+    Map<String, KeyAt> keys = new LinkedHashMap<>();
+    int last = first;
+    String hostText = null;
+    for (NodeTuple tuple : mapping.getValue()) {
+      if (tuple.getKeyNode() instanceof ScalarNode k
+          && k.getValue().equalsIgnoreCase(HOST)
+          && tuple.getValueNode() instanceof ScalarNode v) {
+        hostText = v.getValue();
+      }
+    }
+    for (NodeTuple tuple : mapping.getValue()) {
+      Node keyNode = tuple.getKeyNode();
+      Node valueNode = tuple.getValueNode();
+      int keyLine = keyNode.getStartMark().map(Mark::getLine).orElse(0) + lineOffset;
+      if (!(keyNode instanceof ScalarNode keyScalar)) {
+        problems.add(new Problem(path, keyLine + 1, hostText, "keys must be plain words"));
+        continue;
+      }
+      Mark end = valueNode.getEndMark().orElseThrow();
+      int valueLast = end.getLine() + lineOffset;
+      if (end.getColumn() == 0 && valueLast > keyLine) {
+        valueLast--;
+      }
+      last = Math.max(last, valueLast);
+      String key = keyScalar.getValue();
+      String canonical = canonicalKey(key);
+      if (keys.containsKey(canonical.toLowerCase(Locale.ROOT))) {
+        problems.add(new Problem(path, keyLine + 1, hostText, "the key " + key + " appears twice"));
+        continue;
+      }
+      String value = null;
+      if (valueNode instanceof ScalarNode scalar) {
+        value = scalar.getValue();
+      } else if (KNOWN.contains(canonical)) {
+        problems.add(
+            new Problem(path, keyLine + 1, hostText, canonical + " must be a single value"));
+      }
+      int keyColumn = keyNode.getStartMark().map(Mark::getColumn).orElse(0);
+      int valueColumn = valueNode.getStartMark().map(Mark::getColumn).orElse(0);
+      if (valueLast > keyLine
+          || valueNode.getStartMark().map(Mark::getLine).orElse(0) + lineOffset != keyLine) {
+        valueColumn = -1; // not a one-line "Key: value"
+      }
+      keys.put(
+          canonical.toLowerCase(Locale.ROOT),
+          new KeyAt(canonical, value, keyLine - first, valueLast - first, keyColumn, valueColumn));
+    }
+    return new Item(first, last - first, Collections.unmodifiableMap(keys));
+  }
+
+  private static String canonicalKey(String key) {
+    for (String known : KNOWN) {
+      if (known.equalsIgnoreCase(key)) {
+        return known;
+      }
+    }
+    return key;
+  }
+
+  private static Optional<LedgerEntry> toEntry(String path, Item item, List<Problem> problems) {
+    int line = item.firstLine() + 1;
+    String hostText = item.key(HOST).map(KeyAt::value).orElse(null);
+    int before = problems.size();
+    Hostname host = null;
+    MacAddress mac = null;
+    String ipv4 = null;
+    String ipv6 = null;
+    if (blank(hostText)) {
+      problems.add(new Problem(path, line, null, "Host is required"));
+    } else {
+      try {
+        host = Hostname.of(hostText);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(path, lineOf(item, HOST), hostText, "Host: " + e.getMessage()));
+      }
+    }
+    String macText = item.key(MAC).map(KeyAt::value).orElse(null);
+    if (blank(macText)) {
+      problems.add(new Problem(path, line, hostText, "MAC is required"));
+    } else {
+      try {
+        mac = MacAddress.of(macText);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(path, lineOf(item, MAC), hostText, "MAC: " + e.getMessage()));
+      }
+    }
+    String v4 = item.key(IPV4).map(KeyAt::value).orElse(null);
+    String v6 = item.key(IPV6).map(KeyAt::value).orElse(null);
+    if (blank(v4) && blank(v6)) {
+      problems.add(new Problem(path, line, hostText, "IPv4 or IPv6 is required"));
+    }
+    if (!blank(v4)) {
+      try {
+        ipv4 = IpAddresses.ipv4(v4);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(path, lineOf(item, IPV4), hostText, "IPv4: " + e.getMessage()));
+      }
+    }
+    if (!blank(v6)) {
+      try {
+        ipv6 = IpAddresses.ipv6(v6);
+      } catch (IllegalArgumentException e) {
+        problems.add(new Problem(path, lineOf(item, IPV6), hostText, "IPv6: " + e.getMessage()));
+      }
+    }
+    if (problems.size() > before) {
+      return Optional.empty();
+    }
+    String user = item.key(USER).map(KeyAt::value).filter(u -> !u.isBlank()).orElse(null);
+    String date = item.key(DATE).map(KeyAt::value).filter(d -> !d.isBlank()).orElse(null);
+    return Optional.of(new LedgerEntry(path, line, host, ipv4, ipv6, mac, user, date));
+  }
+
+  private static int lineOf(Item item, String key) {
+    return item.firstLine() + item.key(key).map(KeyAt::keyLine).orElse(0) + 1;
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** The file's exact text. */
+  public String text() {
+    return String.join("\n", lines);
+  }
+
+  /** The usable entries, in file order. */
+  public List<LedgerEntry> entries() {
+    if (entries == null) {
+      entries = slots.stream().filter(java.util.Objects::nonNull).toList();
+    }
+    return entries;
+  }
+
+  /** Problems found in this file alone (syntax, required keys, formats). */
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  public Optional<LedgerEntry> entry(Hostname host) {
+    Integer i = index.get(host);
+    return i == null ? Optional.empty() : Optional.of(slots.get(i));
+  }
+
+  private int indexOf(Hostname host) {
+    Integer i = index.get(host);
+    if (i == null) {
+      throw new IllegalArgumentException("no entry for " + host + " in " + path);
+    }
+    return i;
+  }
+
+  /** Adds {@code User} and {@code Date} to a free entry. */
+  public LedgerFile claim(Hostname host, String user, String date) {
+    int index = indexOf(host);
+    Item item = items.get(index);
+    List<String> out = new ArrayList<>(lines);
+    List<String> added = new ArrayList<>();
+    // Replace an empty "User:" (and a stale "Date:") in place; otherwise insert after the
+    // address keys, where people put them.
+    int at = anchorLine(item) + 1;
+    int removed = 0;
+    for (String key : List.of(DATE, USER)) {
+      Optional<KeyAt> existing = item.key(key);
+      if (existing.isPresent()) {
+        int from = item.firstLine() + existing.get().keyLine();
+        int to = item.firstLine() + existing.get().lastLine();
+        for (int l = to; l >= from; l--) {
+          out.remove(l);
+          removed++;
+        }
+        at = Math.min(at, from);
+      }
+    }
+    if (at > item.firstLine() + item.lastOffset() - removed + 1) {
+      at = item.firstLine() + item.lastOffset() - removed + 1;
+    }
+    added.add(keyLine(item, USER, user));
+    added.add(keyLine(item, DATE, date));
+    out.addAll(at, added);
+    return withEdit(out, index, added.size() - removed);
+  }
+
+  /** Removes {@code User} and {@code Date} from a taken entry. */
+  public LedgerFile release(Hostname host) {
+    int index = indexOf(host);
+    Item item = items.get(index);
+    List<String> out = new ArrayList<>(lines);
+    List<int[]> ranges = new ArrayList<>();
+    for (String key : List.of(USER, DATE)) {
+      item.key(key)
+          .ifPresent(
+              k ->
+                  ranges.add(
+                      new int[] {item.firstLine() + k.keyLine(), item.firstLine() + k.lastLine()}));
+    }
+    ranges.sort((a, b) -> Integer.compare(b[0], a[0]));
+    int removed = 0;
+    for (int[] range : ranges) {
+      for (int l = range[1]; l >= range[0]; l--) {
+        out.remove(l);
+        removed++;
+      }
+    }
+    return withEdit(out, index, -removed);
+  }
+
+  /** Removes the entry's lines altogether. */
+  public LedgerFile retire(Hostname host) {
+    int index = indexOf(host);
+    Item item = items.get(index);
+    List<String> out = new ArrayList<>(lines);
+    int count = item.lastOffset() + 1;
+    for (int i = 0; i < count; i++) {
+      out.remove(item.firstLine());
+    }
+    List<Item> newItems = new ArrayList<>(items.size() - 1);
+    List<LedgerEntry> newSlots = new ArrayList<>(items.size() - 1);
+    for (int i = 0; i < items.size(); i++) {
+      if (i < index) {
+        newItems.add(items.get(i));
+        newSlots.add(slots.get(i));
+      } else if (i > index) {
+        newItems.add(items.get(i).shifted(-count));
+        newSlots.add(shifted(slots.get(i), -count));
+      }
+    }
+    return new LedgerFile(path, List.copyOf(out), List.copyOf(newItems), newSlots, problems, null);
+  }
+
+  private static LedgerEntry shifted(LedgerEntry e, int delta) {
+    return e == null || delta == 0
+        ? e
+        : new LedgerEntry(
+            e.file(), e.line() + delta, e.host(), e.ipv4(), e.ipv6(), e.mac(), e.user(), e.date());
+  }
+
+  /** Appends entries at the end, written in the style of the file's existing entries. */
+  public LedgerFile append(List<NewEntry> additions) {
+    StringBuilder text = new StringBuilder(text());
+    String eol = lineEnding();
+    if (text.length() > 0 && !text.toString().endsWith("\n")) {
+      text.append(eol);
+    }
+    Item style = items.isEmpty() ? null : items.get(items.size() - 1);
+    String macStyle =
+        entries().isEmpty() ? null : macAsWritten(entries().get(entries().size() - 1));
+    for (NewEntry add : additions) {
+      List<String[]> pairs = new ArrayList<>();
+      pairs.add(new String[] {HOST, add.host().value()});
+      if (add.ipv4() != null) {
+        pairs.add(new String[] {IPV4, add.ipv4()});
+      }
+      if (add.ipv6() != null) {
+        pairs.add(new String[] {IPV6, add.ipv6()});
+      }
+      pairs.add(new String[] {MAC, add.mac().inStyleOf(macStyle)});
+      for (int i = 0; i < pairs.size(); i++) {
+        String line = keyLine(style, pairs.get(i)[0], pairs.get(i)[1]);
+        if (i == 0) {
+          int indent = style == null ? 2 : style.key(HOST).map(KeyAt::keyColumn).orElse(2);
+          line = " ".repeat(Math.max(0, indent - 2)) + "- " + line.substring(indent);
+        }
+        text.append(line).append(eol);
+      }
+    }
+    return parse(path, text.toString());
+  }
+
+  private String macAsWritten(LedgerEntry entry) {
+    Item item = items.get(indexOf(entry.host()));
+    return item.key(MAC).map(KeyAt::value).orElse(null);
+  }
+
+  /** An entry to add with {@link #append}. */
+  public record NewEntry(Hostname host, String ipv4, String ipv6, MacAddress mac) {}
+
+  private String lineEnding() {
+    return !lines.isEmpty() && lines.get(0).endsWith("\r") ? "\r\n" : "\n";
+  }
+
+  private int anchorLine(Item item) {
+    int anchor = item.firstLine();
+    for (String key : ADDRESS_KEYS) {
+      Optional<KeyAt> k = item.key(key);
+      if (k.isPresent()) {
+        anchor = Math.max(anchor, item.firstLine() + k.get().lastLine());
+      }
+    }
+    return anchor;
+  }
+
+  /** " Key: value" indented and aligned like the entry's other keys. */
+  private String keyLine(Item item, String key, String value) {
+    int indent = 2;
+    int valueColumn = -1;
+    if (item != null) {
+      indent = item.keys().values().stream().mapToInt(KeyAt::keyColumn).min().orElse(2);
+      var columns =
+          item.keys().values().stream()
+              .filter(k -> k.valueColumn() >= 0 && k.value() != null && !k.value().isEmpty())
+              .mapToInt(KeyAt::valueColumn)
+              .distinct()
+              .toArray();
+      if (columns.length == 1 && item.keys().size() > 1) {
+        valueColumn = columns[0];
+      }
+    }
+    StringBuilder line = new StringBuilder(" ".repeat(indent)).append(key).append(':');
+    do {
+      line.append(' ');
+    } while (line.length() < valueColumn);
+    line.append(quoted(value));
+    if (lineEnding().equals("\r\n")) {
+      line.append('\r');
+    }
+    return line.toString();
+  }
+
+  private static String quoted(String value) {
+    return PLAIN_VALUE.matcher(value).matches() ? value : "'" + value.replace("'", "''") + "'";
+  }
+
+  /** The file after an edit of item {@code index} that changed the line count by {@code delta}. */
+  private LedgerFile withEdit(List<String> out, int index, int delta) {
+    Item old = items.get(index);
+    int first = old.firstLine();
+    int last = old.lastLine() + delta;
+    Item edited = reparse(out, first, last);
+    List<Problem> found = new ArrayList<>();
+    LedgerEntry entry = toEntry(path, edited, found).orElse(null);
+    List<Item> newItems = new ArrayList<>(items.size());
+    List<LedgerEntry> newSlots = new ArrayList<>(items.size());
+    for (int i = 0; i < items.size(); i++) {
+      if (i < index) {
+        newItems.add(items.get(i));
+        newSlots.add(slots.get(i));
+      } else if (i == index) {
+        newItems.add(edited);
+        newSlots.add(entry);
+      } else {
+        newItems.add(items.get(i).shifted(delta));
+        newSlots.add(shifted(slots.get(i), delta));
+      }
+    }
+    // Claims and releases keep hosts and positions in the list, so the index stays valid.
+    return new LedgerFile(
+        path,
+        List.copyOf(out),
+        Collections.unmodifiableList(newItems),
+        Collections.unmodifiableList(newSlots),
+        problems,
+        this.index);
+  }
+
+  private Item reparse(List<String> out, int first, int last) {
+    String snippet = String.join("\n", out.subList(first, last + 1));
+    Node root = compose(path, snippet);
+    Node node = ((SequenceNode) root).getValue().get(0);
+    List<Problem> ignored = new ArrayList<>();
+    return item(path, node, out, first, ignored);
+  }
+}

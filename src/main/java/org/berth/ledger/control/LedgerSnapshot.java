@@ -1,0 +1,139 @@
+package org.berth.ledger.control;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole ledger at one commit: every file, every entry, and every problem, including Host, MAC,
+ * IPv4 and IPv6 used twice anywhere in the ledger. Immutable.
+ */
+public final class LedgerSnapshot {
+
+  private final String commit;
+  private final Map<String, LedgerFile> files;
+  private final Map<Hostname, String> fileOfHost;
+  private final List<Problem> problems;
+
+  private LedgerSnapshot(
+      String commit,
+      Map<String, LedgerFile> files,
+      Map<Hostname, String> fileOfHost,
+      List<Problem> problems) {
+    this.commit = commit;
+    this.files = files;
+    this.fileOfHost = fileOfHost;
+    this.problems = problems;
+  }
+
+  /** Validates the files of one commit as one ledger. */
+  public static LedgerSnapshot of(String commit, List<LedgerFile> files) {
+    Map<String, LedgerFile> byPath = new LinkedHashMap<>();
+    List<Problem> problems = new ArrayList<>();
+    Map<Hostname, String> fileOfHost = new HashMap<>();
+    Map<Object, LedgerEntry> seen = new HashMap<>();
+    for (LedgerFile file : files) {
+      byPath.put(file.path(), file);
+      problems.addAll(file.problems());
+      for (LedgerEntry e : file.entries()) {
+        boolean unique = true;
+        unique &= unique(problems, seen, "Host", e.host(), e.host().value(), e);
+        unique &= unique(problems, seen, "MAC", e.mac(), e.mac().value(), e);
+        if (e.ipv4() != null) {
+          unique &= unique(problems, seen, "IPv4", "4/" + e.ipv4(), e.ipv4(), e);
+        }
+        if (e.ipv6() != null) {
+          unique &= unique(problems, seen, "IPv6", "6/" + e.ipv6(), e.ipv6(), e);
+        }
+        if (unique) {
+          fileOfHost.put(e.host(), file.path());
+        }
+      }
+    }
+    return new LedgerSnapshot(
+        commit,
+        Collections.unmodifiableMap(byPath),
+        Collections.unmodifiableMap(fileOfHost),
+        List.copyOf(problems));
+  }
+
+  private static boolean unique(
+      List<Problem> problems,
+      Map<Object, LedgerEntry> seen,
+      String key,
+      Object value,
+      String shown,
+      LedgerEntry entry) {
+    LedgerEntry first = seen.putIfAbsent(value, entry);
+    if (first == null) {
+      return true;
+    }
+    problems.add(
+        new Problem(
+            entry.file(),
+            entry.line(),
+            entry.host().value(),
+            "duplicate "
+                + key
+                + " "
+                + shown
+                + ", already used by "
+                + first.host()
+                + " at "
+                + first.file()
+                + ":"
+                + first.line()));
+    return false;
+  }
+
+  /** The commit this snapshot was read from. */
+  public String commit() {
+    return commit;
+  }
+
+  public boolean isValid() {
+    return problems.isEmpty();
+  }
+
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  public Map<String, LedgerFile> files() {
+    return files;
+  }
+
+  public Optional<LedgerEntry> entry(Hostname host) {
+    String path = fileOfHost.get(host);
+    return path == null ? Optional.empty() : files.get(path).entry(host);
+  }
+
+  public Optional<LedgerFile> fileOf(Hostname host) {
+    return Optional.ofNullable(fileOfHost.get(host)).map(files::get);
+  }
+
+  /** Every usable entry, file by file. */
+  public List<LedgerEntry> entries() {
+    List<LedgerEntry> all = new ArrayList<>(fileOfHost.size());
+    files.values().forEach(f -> all.addAll(f.entries()));
+    return all;
+  }
+
+  public int size() {
+    return fileOfHost.size();
+  }
+
+  /**
+   * The snapshot after Berth's own edit of one file that kept its hosts (a claim or a release), at
+   * {@code newCommit}. Cheap: nothing else is read again.
+   */
+  public LedgerSnapshot withEditedFile(String newCommit, LedgerFile edited) {
+    Map<String, LedgerFile> copy = new LinkedHashMap<>(files);
+    copy.put(edited.path(), edited);
+    return new LedgerSnapshot(newCommit, Collections.unmodifiableMap(copy), fileOfHost, problems);
+  }
+}
