@@ -104,8 +104,11 @@ public final class LedgerFile {
     try {
       root = compose(path, text);
     } catch (MarkedYamlEngineException e) {
-      int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(0);
-      problems.add(new Problem(path, line, null, "not valid YAML: " + e.getProblem()));
+      // The construct that is broken starts at the context mark; the problem mark is where the
+      // parser gave up, often a line later.
+      int line = e.getContextMark().or(e::getProblemMark).map(m -> m.getLine() + 1).orElse(0);
+      String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
+      problems.add(new Problem(path, line, null, "not valid YAML: " + e.getProblem() + context));
       return new LedgerFile(path, lines, List.of(), List.of(), List.copyOf(problems), null);
     } catch (YamlEngineException e) {
       problems.add(new Problem(path, 0, null, "not valid YAML: " + e.getMessage()));
@@ -285,6 +288,13 @@ public final class LedgerFile {
 
   public String path() {
     return path;
+  }
+
+  /** The same file with one more problem that concerns it as a whole. */
+  public LedgerFile withProblem(String message) {
+    List<Problem> more = new ArrayList<>(problems);
+    more.add(new Problem(path, 0, null, message));
+    return new LedgerFile(path, lines, items, slots, List.copyOf(more), index);
   }
 
   /** The file's exact text. */

@@ -88,7 +88,7 @@ public class DatabaseMigration {
     retrySeconds = settings.retryInterval().toSeconds();
     try {
       DatabaseServer server = DatabaseServer.obtain(settings);
-      String version = migrate(server);
+      String version = migrate(server.dataSource());
       status = new Status(true, "schema version " + version + " on " + server.describe());
       LOG.log(
           Level.INFO,
@@ -118,10 +118,11 @@ public class DatabaseMigration {
     }
   }
 
-  private static String migrate(DatabaseServer server) {
+  /** Migrates the database behind {@code dataSource} to Berth's schema; returns its version. */
+  public static String migrate(javax.sql.DataSource dataSource) {
     Flyway flyway =
         Flyway.configure(DatabaseMigration.class.getClassLoader())
-            .dataSource(server.dataSource())
+            .dataSource(dataSource)
             .locations("classpath:db/migration")
             .load();
     flyway.migrate();

@@ -1,0 +1,448 @@
+package org.berth.ledger.control;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffAlgorithm;
+import org.eclipse.jgit.diff.Edit;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEditor;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevSort;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.FetchResult;
+import org.eclipse.jgit.transport.PushResult;
+import org.eclipse.jgit.transport.RefSpec;
+import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilter;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
+
+/**
+ * Berth's own bare clone of the ledger remote, and the only class that talks Git.
+ *
+ * <p>It reads the ledger files at a commit, writes commits straight into the object database (no
+ * work tree), and pushes with compare-and-swap: a push names the remote head it expects and is
+ * refused if anyone else moved it. It never force-pushes.
+ */
+public final class GitLedger implements AutoCloseable {
+
+  /** What a push achieved. */
+  public enum Push {
+    ACCEPTED,
+    /** The remote head was not the expected one: someone else pushed first. */
+    REJECTED
+  }
+
+  /** A commit and the hosts whose entries it changed. */
+  public record Change(
+      String commit,
+      String authorName,
+      String authorEmail,
+      Instant time,
+      String message,
+      Set<String> hosts) {}
+
+  private static final Pattern ITEM_START = Pattern.compile("^\\s*-(\\s|$)");
+  private static final Pattern HOST_LINE =
+      Pattern.compile("^\\s*(?:-\\s+)?(?i:host)\\s*:\\s*['\"]?([^'\"#\\s]+)");
+
+  private final Repository repo;
+  private final String remote;
+  private final String branch;
+  private final String ledgerPath;
+  private final CredentialsProvider credentials;
+  private final int timeoutSeconds;
+  private final Map<ObjectId, LedgerFile> parsed = new ConcurrentHashMap<>();
+
+  private GitLedger(
+      Repository repo,
+      String remote,
+      String branch,
+      String ledgerPath,
+      CredentialsProvider credentials,
+      int timeoutSeconds) {
+    this.repo = repo;
+    this.remote = remote;
+    this.branch = branch;
+    this.ledgerPath = ledgerPath;
+    this.credentials = credentials;
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  /**
+   * Opens (creating it on first use) Berth's bare clone in {@code cloneDir} of {@code remote}.
+   *
+   * @param ledgerPath the ledger's file, or a directory whose {@code .yaml} files are the ledger
+   */
+  public static GitLedger open(
+      Path cloneDir,
+      String remote,
+      String branch,
+      String ledgerPath,
+      CredentialsProvider credentials,
+      int timeoutSeconds) {
+    try {
+      Repository repo;
+      if (Files.isDirectory(cloneDir.resolve("objects"))) {
+        repo = new FileRepositoryBuilder().setGitDir(cloneDir.toFile()).setBare().build();
+      } else {
+        Files.createDirectories(cloneDir);
+        repo = Git.init().setBare(true).setDirectory(cloneDir.toFile()).call().getRepository();
+      }
+      StoredConfig config = repo.getConfig();
+      config.setString("remote", "origin", "url", remote);
+      config.setBoolean("core", null, "logallrefupdates", false);
+      config.save();
+      return new GitLedger(
+          repo, remote, branch, normalise(ledgerPath), credentials, timeoutSeconds);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the ledger clone in " + cloneDir, e);
+    } catch (GitAPIException e) {
+      throw new IllegalStateException("cannot create the ledger clone in " + cloneDir, e);
+    }
+  }
+
+  private static String normalise(String path) {
+    String p = path.strip().replace('\\', '/');
+    while (p.startsWith("/") || p.startsWith("./")) {
+      p = p.substring(p.startsWith("/") ? 1 : 2);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p;
+  }
+
+  private String trackingRef() {
+    return "refs/remotes/origin/" + branch;
+  }
+
+  /** Brings in the remote's branch; returns its head, or null if the remote has no such branch. */
+  public ObjectId fetch() {
+    try (Git git = Git.wrap(repo)) {
+      FetchResult result =
+          git.fetch()
+              .setRemote("origin")
+              .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + trackingRef()))
+              .setCredentialsProvider(credentials)
+              .setTimeout(timeoutSeconds)
+              .setRemoveDeletedRefs(true)
+              .call();
+      var advertised = result.getAdvertisedRef(Constants.R_HEADS + branch);
+      return advertised == null ? null : advertised.getObjectId();
+    } catch (GitAPIException e) {
+      throw new LedgerRemoteUnavailable("cannot fetch the ledger from " + safeRemote(), e);
+    }
+  }
+
+  /** The remote head as last fetched or pushed, or null. */
+  public ObjectId knownHead() {
+    try {
+      var ref = repo.exactRef(trackingRef());
+      return ref == null ? null : ref.getObjectId();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The ledger files at {@code commit}, parsed; unchanged files come from a cache by blob. */
+  public List<LedgerFile> read(ObjectId commit) {
+    List<LedgerFile> files = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo);
+        TreeWalk tree = new TreeWalk(repo)) {
+      RevCommit c = walk.parseCommit(commit);
+      tree.addTree(c.getTree());
+      tree.setRecursive(true);
+      tree.setFilter(ledgerPath.isEmpty() ? TreeFilter.ALL : PathFilter.create(ledgerPath));
+      boolean found = false;
+      Map<ObjectId, LedgerFile> seen = new LinkedHashMap<>();
+      while (tree.next()) {
+        String path = tree.getPathString();
+        boolean single = path.equals(ledgerPath);
+        if (!single && !(path.endsWith(".yaml") || path.endsWith(".yml"))) {
+          continue;
+        }
+        found = true;
+        ObjectId blob = tree.getObjectId(0);
+        LedgerFile file = parsed.get(blob);
+        if (file == null || !file.path().equals(path)) {
+          String text = new String(repo.open(blob).getBytes(), StandardCharsets.UTF_8);
+          file = LedgerFile.parse(path, text);
+        }
+        seen.put(blob, file);
+        files.add(file);
+      }
+      if (!found) {
+        files.add(
+            LedgerFile.parse(ledgerPath.isEmpty() ? "(root)" : ledgerPath, "")
+                .withProblem("the ledger file or directory " + ledgerPath + " is missing"));
+      }
+      if (parsed.size() > 4096) {
+        parsed.clear();
+      }
+      parsed.putAll(seen);
+      return files;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Writes a commit on {@code parent} that replaces the given files; returns its id. */
+  public ObjectId commit(
+      ObjectId parent,
+      Map<String, String> files,
+      PersonIdent author,
+      PersonIdent committer,
+      String message) {
+    try (ObjectInserter inserter = repo.newObjectInserter();
+        ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
+      DirCache index = DirCache.newInCore();
+      DirCacheBuilder builder = index.builder();
+      if (parent != null) {
+        builder.addTree(
+            new byte[0], DirCacheEntry.STAGE_0, reader, walk.parseCommit(parent).getTree());
+      }
+      builder.finish();
+      DirCacheEditor editor = index.editor();
+      for (Map.Entry<String, String> file : files.entrySet()) {
+        ObjectId blob =
+            inserter.insert(Constants.OBJ_BLOB, file.getValue().getBytes(StandardCharsets.UTF_8));
+        editor.add(
+            new DirCacheEditor.PathEdit(file.getKey()) {
+              @Override
+              public void apply(DirCacheEntry entry) {
+                entry.setFileMode(FileMode.REGULAR_FILE);
+                entry.setObjectId(blob);
+              }
+            });
+      }
+      editor.finish();
+      CommitBuilder commit = new CommitBuilder();
+      commit.setTreeId(index.writeTree(inserter));
+      if (parent != null) {
+        commit.setParentId(parent);
+      }
+      commit.setAuthor(author);
+      commit.setCommitter(committer);
+      commit.setMessage(message);
+      ObjectId id = inserter.insert(commit);
+      inserter.flush();
+      return id;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Pushes {@code head} to the remote branch if, and only if, the remote is still at {@code
+   * expected}.
+   */
+  public Push push(ObjectId head, ObjectId expected) {
+    try (Transport transport = Transport.open(repo, new URIish(remote))) {
+      transport.setCredentialsProvider(credentials);
+      transport.setTimeout(timeoutSeconds);
+      RemoteRefUpdate update =
+          new RemoteRefUpdate(
+              repo,
+              head.name(),
+              Constants.R_HEADS + branch,
+              false,
+              null,
+              expected == null ? ObjectId.zeroId() : expected);
+      PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+      RemoteRefUpdate.Status status =
+          result.getRemoteUpdate(Constants.R_HEADS + branch).getStatus();
+      if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
+        RefUpdate tracking = repo.updateRef(trackingRef());
+        tracking.setNewObjectId(head);
+        tracking.forceUpdate();
+        return Push.ACCEPTED;
+      }
+      if (status == RemoteRefUpdate.Status.REJECTED_NONFASTFORWARD
+          || status == RemoteRefUpdate.Status.REJECTED_REMOTE_CHANGED
+          || status == RemoteRefUpdate.Status.REJECTED_OTHER_REASON) {
+        return Push.REJECTED;
+      }
+      throw new LedgerRemoteUnavailable(
+          "the ledger remote " + safeRemote() + " refused the push: " + status, null);
+    } catch (IOException | java.net.URISyntaxException e) {
+      throw new LedgerRemoteUnavailable("cannot push to the ledger remote " + safeRemote(), e);
+    }
+  }
+
+  /**
+   * The commits reachable from {@code to} but not from {@code from} that touch the ledger, oldest
+   * first, each with the hosts whose lines it changed; at most {@code limit} of the newest.
+   */
+  public List<Change> changes(ObjectId from, ObjectId to, int limit) {
+    List<Change> changes = new ArrayList<>();
+    try (RevWalk walk = new RevWalk(repo)) {
+      walk.markStart(walk.parseCommit(to));
+      if (from != null && repo.getObjectDatabase().has(from)) {
+        walk.markUninteresting(walk.parseCommit(from));
+      }
+      walk.sort(RevSort.TOPO);
+      for (RevCommit c : walk) {
+        if (changes.size() >= limit) {
+          break;
+        }
+        Set<String> hosts = touchedHosts(walk, c);
+        if (!hosts.isEmpty()) {
+          PersonIdent a = c.getAuthorIdent();
+          changes.add(
+              new Change(
+                  c.name(),
+                  a.getName(),
+                  a.getEmailAddress(),
+                  a.getWhenAsInstant(),
+                  c.getFullMessage().strip(),
+                  hosts));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    java.util.Collections.reverse(changes);
+    return changes;
+  }
+
+  private Set<String> touchedHosts(RevWalk walk, RevCommit c) throws IOException {
+    Set<String> hosts = new LinkedHashSet<>();
+    RevCommit parent = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)) : null;
+    try (TreeWalk tree = new TreeWalk(repo)) {
+      tree.setRecursive(true);
+      if (parent != null) {
+        tree.addTree(parent.getTree());
+      } else {
+        tree.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+      }
+      tree.addTree(c.getTree());
+      tree.setFilter(
+          ledgerPath.isEmpty()
+              ? TreeFilter.ANY_DIFF
+              : org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
+                  PathFilter.create(ledgerPath), TreeFilter.ANY_DIFF));
+      while (tree.next()) {
+        RawText before = raw(tree.getObjectId(0));
+        RawText after = raw(tree.getObjectId(1));
+        String[] hostsBefore = hostOfLine(before);
+        String[] hostsAfter = hostOfLine(after);
+        for (Edit edit :
+            DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
+                .diff(RawTextComparator.DEFAULT, before, after)) {
+          for (int i = edit.getBeginA(); i < edit.getEndA(); i++) {
+            addHost(hosts, hostsBefore[i]);
+          }
+          for (int i = edit.getBeginB(); i < edit.getEndB(); i++) {
+            addHost(hosts, hostsAfter[i]);
+          }
+        }
+      }
+    }
+    return hosts;
+  }
+
+  private static void addHost(Collection<String> hosts, String host) {
+    if (host != null) {
+      try {
+        hosts.add(Hostname.of(host).value());
+      } catch (IllegalArgumentException e) {
+        // lines of a broken entry: nothing to attribute
+      }
+    }
+  }
+
+  private RawText raw(ObjectId blob) throws IOException {
+    return blob.equals(ObjectId.zeroId())
+        ? new RawText(new byte[0])
+        : new RawText(repo.open(blob).getBytes());
+  }
+
+  /** For each line, the Host of the entry it belongs to (by a plain scan; no YAML needed). */
+  static String[] hostOfLine(RawText text) {
+    int n = text.size();
+    String[] owner = new String[n];
+    int itemStart = -1;
+    String host = null;
+    for (int i = 0; i <= n; i++) {
+      String line = i < n ? text.getString(i) : null;
+      boolean starts = line == null || ITEM_START.matcher(line).find();
+      if (starts) {
+        for (int j = Math.max(itemStart, 0); j < i && itemStart >= 0; j++) {
+          owner[j] = host;
+        }
+        itemStart = i;
+        host = null;
+      }
+      if (line != null && host == null) {
+        Matcher m = HOST_LINE.matcher(line);
+        if (m.find()) {
+          host = m.group(1);
+        }
+      }
+    }
+    return owner;
+  }
+
+  /** The remote's address with any user information removed, for messages. */
+  public String safeRemote() {
+    return safe(remote);
+  }
+
+  static String safe(String uri) {
+    return uri.replaceAll("//[^/@]*@", "//");
+  }
+
+  public String branch() {
+    return branch;
+  }
+
+  public String ledgerPath() {
+    return ledgerPath;
+  }
+
+  Repository repository() {
+    return repo;
+  }
+
+  @Override
+  public void close() {
+    repo.close();
+  }
+}

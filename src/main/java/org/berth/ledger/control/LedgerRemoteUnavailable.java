@@ -1,0 +1,23 @@
+package org.berth.ledger.control;
+
+import org.berth.platform.rest.ApiException;
+
+/** The ledger's Git remote could not be reached or refused Berth for another reason than a race. */
+public class LedgerRemoteUnavailable extends ApiException {
+  private static final long serialVersionUID = 1L;
+
+  public LedgerRemoteUnavailable(String message, Throwable cause) {
+    // Transport messages may repeat the remote's address with its credentials: strip them.
+    super(GitLedger.safe(message + (cause == null ? "" : ": " + cause.getMessage())), null);
+  }
+
+  @Override
+  public int status() {
+    return 503;
+  }
+
+  @Override
+  public String code() {
+    return "ledger_unavailable";
+  }
+}
