@@ -5,6 +5,7 @@ package org.berth.platform.rest;
  * example {@code AddressTaken} is 409 {@code address_taken}); the message is for a person and names
  * the field and rule where there is one.
  */
+@jakarta.ejb.ApplicationException(inherited = true)
 public abstract class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

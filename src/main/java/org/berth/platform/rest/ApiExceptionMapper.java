@@ -42,7 +42,10 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
   private static String messageFor(int status, WebApplicationException web) {
     return switch (status) {
-      case 401 -> "Sign in: send HTTP Basic credentials";
+      case 401 ->
+          String.valueOf(web.getResponse().getHeaderString("WWW-Authenticate")).contains("webhook")
+              ? "Wrong or missing webhook token"
+              : "Sign in: send HTTP Basic credentials";
       case 403 -> "You are not allowed to do this";
       case 404 -> "No such resource";
       case 405 -> "This method is not allowed here";

@@ -1,0 +1,260 @@
+package org.berth.ledger.boundary;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.berth.identity.Account;
+import org.berth.ledger.control.AddressBatch;
+import org.berth.ledger.control.GitLedger;
+import org.berth.ledger.control.Hostname;
+import org.berth.ledger.control.LedgerFile;
+import org.berth.ledger.control.LedgerRemoteUnavailable;
+import org.berth.ledger.control.LedgerWriter;
+import org.berth.ledger.control.Problem;
+import org.berth.platform.database.DatabaseMigration;
+import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.rest.InvalidInput;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The address ledger for the rest of Berth: claims and releases for requests, maintenance for
+ * admins, and keeping up with the remote (at start-up, every {@code
+ * berth.ledger.fetch-interval-seconds}, and when a webhook says so).
+ *
+ * <p>No method runs inside a database transaction: Git is reached first, the index is written after
+ * in its own short transactions.
+ */
+@Singleton
+@Startup
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+public class Ledger {
+
+  private static final Logger LOG = Logger.getLogger(Ledger.class.getName());
+
+  @Inject Config config;
+  @Inject DatabaseMigration database;
+
+  @Resource(lookup = "java:app/jdbc/berth")
+  DataSource dataSource;
+
+  @Resource ManagedScheduledExecutorService scheduler;
+
+  private LedgerSettings settings;
+  private volatile LedgerWriter writer;
+  private volatile String lastError;
+  private ScheduledFuture<?> syncing;
+
+  @PostConstruct
+  void start() {
+    try {
+      settings = LedgerSettings.from(config);
+    } catch (InvalidSetting e) {
+      lastError = "Invalid setting: " + e.getMessage();
+      LOG.log(Level.SEVERE, "The ledger is not available. Invalid setting: {0}", e.getMessage());
+      return;
+    }
+    syncing =
+        scheduler.scheduleWithFixedDelay(
+            this::syncQuietly, 0, settings.fetchIntervalSeconds(), TimeUnit.SECONDS);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (syncing != null) {
+      syncing.cancel(false);
+    }
+    if (writer != null) {
+      writer.close();
+    }
+  }
+
+  private synchronized LedgerWriter writer() {
+    if (writer == null) {
+      if (settings == null) {
+        throw new LedgerRemoteUnavailable(lastError, null);
+      }
+      if (!database.status().ready()) {
+        throw new LedgerRemoteUnavailable("the database is not ready", null);
+      }
+      if (settings.remote().isEmpty()) {
+        DemoRemote.createIfMissing(settings.demoRemote(), settings.branch(), settings.path());
+      }
+      GitLedger git =
+          GitLedger.open(
+              settings.clone(),
+              settings.remoteUri(),
+              settings.branch(),
+              settings.path(),
+              settings
+                  .token()
+                  .map(t -> new UsernamePasswordCredentialsProvider(settings.httpsUser(), t))
+                  .orElse(null),
+              settings.timeoutSeconds());
+      LedgerWriter created =
+          new LedgerWriter(
+              git,
+              dataSource,
+              new PersonIdent(settings.committerName(), settings.committerEmail()),
+              Clock.systemDefaultZone(),
+              settings.pushAttempts());
+      created.sync();
+      writer = created;
+      LOG.log(
+          Level.INFO,
+          "Ledger {0} ({1} on {2}) ready at {3}",
+          new Object[] {
+            git.safeRemote(),
+            settings.path(),
+            settings.branch(),
+            created.snapshot().map(s -> s.commit().substring(0, 12)).orElse("no valid commit")
+          });
+    }
+    return writer;
+  }
+
+  /** Fetches the remote and brings in what others pushed; returns the problems of its head. */
+  public List<Problem> sync() {
+    LedgerWriter w = writer();
+    w.sync();
+    return w.broken().map(LedgerWriter.Broken::problems).orElse(List.of());
+  }
+
+  /** Asks for a sync soon, without waiting for it (for webhooks). */
+  public void requestSync() {
+    scheduler.execute(this::syncQuietly);
+  }
+
+  private void syncQuietly() {
+    if (!database.status().ready()) {
+      return;
+    }
+    try {
+      sync();
+      if (lastError != null) {
+        LOG.log(Level.INFO, "The ledger remote is reachable again");
+      }
+      lastError = null;
+    } catch (RuntimeException e) {
+      String message = e.getMessage();
+      if (!Objects.equals(message, lastError)) {
+        LOG.log(Level.WARNING, "Ledger sync failed: {0}", message);
+      }
+      lastError = message;
+    }
+  }
+
+  /** Claims a free entry for {@code holder}; the commit is authored by {@code author}. */
+  public LedgerWriter.Outcome claim(String host, String holder, Account author, String requestRef) {
+    if (holder == null || !holder.matches("[A-Za-z0-9._@-]{1,64}")) {
+      throw new InvalidInput(
+          "holder", "must be a user name of 1 to 64 letters, digits, '.', '_', '@' or '-'");
+    }
+    return writer().claim(host(host), holder, ident(author), requestRef);
+  }
+
+  /** Releases an entry held by {@code holder} (any holder when null: an admin's release). */
+  public LedgerWriter.Outcome release(
+      String host, String holder, Account author, String requestRef) {
+    return writer().release(host(host), holder, ident(author), requestRef);
+  }
+
+  /** Removes a free entry from the ledger. */
+  public LedgerWriter.Outcome retire(String host, Account admin) {
+    return writer().retire(host(host), ident(admin));
+  }
+
+  /** The entries a batch would add, and what would be wrong with them; nothing is written. */
+  public BatchPreview preview(AddressBatch batch, String file) {
+    List<LedgerFile.NewEntry> entries = batch.entries();
+    String target = targetFile(file);
+    return new BatchPreview(target, entries, writer().check(target, entries));
+  }
+
+  /** Adds a batch as one commit; refused whole if any entry clashes. */
+  public LedgerWriter.Outcome add(AddressBatch batch, String file, Account admin) {
+    List<LedgerFile.NewEntry> entries = batch.entries();
+    String target = targetFile(file);
+    String message =
+        "Add "
+            + entries.size()
+            + (entries.size() == 1 ? " entry " : " entries ")
+            + entries.get(0).host()
+            + (entries.size() > 1 ? " to " + entries.get(entries.size() - 1).host() : "")
+            + "\n";
+    return writer().add(target, entries, message, ident(admin));
+  }
+
+  private String targetFile(String file) {
+    String path = settings.path();
+    boolean single = path.endsWith(".yaml") || path.endsWith(".yml");
+    if (single) {
+      return path;
+    }
+    if (file == null || file.isBlank() || !file.matches("[A-Za-z0-9._-]+\\.ya?ml")) {
+      throw new org.berth.ledger.control.InvalidBatchSpec(
+          java.util.Map.of("file", "must name a .yaml file in " + path + ", such as 192.0.2.yaml"));
+    }
+    return path + "/" + file;
+  }
+
+  /** A batch before it is written. */
+  public record BatchPreview(
+      String file, List<LedgerFile.NewEntry> entries, List<Problem> problems) {}
+
+  /** What the writer knows right now: problems of the remote head, if it does not validate. */
+  public Optional<LedgerWriter.Broken> broken() {
+    LedgerWriter w = writer;
+    return w == null ? Optional.empty() : w.broken();
+  }
+
+  /** Why the ledger cannot be reached, if it cannot. */
+  public Optional<String> lastError() {
+    return Optional.ofNullable(lastError);
+  }
+
+  public Optional<LedgerSettings> settings() {
+    return Optional.ofNullable(settings);
+  }
+
+  /** Checks a webhook's secret, in constant time. False when no secret is configured. */
+  public boolean webhookTokenMatches(String given) {
+    Optional<String> expected = settings == null ? Optional.empty() : settings.webhookToken();
+    return expected.isPresent()
+        && given != null
+        && java.security.MessageDigest.isEqual(
+            expected.get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static Hostname host(String host) {
+    return InvalidInput.check("host", () -> Hostname.of(host));
+  }
+
+  private static PersonIdent ident(Account account) {
+    return new PersonIdent(
+        account.displayName(),
+        account.email() == null ? account.username() + "@localhost" : account.email());
+  }
+}

@@ -1,0 +1,169 @@
+package org.berth.ledger.control;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A batch of new entries an admin generates: consecutive IPv4 addresses, each with a MAC counted up
+ * from a start, an optional IPv6 address in a prefix (carrying the IPv4 address in its last 32
+ * bits, as many IPAMs do), and a host name from a pattern such as {@code pvm{n:03}.example.com}.
+ *
+ * @param ipv4 a range {@code 192.0.2.100-192.0.2.119} or a CIDR block {@code 192.0.2.128/28}
+ * @param ipv6Prefix an IPv6 prefix such as {@code 2001:db8:0:160::/64}, or blank for none
+ * @param macStart the first MAC; the others count up from it
+ * @param hostPattern the host name, with {@code {n}} or {@code {n:03}} for the running number
+ * @param firstNumber the running number of the first entry
+ */
+public record AddressBatch(
+    String ipv4, String ipv6Prefix, String macStart, String hostPattern, int firstNumber) {
+
+  public static final int MAX_ENTRIES = 4096;
+  private static final Pattern NUMBER = Pattern.compile("\\{n(?::0(\\d))?}");
+
+  /** The entries, or every field that is wrong, named with its rule. */
+  public List<LedgerFile.NewEntry> entries() {
+    Map<String, String> errors = new LinkedHashMap<>();
+    List<String> v4 = List.of();
+    try {
+      v4 = ipv4Addresses(ipv4);
+    } catch (IllegalArgumentException e) {
+      errors.put("ipv4", e.getMessage());
+    }
+    IPAddress prefix = null;
+    if (ipv6Prefix != null && !ipv6Prefix.isBlank()) {
+      IPAddress p = new IPAddressString(ipv6Prefix.strip()).getAddress();
+      if (p == null
+          || !p.isIPv6()
+          || p.getNetworkPrefixLength() == null
+          || p.getNetworkPrefixLength() > 96) {
+        errors.put(
+            "ipv6Prefix", "must be an IPv6 prefix of at most /96, such as 2001:db8:0:160::/64");
+      } else {
+        prefix = p.toPrefixBlock().getLower();
+      }
+    }
+    long mac0 = 0;
+    try {
+      mac0 = Long.parseLong(MacAddress.of(macStart).value().replace(":", ""), 16);
+    } catch (IllegalArgumentException e) {
+      errors.put("macStart", e.getMessage());
+    }
+    if (hostPattern == null || !NUMBER.matcher(hostPattern).find()) {
+      errors.put(
+          "hostPattern",
+          "must contain {n} or {n:03} for the running number, such as pvm{n:03}.example.com");
+    }
+    if (firstNumber < 0) {
+      errors.put("firstNumber", "must be 0 or more");
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidBatchSpec(errors);
+    }
+    if (mac0 + v4.size() - 1 > 0xFFFFFFFFFFFFL) {
+      throw new InvalidBatchSpec(Map.of("macStart", "the MACs would run past ff:ff:ff:ff:ff:ff"));
+    }
+    List<LedgerFile.NewEntry> out = new ArrayList<>(v4.size());
+    for (int i = 0; i < v4.size(); i++) {
+      String host = hostName(firstNumber + i);
+      Hostname name;
+      try {
+        name = Hostname.of(host);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidBatchSpec(Map.of("hostPattern", e.getMessage()));
+      }
+      String v6 = prefix == null ? null : withIpv4InLowBits(prefix, v4.get(i));
+      String mac = String.format("%012x", mac0 + i).replaceAll("(..)(?!$)", "$1:");
+      out.add(new LedgerFile.NewEntry(name, v4.get(i), v6, MacAddress.of(mac)));
+    }
+    return out;
+  }
+
+  /** The prefix's address with its last 32 bits replaced by the IPv4 address. */
+  private static String withIpv4InLowBits(IPAddress prefix, String ipv4) {
+    byte[] bytes = prefix.getBytes();
+    long v4 = ipv4AsLong(ipv4);
+    for (int b = 0; b < 4; b++) {
+      bytes[15 - b] = (byte) (v4 >> (8 * b));
+    }
+    try {
+      return IpAddresses.ipv6(java.net.InetAddress.getByAddress(bytes).getHostAddress());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e); // 16 bytes are always an address
+    }
+  }
+
+  private String hostName(int n) {
+    Matcher m = NUMBER.matcher(hostPattern);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String width = m.group(1);
+      m.appendReplacement(
+          out, width == null ? Integer.toString(n) : String.format("%0" + width + "d", n));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static List<String> ipv4Addresses(String spec) {
+    if (spec == null || spec.isBlank()) {
+      throw new IllegalArgumentException(
+          "is required: a range such as 192.0.2.100-192.0.2.119 or a block such as 192.0.2.128/28");
+    }
+    String s = spec.strip();
+    long first;
+    long last;
+    if (s.contains("/")) {
+      String[] parts = s.split("/", 2);
+      long base = ipv4AsLong(IpAddresses.ipv4(parts[0]));
+      int bits;
+      try {
+        bits = Integer.parseInt(parts[1]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + s + "' has no prefix length between 20 and 32");
+      }
+      if (bits < 20 || bits > 32) {
+        throw new IllegalArgumentException("the prefix length must be between 20 and 32");
+      }
+      long size = 1L << (32 - bits);
+      first = base & ~(size - 1);
+      last = first + size - 1;
+      if (bits <= 30) {
+        first++; // the network address
+        last--; // the broadcast address
+      }
+    } else if (s.contains("-")) {
+      String[] parts = s.split("-", 2);
+      first = ipv4AsLong(IpAddresses.ipv4(parts[0]));
+      last = ipv4AsLong(IpAddresses.ipv4(parts[1]));
+      if (last < first) {
+        throw new IllegalArgumentException("the range must go up: " + s);
+      }
+    } else {
+      first = ipv4AsLong(IpAddresses.ipv4(s));
+      last = first;
+    }
+    if (last - first + 1 > MAX_ENTRIES) {
+      throw new IllegalArgumentException("at most " + MAX_ENTRIES + " addresses in one batch");
+    }
+    List<String> out = new ArrayList<>();
+    for (long a = first; a <= last; a++) {
+      out.add(
+          ((a >> 24) & 255) + "." + ((a >> 16) & 255) + "." + ((a >> 8) & 255) + "." + (a & 255));
+    }
+    return out;
+  }
+
+  private static long ipv4AsLong(String ip) {
+    long v = 0;
+    for (String part : ip.split("\\.")) {
+      v = (v << 8) | Integer.parseInt(part);
+    }
+    return v;
+  }
+}

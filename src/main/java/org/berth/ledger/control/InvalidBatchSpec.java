@@ -1,0 +1,35 @@
+package org.berth.ledger.control;
+
+import java.util.Map;
+import org.berth.platform.rest.ApiException;
+
+/** A batch description with fields that break their rules; each field is named with its rule. */
+public class InvalidBatchSpec extends ApiException {
+  private static final long serialVersionUID = 1L;
+
+  private final transient Map<String, String> fields;
+
+  public InvalidBatchSpec(Map<String, String> fields) {
+    super(
+        fields.entrySet().stream()
+            .map(e -> e.getKey() + " " + e.getValue())
+            .reduce((a, b) -> a + "; " + b)
+            .orElse("invalid batch"));
+    this.fields = Map.copyOf(fields);
+  }
+
+  /** Field name to the rule it breaks. */
+  public Map<String, String> fields() {
+    return fields;
+  }
+
+  @Override
+  public int status() {
+    return 400;
+  }
+
+  @Override
+  public String code() {
+    return "invalid_batch";
+  }
+}
