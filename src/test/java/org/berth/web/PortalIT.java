@@ -59,7 +59,21 @@ class PortalIT {
     assertThat(database.getString("name")).isEqualTo("database");
     assertThat(database.getString("status")).isEqualTo("UP");
     assertThat(database.getJsonObject("data").getString("schema"))
-        .startsWith("schema version 001 on embedded PostgreSQL");
+        .startsWith("schema version " + newestMigration() + " on embedded PostgreSQL");
+  }
+
+  /** The version of the newest file in db/migration, such as 002. */
+  static String newestMigration() {
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("db", "migration"))) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("V\\d+__.*\\.sql"))
+          .map(n -> n.substring(1, n.indexOf("__")))
+          .max(java.util.Comparator.comparingInt(Integer::parseInt))
+          .orElseThrow();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
