@@ -18,6 +18,11 @@ public record RequiredProgram(Path path, String install) {
   public static final RequiredProgram CHROMEDRIVER =
       new RequiredProgram(Path.of("/usr/bin/chromedriver"), "apt-get install chromium-driver");
 
+  public static final RequiredProgram SSHD =
+      new RequiredProgram(Path.of("/usr/sbin/sshd"), "apt-get install openssh-server");
+  public static final RequiredProgram SSH_KEYGEN =
+      new RequiredProgram(Path.of("/usr/bin/ssh-keygen"), "apt-get install openssh-client");
+
   /** Skips (or in CI fails) the calling test unless the program is installed. */
   public Path require() {
     if (!Files.isExecutable(path)) {

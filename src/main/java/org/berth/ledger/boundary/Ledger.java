@@ -107,10 +107,15 @@ public class Ledger {
               settings.remoteUri(),
               settings.branch(),
               settings.path(),
-              settings
-                  .token()
-                  .map(t -> new UsernamePasswordCredentialsProvider(settings.httpsUser(), t))
-                  .orElse(null),
+              new GitLedger.Access(
+                  settings
+                      .token()
+                      .map(t -> new UsernamePasswordCredentialsProvider(settings.httpsUser(), t))
+                      .orElse(null),
+                  settings
+                      .sshKey()
+                      .map(k -> new GitLedger.SshKey(k, settings.sshKnownHosts().orElseThrow()))
+                      .orElse(null)),
               settings.timeoutSeconds());
       LedgerWriter created =
           new LedgerWriter(

@@ -19,6 +19,8 @@ public record LedgerSettings(
     Optional<Path> cloneDirectory,
     String httpsUser,
     Optional<String> token,
+    Optional<Path> sshKey,
+    Optional<Path> sshKnownHosts,
     int fetchIntervalSeconds,
     Optional<String> webhookToken,
     String committerName,
@@ -39,6 +41,12 @@ public record LedgerSettings(
       throw new InvalidSetting(
           "berth.ledger.path",
           "must be a file or folder inside the repository, such as addresses.yaml");
+    }
+    if (sshKey.isPresent() != sshKnownHosts.isPresent()) {
+      throw new InvalidSetting(
+          sshKey.isPresent() ? "berth.ledger.ssh-known-hosts" : "berth.ledger.ssh-key",
+          "must be set together with "
+              + (sshKey.isPresent() ? "berth.ledger.ssh-key" : "berth.ledger.ssh-known-hosts"));
     }
     if (fetchIntervalSeconds < 5) {
       throw new InvalidSetting("berth.ledger.fetch-interval-seconds", "must be at least 5");
@@ -62,6 +70,8 @@ public record LedgerSettings(
         config.getOptionalValue("berth.ledger.clone-dir", String.class).map(Path::of),
         config.getOptionalValue("berth.ledger.https-user", String.class).orElse("oauth2"),
         config.getOptionalValue("berth.ledger.token", String.class),
+        path(config, "berth.ledger.ssh-key"),
+        path(config, "berth.ledger.ssh-known-hosts"),
         integer(config, "berth.ledger.fetch-interval-seconds", 60),
         config.getOptionalValue("berth.ledger.webhook-token", String.class),
         config.getOptionalValue("berth.ledger.committer-name", String.class).orElse("Berth"),
@@ -70,6 +80,15 @@ public record LedgerSettings(
             .orElse("berth@localhost"),
         integer(config, "berth.ledger.push-attempts", 10),
         integer(config, "berth.ledger.timeout-seconds", 30));
+  }
+
+  private static Optional<Path> path(Config config, String name) {
+    Optional<Path> p =
+        config.getOptionalValue(name, String.class).filter(s -> !s.isBlank()).map(Path::of);
+    if (p.isPresent() && !java.nio.file.Files.isReadable(p.get())) {
+      throw new InvalidSetting(name, "must name a readable file");
+    }
+    return p;
   }
 
   private static int integer(Config config, String name, int fallback) {

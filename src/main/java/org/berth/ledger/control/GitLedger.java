@@ -46,8 +46,11 @@ import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.PushResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.RemoteRefUpdate;
+import org.eclipse.jgit.transport.SshSessionFactory;
+import org.eclipse.jgit.transport.SshTransport;
 import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.URIish;
+import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.PathFilter;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
@@ -86,6 +89,7 @@ public final class GitLedger implements AutoCloseable {
   private final String branch;
   private final String ledgerPath;
   private final CredentialsProvider credentials;
+  private final SshSessionFactory ssh;
   private final int timeoutSeconds;
   private final Map<ObjectId, LedgerFile> parsed = new ConcurrentHashMap<>();
 
@@ -95,26 +99,55 @@ public final class GitLedger implements AutoCloseable {
       String branch,
       String ledgerPath,
       CredentialsProvider credentials,
+      SshSessionFactory ssh,
       int timeoutSeconds) {
     this.repo = repo;
     this.remote = remote;
     this.branch = branch;
     this.ledgerPath = ledgerPath;
     this.credentials = credentials;
+    this.ssh = ssh;
     this.timeoutSeconds = timeoutSeconds;
+  }
+
+  /** How Berth authenticates to the remote: a token for https, a key for ssh, or nothing. */
+  public record Access(CredentialsProvider credentials, SshKey sshKey) {
+    public static final Access NONE = new Access(null, null);
+  }
+
+  /**
+   * A private key for ssh remotes and the known_hosts file that vouches for the server. Without a
+   * matching known_hosts line the connection is refused: Berth never trusts a host on first use.
+   */
+  public record SshKey(Path privateKey, Path knownHosts) {}
+
+  private static SshSessionFactory sshFactory(SshKey key, Path home) {
+    if (key == null) {
+      return null;
+    }
+    // Only the configured key and known_hosts count; with no matching host key line the server
+    // is refused (no CredentialsProvider is there to "ask", so unknown hosts are never accepted).
+    return new SshdSessionFactoryBuilder()
+        .setHomeDirectory(home.toFile())
+        .setSshDirectory(home.toFile())
+        .setDefaultIdentities(dir -> List.of(key.privateKey()))
+        .setDefaultKnownHostsFiles(dir -> List.of(key.knownHosts()))
+        .setConfigFile(dir -> null)
+        .build(null);
   }
 
   /**
    * Opens (creating it on first use) Berth's bare clone in {@code cloneDir} of {@code remote}.
    *
    * @param ledgerPath the ledger's file, or a directory whose {@code .yaml} files are the ledger
+   * @param access a token for https or a key for ssh remotes; {@link Access#NONE} for local ones
    */
   public static GitLedger open(
       Path cloneDir,
       String remote,
       String branch,
       String ledgerPath,
-      CredentialsProvider credentials,
+      Access access,
       int timeoutSeconds) {
     try {
       Repository repo;
@@ -129,7 +162,13 @@ public final class GitLedger implements AutoCloseable {
       config.setBoolean("core", null, "logallrefupdates", false);
       config.save();
       return new GitLedger(
-          repo, remote, branch, normalise(ledgerPath), credentials, timeoutSeconds);
+          repo,
+          remote,
+          branch,
+          normalise(ledgerPath),
+          access.credentials(),
+          sshFactory(access.sshKey(), cloneDir),
+          timeoutSeconds);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the ledger clone in " + cloneDir, e);
     } catch (GitAPIException e) {
@@ -152,6 +191,12 @@ public final class GitLedger implements AutoCloseable {
     return "refs/remotes/origin/" + branch;
   }
 
+  private void configure(Transport transport) {
+    if (ssh != null && transport instanceof SshTransport sshTransport) {
+      sshTransport.setSshSessionFactory(ssh);
+    }
+  }
+
   /** Brings in the remote's branch; returns its head, or null if the remote has no such branch. */
   public ObjectId fetch() {
     try (Git git = Git.wrap(repo)) {
@@ -160,6 +205,7 @@ public final class GitLedger implements AutoCloseable {
               .setRemote("origin")
               .setRefSpecs(new RefSpec("+refs/heads/" + branch + ":" + trackingRef()))
               .setCredentialsProvider(credentials)
+              .setTransportConfigCallback(this::configure)
               .setTimeout(timeoutSeconds)
               .setRemoveDeletedRefs(true)
               .call();
@@ -276,6 +322,7 @@ public final class GitLedger implements AutoCloseable {
   public Push push(ObjectId head, ObjectId expected) {
     try (Transport transport = Transport.open(repo, new URIish(remote))) {
       transport.setCredentialsProvider(credentials);
+      configure(transport);
       transport.setTimeout(timeoutSeconds);
       RemoteRefUpdate update =
           new RemoteRefUpdate(

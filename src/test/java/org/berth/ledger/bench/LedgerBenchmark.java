@@ -63,13 +63,14 @@ public final class LedgerBenchmark {
   private final Path runDir = Path.of("target", "ledger-bench").toAbsolutePath();
 
   /** One cell of the benchmark. */
-  record Cell(GeneratedLedger ledger, int claimers) {
+  record Cell(GeneratedLedger ledger, int claimers, boolean remoteGc) {
     String name() {
       return (ledger.layout() == Layout.ONE_FILE ? "one-file" : "per-24")
           + "-"
           + ledger.size()
           + "-x"
-          + claimers;
+          + claimers
+          + (remoteGc ? "" : "-nogc");
     }
   }
 
@@ -130,7 +131,7 @@ public final class LedgerBenchmark {
 
     // JIT and database warm-up: not reported.
     for (int claimers : CLAIMERS) {
-      Cell warm = new Cell(new GeneratedLedger(Layout.ONE_FILE, 256), claimers);
+      Cell warm = new Cell(new GeneratedLedger(Layout.ONE_FILE, 256), claimers, true);
       CellResult r = runCell(warm, "warmup-x" + claimers, 100, Duration.ofSeconds(4));
       System.out.printf("warm-up %s: %d ops%n", warm.name(), r.ops());
     }
@@ -139,7 +140,7 @@ public final class LedgerBenchmark {
     for (Layout layout : Layout.values()) {
       for (int size : SIZES) {
         GeneratedLedger ledger = new GeneratedLedger(layout, size);
-        String name = "hand-" + new Cell(ledger, 1).name();
+        String name = "hand-" + new Cell(ledger, 1, true).name();
         if (!name.matches(only)) {
           continue;
         }
@@ -157,12 +158,15 @@ public final class LedgerBenchmark {
     for (Layout layout : Layout.values()) {
       for (int size : SIZES) {
         for (int claimers : CLAIMERS) {
-          cells.add(new Cell(new GeneratedLedger(layout, size), claimers));
+          // Each cell twice in a row, with and without garbage collection in the remote.
+          cells.add(new Cell(new GeneratedLedger(layout, size), claimers, true));
+          cells.add(new Cell(new GeneratedLedger(layout, size), claimers, false));
         }
       }
     }
     for (int claimers : CLAIMERS) {
-      cells.add(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers));
+      cells.add(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers, true));
+      cells.add(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers, false));
     }
     List<CellResult> results = new ArrayList<>();
     for (Cell cell : cells) {
@@ -173,7 +177,7 @@ public final class LedgerBenchmark {
       results.add(r);
       System.out.printf(
           "%s: %d ops in %.1f s, %.1f ops/s, p50 %.1f ms, p99 %.1f ms, %d pushes,"
-              + " %d remote GCs, median of first/last quarter %.1f/%.1f ms, %d errors%s%n",
+              + " %d remote GCs, medians by fifth of the run %s ms, %d errors%s%n",
           cell.name(),
           r.ops(),
           r.seconds(),
@@ -182,8 +186,7 @@ public final class LedgerBenchmark {
           r.all().percentileMs(99),
           r.pushes(),
           r.remoteGcs(),
-          r.all().medianMs(0, 0.25),
-          r.all().medianMs(0.75, 1),
+          fifths(r.all()),
           r.errors(),
           r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
     }
@@ -201,6 +204,9 @@ public final class LedgerBenchmark {
     GeneratedLedger ledger = cell.ledger();
     Path root = Files.createDirectories(runDir.resolve(dirName));
     Path remote = ledger.seedRemote(root);
+    if (!cell.remoteGc()) {
+      git(remote, "config", "receive.autogc", "false");
+    }
     DataSource database = TestDatabase.fresh();
     long syncStart = System.nanoTime();
     try (LedgerWriter writer =
@@ -210,7 +216,7 @@ public final class LedgerBenchmark {
                 remote.toUri().toString(),
                 "main",
                 ledger.ledgerPath(),
-                null,
+                GitLedger.Access.NONE,
                 30),
             database,
             COMMITTER,
@@ -394,6 +400,15 @@ public final class LedgerBenchmark {
         Files.delete(p);
       }
     }
+  }
+
+  /** The medians of each fifth of the operations, in the order they finished. */
+  private static String fifths(Latencies latencies) {
+    List<String> medians = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      medians.add(fmt(latencies.medianMs(i / 5.0, (i + 1) / 5.0)));
+    }
+    return String.join("/", medians);
   }
 
   static String fmt(double value) {

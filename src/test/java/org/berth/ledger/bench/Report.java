@@ -20,57 +20,90 @@ final class Report {
       int opsBudget,
       Duration timeBudget) {
     StringBuilder s = new StringBuilder();
-    s.append("### Berth (LedgerWriter): claim and release, each its own commit pushed\n\n")
-        .append("Budget per cell: ")
+    s.append("Budget per cell: ")
         .append(opsBudget)
         .append(" operations or ")
         .append(timeBudget.toSeconds())
-        .append(" s, whichever first. An operation is one claim or one release.\n\n")
-        .append(
+        .append(" s, whichever first. An operation is one claim or one release, each its own")
+        .append(" commit pushed before the call returns.\n");
+    for (boolean remoteGc : new boolean[] {true, false}) {
+      List<CellResult> group =
+          results.stream().filter(r -> r.cell().remoteGc() == remoteGc).toList();
+      if (group.isEmpty()) {
+        continue;
+      }
+      s.append(
+          remoteGc
+              ? "\n### Berth, remote as `git init --bare` makes it (receive.autogc on, the"
+                  + " default)\n\n"
+              : "\n### Berth, same cells, remote with `receive.autogc=false`\n\n");
+      table(s, group);
+    }
+
+    s.append(
+            "\n### Baseline: claims by hand (git pull --rebase, awk, git commit, git push),"
+                + " 1 person\n\n")
+        .append("| layout | entries | claims | wall s | claims/s | p50 ms | p99 ms | max ms |\n")
+        .append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    for (HandClaims.Result b : baselines) {
+      row(
+          s,
+          b.ledger().layout().label,
+          b.ledger().size(),
+          b.claims().count(),
+          fmt(b.seconds()),
+          fmt(b.perSecond()),
+          fmt(b.claims().percentileMs(50)),
+          fmt(b.claims().percentileMs(99)),
+          fmt(b.claims().maxMs()));
+    }
+
+    s.append("\n### Targets\n");
+    Optional<HandClaims.Result> base =
+        baselines.stream()
+            .filter(b -> b.ledger().layout() == Layout.ONE_FILE && b.ledger().size() == 4096)
+            .findFirst();
+    for (boolean remoteGc : new boolean[] {true, false}) {
+      List<CellResult> group =
+          results.stream().filter(r -> r.cell().remoteGc() == remoteGc).toList();
+      if (group.isEmpty()) {
+        continue;
+      }
+      s.append(remoteGc ? "\nDefault remote:\n\n" : "\nRemote with receive.autogc=false:\n\n");
+      targets(s, group, base);
+    }
+    s.append("\nWhole run: ").append(took.toSeconds()).append(" s.\n");
+    return s.toString();
+  }
+
+  private static void table(StringBuilder s, List<CellResult> results) {
+    s.append(
             "| layout | entries | files | claimers | first sync s | ops | wall s | ops/s |"
                 + " claims/s | p50 ms | p99 ms | max ms | claim p50 ms | pushes | ops/push |"
                 + " remote GCs | stopped by | remote MB |\n")
         .append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
     for (CellResult r : results) {
       GeneratedLedger l = r.cell().ledger();
-      s.append("| ")
-          .append(l.layout().label)
-          .append(" | ")
-          .append(l.size())
-          .append(" | ")
-          .append(l.files())
-          .append(" | ")
-          .append(r.cell().claimers())
-          .append(" | ")
-          .append(fmt(r.syncSeconds()))
-          .append(" | ")
-          .append(r.ops())
-          .append(" | ")
-          .append(fmt(r.seconds()))
-          .append(" | ")
-          .append(fmt(r.opsPerSecond()))
-          .append(" | ")
-          .append(fmt(r.claimsPerSecond()))
-          .append(" | ")
-          .append(fmt(r.all().percentileMs(50)))
-          .append(" | ")
-          .append(fmt(r.all().percentileMs(99)))
-          .append(" | ")
-          .append(fmt(r.all().maxMs()))
-          .append(" | ")
-          .append(fmt(r.claims().percentileMs(50)))
-          .append(" | ")
-          .append(r.pushes())
-          .append(" | ")
-          .append(r.pushes() == 0 ? "n/a" : fmt((double) r.ops() / r.pushes()))
-          .append(" | ")
-          .append(r.remoteGcs())
-          .append(" | ")
-          .append(r.stoppedBy())
-          .append(r.errors() > 0 ? " (" + r.errors() + " errors)" : "")
-          .append(" | ")
-          .append(fmt(r.remoteBytes() / 1e6))
-          .append(" |\n");
+      row(
+          s,
+          l.layout().label,
+          l.size(),
+          l.files(),
+          r.cell().claimers(),
+          fmt(r.syncSeconds()),
+          r.ops(),
+          fmt(r.seconds()),
+          fmt(r.opsPerSecond()),
+          fmt(r.claimsPerSecond()),
+          fmt(r.all().percentileMs(50)),
+          fmt(r.all().percentileMs(99)),
+          fmt(r.all().maxMs()),
+          fmt(r.claims().percentileMs(50)),
+          r.pushes(),
+          r.pushes() == 0 ? "n/a" : fmt((double) r.ops() / r.pushes()),
+          r.remoteGcs(),
+          r.stoppedBy() + (r.errors() > 0 ? " (" + r.errors() + " errors)" : ""),
+          fmt(r.remoteBytes() / 1e6));
     }
     for (CellResult r : results) {
       if (r.firstError() != null) {
@@ -81,42 +114,25 @@ final class Report {
       }
     }
     s.append("\n");
-    s.append(
-            "\n### Baseline: claims by hand (git pull --rebase, awk, git commit, git push),"
-                + " 1 person\n\n")
-        .append("| layout | entries | claims | wall s | claims/s | p50 ms | p99 ms | max ms |\n")
-        .append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
-    for (HandClaims.Result b : baselines) {
-      s.append("| ")
-          .append(b.ledger().layout().label)
-          .append(" | ")
-          .append(b.ledger().size())
-          .append(" | ")
-          .append(b.claims().count())
-          .append(" | ")
-          .append(fmt(b.seconds()))
-          .append(" | ")
-          .append(fmt(b.perSecond()))
-          .append(" | ")
-          .append(fmt(b.claims().percentileMs(50)))
-          .append(" | ")
-          .append(fmt(b.claims().percentileMs(99)))
-          .append(" | ")
-          .append(fmt(b.claims().maxMs()))
-          .append(" |\n");
-    }
+  }
 
-    s.append("\n### Targets\n\n");
-    Optional<HandClaims.Result> base =
-        baselines.stream()
-            .filter(b -> b.ledger().layout() == Layout.ONE_FILE && b.ledger().size() == 4096)
-            .findFirst();
+  private static void row(StringBuilder s, Object... cells) {
+    s.append("|");
+    for (Object c : cells) {
+      s.append(' ').append(c).append(" |");
+    }
+    s.append('\n');
+  }
+
+  private static void targets(
+      StringBuilder s, List<CellResult> results, Optional<HandClaims.Result> base) {
     for (Layout layout : Layout.values()) {
       Optional<CellResult> eight = find(results, layout, 4096, 8);
       if (base.isEmpty() || eight.isEmpty()) {
         continue;
       }
-      double needed = 10 * base.get().perSecond();
+      double hand = base.get().perSecond();
+      double needed = 10 * hand;
       CellResult r = eight.get();
       s.append("- (1) 8 claimers, 4,096 entries, ")
           .append(layout.label)
@@ -125,15 +141,15 @@ final class Report {
           .append(" ops/s (")
           .append(fmt(r.claimsPerSecond()))
           .append(" claims/s) against 10 x ")
-          .append(fmt(base.get().perSecond()))
+          .append(fmt(hand))
           .append(" = ")
           .append(fmt(needed))
           .append(" hand claims/s: ")
-          .append(fmt(r.opsPerSecond() / base.get().perSecond()))
+          .append(fmt(r.opsPerSecond() / hand))
           .append(" x counting every commit (")
           .append(r.opsPerSecond() >= needed ? "met" : "not met")
           .append("), ")
-          .append(fmt(r.claimsPerSecond() / base.get().perSecond()))
+          .append(fmt(r.claimsPerSecond() / hand))
           .append(" x counting claims only (")
           .append(r.claimsPerSecond() >= needed ? "met" : "not met")
           .append(")\n");
@@ -161,8 +177,6 @@ final class Report {
           .append(b <= 2 * a ? "met" : "not met")
           .append("\n");
     }
-    s.append("\nWhole run: ").append(took.toSeconds()).append(" s.\n");
-    return s.toString();
   }
 
   private static Optional<CellResult> find(

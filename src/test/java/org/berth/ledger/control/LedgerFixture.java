@@ -66,7 +66,7 @@ final class LedgerFixture implements AutoCloseable {
                 remote.toUri().toString(),
                 "main",
                 ledgerPath,
-                null,
+                GitLedger.Access.NONE,
                 30),
             database,
             new PersonIdent("Berth", "berth@example.com"),
