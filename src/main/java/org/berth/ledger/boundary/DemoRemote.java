@@ -49,6 +49,12 @@ final class DemoRemote {
         throw new IllegalStateException("ipam-seed/addresses.yaml is missing from the build");
       }
       Repository repo = git.getRepository();
+      // Berth pushes to this local remote in-process, and JGit then collects its garbage. Old
+      // packs are kept an hour by default, so past 50 packs every push would repack; drop them
+      // at once instead (only Berth and people's git clients use this remote).
+      var config = repo.getConfig();
+      config.setString("gc", null, "prunePackExpire", "now");
+      config.save();
       DirCache index = DirCache.newInCore();
       DirCacheBuilder builder = index.builder();
       DirCacheEntry entry = new DirCacheEntry(file);

@@ -157,6 +157,7 @@ public class Ledger {
     }
     try {
       sync();
+      writer().maintain();
       if (lastError != null) {
         LOG.log(Level.INFO, "The ledger remote is reachable again");
       }

@@ -160,6 +160,9 @@ public final class GitLedger implements AutoCloseable {
       StoredConfig config = repo.getConfig();
       config.setString("remote", "origin", "url", remote);
       config.setBoolean("core", null, "logallrefupdates", false);
+      // Each claim writes the whole file again; fast compression keeps that cheap, and gc packs
+      // the loose objects properly later.
+      config.setInt("core", null, "loosecompression", 1);
       config.save();
       return new GitLedger(
           repo,
@@ -465,6 +468,30 @@ public final class GitLedger implements AutoCloseable {
       }
     }
     return owner;
+  }
+
+  /** Packs the clone's loose objects when git's {@code gc --auto} thresholds say so. */
+  public void collectGarbageIfNeeded() {
+    try {
+      // JGit's own gc --auto; the porcelain command has no automatic mode.
+      org.eclipse.jgit.internal.storage.file.GC gc =
+          new org.eclipse.jgit.internal.storage.file.GC(
+              (org.eclipse.jgit.internal.storage.file.FileRepository) repo);
+      gc.setAuto(true);
+      gc.gc().get();
+    } catch (IOException
+        | GitAPIException
+        | java.text.ParseException
+        | java.util.concurrent.ExecutionException
+        | RuntimeException e) {
+      java.util.logging.Logger.getLogger(GitLedger.class.getName())
+          .log(
+              java.util.logging.Level.WARNING,
+              "Housekeeping of the ledger clone failed: {0}",
+              e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The remote's address with any user information removed, for messages. */

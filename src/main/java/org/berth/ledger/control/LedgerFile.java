@@ -38,6 +38,10 @@ public final class LedgerFile {
   static final String DATE = "Date";
   private static final List<String> KNOWN = List.of(HOST, IPV4, IPV6, MAC, USER, DATE);
   private static final List<String> ADDRESS_KEYS = List.of(HOST, IPV4, IPV6, MAC);
+
+  /** Large enough for a single file of several hundred thousand entries. */
+  static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
+
   private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]*");
 
   /** Where one key of an entry sits, in lines relative to the entry's first line. */
@@ -140,7 +144,9 @@ public final class LedgerFile {
   }
 
   private static Node compose(String path, String text) {
-    LoadSettings settings = LoadSettings.builder().setLabel(path).build();
+    // The default limit (3 MiB) would refuse a single file of about 40,000 entries.
+    LoadSettings settings =
+        LoadSettings.builder().setLabel(path).setCodePointLimit(MAX_CODE_POINTS).build();
     return new Compose(settings).composeString(text).orElse(null);
   }
 

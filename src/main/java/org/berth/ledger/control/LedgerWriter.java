@@ -14,6 +14,9 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -273,19 +276,36 @@ public final class LedgerWriter implements AutoCloseable {
         : subject + "\n\nBerth-Request: " + requestRef + "\n";
   }
 
+  /**
+   * Group commit: the thread that gets the lock leads and writes everything queued, batch after
+   * batch, until the queue is empty; the others wait on their own result, so a change that went out
+   * with someone else's push returns at once. The timed wait covers the moment between the leader's
+   * last look at the queue and its unlock.
+   */
   private Outcome submit(Op op) {
     queue.add(op);
-    leader.lock();
-    try {
-      if (!op.result.isDone()) {
-        List<Op> batch = new ArrayList<>();
-        for (Op next; (next = queue.poll()) != null; ) {
-          batch.add(next);
+    boolean interrupted = false;
+    while (!op.result.isDone()) {
+      if (leader.tryLock()) {
+        try {
+          for (List<Op> batch = drain(); !batch.isEmpty(); batch = drain()) {
+            runBatch(batch);
+          }
+        } finally {
+          leader.unlock();
         }
-        runBatch(batch);
+      } else {
+        try {
+          op.result.get(20, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+          // not done yet, or done with a failure that join() below reports
+        } catch (InterruptedException e) {
+          interrupted = true; // the change may already be pushed: wait for its outcome
+        }
       }
-    } finally {
-      leader.unlock();
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     try {
       return op.result.join();
@@ -294,6 +314,27 @@ public final class LedgerWriter implements AutoCloseable {
         throw r;
       }
       throw e;
+    }
+  }
+
+  private List<Op> drain() {
+    List<Op> batch = new ArrayList<>();
+    for (Op next; (next = queue.poll()) != null; ) {
+      batch.add(next);
+    }
+    return batch;
+  }
+
+  /**
+   * Housekeeping of Berth's clone: packs loose objects once there are many (git's own {@code gc
+   * --auto} rules). Runs between writes.
+   */
+  public void maintain() {
+    leader.lock();
+    try {
+      git.collectGarbageIfNeeded();
+    } finally {
+      leader.unlock();
     }
   }
 

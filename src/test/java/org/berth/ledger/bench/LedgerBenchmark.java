@@ -5,14 +5,17 @@ import static org.berth.testing.GitCli.git;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,10 +35,12 @@ import org.eclipse.jgit.lib.PersonIdent;
  * Claim-and-release throughput and latency of {@link LedgerWriter} against a bare remote on local
  * disk, for ledgers of 256, 4,096 and 65,536 entries in one file or one file per /24, with 1 and 8
  * concurrent claimers; and, in the same run, the same claims made by hand with the git command line
- * as the baseline. Everything is real: git, JGit, PostgreSQL (embedded), files under {@code
- * target/ledger-bench}.
+ * as the baseline. Each Berth cell runs twice in a row: against a remote as {@code git init --bare}
+ * makes it, and against one with {@code receive.autogc=false}, because JGit collects garbage in a
+ * local remote after every push once it holds 50 packs. Everything is real: git, JGit, PostgreSQL
+ * (embedded), files under {@code target/ledger-bench}.
  *
- * <p>Run with {@code mvn -Pbenchmark verify} (see docs/benchmarks.md). System properties: {@code
+ * <p>Run with {@code mvn -Pbenchmark test} (see docs/benchmarks.md). System properties: {@code
  * bench.ops} (operations per cell, 200), {@code bench.seconds} (seconds per cell, 10), {@code
  * bench.handClaims} (claims per baseline, 50), {@code bench.only} (a regular expression on cell
  * names, to run a subset).
@@ -83,6 +88,7 @@ public final class LedgerBenchmark {
       double seconds,
       int pushes,
       int remoteGcs,
+      double gcTailSeconds,
       int errors,
       String firstError,
       String stoppedBy,
@@ -136,59 +142,26 @@ public final class LedgerBenchmark {
       System.out.printf("warm-up %s: %d ops%n", warm.name(), r.ops());
     }
 
+    // Ledger by ledger: the hand baseline, then Berth on the same ledger with 1 and 8 claimers,
+    // each cell twice in a row, with and without garbage collection in the remote.
     List<HandClaims.Result> baselines = new ArrayList<>();
+    List<CellResult> results = new ArrayList<>();
     for (Layout layout : Layout.values()) {
       for (int size : SIZES) {
         GeneratedLedger ledger = new GeneratedLedger(layout, size);
-        String name = "hand-" + new Cell(ledger, 1, true).name();
-        if (!name.matches(only)) {
-          continue;
-        }
-        Path root = Files.createDirectories(runDir.resolve(name));
-        HandClaims.Result r =
-            HandClaims.run(ledger, root, Math.min(handClaims, size), Duration.ofSeconds(30));
-        baselines.add(r);
-        System.out.printf(
-            "%s: %d claims, %.1f claims/s, p50 %.1f ms%n",
-            name, r.claims().count(), r.perSecond(), r.claims().percentileMs(50));
-      }
-    }
-
-    List<Cell> cells = new ArrayList<>();
-    for (Layout layout : Layout.values()) {
-      for (int size : SIZES) {
+        baseline(ledger).ifPresent(baselines::add);
         for (int claimers : CLAIMERS) {
-          // Each cell twice in a row, with and without garbage collection in the remote.
-          cells.add(new Cell(new GeneratedLedger(layout, size), claimers, true));
-          cells.add(new Cell(new GeneratedLedger(layout, size), claimers, false));
+          for (boolean remoteGc : new boolean[] {true, false}) {
+            cell(new Cell(ledger, claimers, remoteGc)).ifPresent(results::add);
+          }
         }
       }
     }
     for (int claimers : CLAIMERS) {
-      cells.add(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers, true));
-      cells.add(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers, false));
-    }
-    List<CellResult> results = new ArrayList<>();
-    for (Cell cell : cells) {
-      if (!cell.name().matches(only)) {
-        continue;
+      for (boolean remoteGc : new boolean[] {true, false}) {
+        cell(new Cell(new GeneratedLedger(Layout.ONE_FILE, LARGEST_ONE_FILE), claimers, remoteGc))
+            .ifPresent(results::add);
       }
-      CellResult r = runCell(cell, cell.name(), opsBudget, timeBudget);
-      results.add(r);
-      System.out.printf(
-          "%s: %d ops in %.1f s, %.1f ops/s, p50 %.1f ms, p99 %.1f ms, %d pushes,"
-              + " %d remote GCs, medians by fifth of the run %s ms, %d errors%s%n",
-          cell.name(),
-          r.ops(),
-          r.seconds(),
-          r.opsPerSecond(),
-          r.all().percentileMs(50),
-          r.all().percentileMs(99),
-          r.pushes(),
-          r.remoteGcs(),
-          fifths(r.all()),
-          r.errors(),
-          r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
     }
 
     String report =
@@ -197,6 +170,46 @@ public final class LedgerBenchmark {
     Files.writeString(runDir.resolve("results.md"), report);
     System.out.println();
     System.out.println(report);
+  }
+
+  private Optional<HandClaims.Result> baseline(GeneratedLedger ledger) throws Exception {
+    String name = "hand-" + new Cell(ledger, 1, true).name();
+    if (!name.matches(only)) {
+      return Optional.empty();
+    }
+    Path root = Files.createDirectories(runDir.resolve(name));
+    HandClaims.Result r =
+        HandClaims.run(ledger, root, Math.min(handClaims, ledger.size()), Duration.ofSeconds(30));
+    System.out.printf(
+        "%s: %d claims, %.1f claims/s, p50 %.1f ms, p99 %.1f ms%n",
+        name,
+        r.claims().count(),
+        r.perSecond(),
+        r.claims().percentileMs(50),
+        r.claims().percentileMs(99));
+    return Optional.of(r);
+  }
+
+  private Optional<CellResult> cell(Cell cell) throws Exception {
+    if (!cell.name().matches(only)) {
+      return Optional.empty();
+    }
+    CellResult r = runCell(cell, cell.name(), opsBudget, timeBudget);
+    System.out.printf(
+        "%s: %d ops in %.1f s, %.1f ops/s, p50 %.1f ms, p99 %.1f ms, %d pushes,"
+            + " %d remote GCs, medians by fifth of the run %s ms, %d errors%s%n",
+        cell.name(),
+        r.ops(),
+        r.seconds(),
+        r.opsPerSecond(),
+        r.all().percentileMs(50),
+        r.all().percentileMs(99),
+        r.pushes(),
+        r.remoteGcs(),
+        fifths(r.all()),
+        r.errors(),
+        r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
+    return Optional.of(r);
   }
 
   private CellResult runCell(Cell cell, String dirName, int maxOps, Duration budget)
@@ -241,6 +254,7 @@ public final class LedgerBenchmark {
             0,
             0,
             0,
+            0,
             1,
             refusal,
             "ledger refused",
@@ -258,6 +272,7 @@ public final class LedgerBenchmark {
       int gcsBefore = packs(remote, true);
       Phase measured = new Phase(writer, plans, 1, maxOps, budget);
       measured.run();
+      double gcTail = awaitBackgroundGc();
       int pushes = packs(remote, false) - pushesBefore;
       int gcs = packs(remote, true) - gcsBefore;
       String stoppedBy =
@@ -272,6 +287,7 @@ public final class LedgerBenchmark {
           measured.seconds(),
           pushes,
           gcs,
+          gcTail,
           measured.errors.get(),
           measured.firstError.get(),
           stoppedBy,
@@ -377,6 +393,26 @@ public final class LedgerBenchmark {
     }
   }
 
+  /**
+   * Waits until no garbage collection started by JGit after a push is running in this JVM; returns
+   * how long that took. JGit runs them on its own threads, so they outlive the pushes.
+   */
+  private static double awaitBackgroundGc() throws InterruptedException {
+    long start = System.nanoTime();
+    long limit = start + Duration.ofMinutes(2).toNanos();
+    for (int quiet = 0; quiet < 3 && System.nanoTime() < limit; ) {
+      Thread.sleep(50);
+      quiet = gcRunning() ? 0 : quiet + 1;
+    }
+    return Math.max(0, (System.nanoTime() - start) / 1e9 - 0.15);
+  }
+
+  private static boolean gcRunning() {
+    return Thread.getAllStackTraces().values().stream()
+        .flatMap(Arrays::stream)
+        .anyMatch(f -> f.getClassName().startsWith("org.eclipse.jgit.internal.storage.file.GC"));
+  }
+
   private static long treeSize(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).mapToLong(LedgerBenchmark::size).sum();
@@ -386,6 +422,8 @@ public final class LedgerBenchmark {
   private static long size(Path file) {
     try {
       return Files.size(file);
+    } catch (NoSuchFileException e) {
+      return 0; // a temporary file that went away
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -80,8 +80,8 @@ final class Report {
     s.append(
             "| layout | entries | files | claimers | first sync s | ops | wall s | ops/s |"
                 + " claims/s | p50 ms | p99 ms | max ms | claim p50 ms | pushes | ops/push |"
-                + " remote GCs | stopped by | remote MB |\n")
-        .append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
+                + " remote GCs | GC after s | stopped by | remote MB |\n")
+        .append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|\n");
     for (CellResult r : results) {
       GeneratedLedger l = r.cell().ledger();
       row(
@@ -102,6 +102,7 @@ final class Report {
           r.pushes(),
           r.pushes() == 0 ? "n/a" : fmt((double) r.ops() / r.pushes()),
           r.remoteGcs(),
+          fmt(r.gcTailSeconds()),
           r.stoppedBy() + (r.errors() > 0 ? " (" + r.errors() + " errors)" : ""),
           fmt(r.remoteBytes() / 1e6));
     }

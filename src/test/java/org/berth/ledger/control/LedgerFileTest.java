@@ -185,6 +185,22 @@ class LedgerFileTest {
   }
 
   @Test
+  void readsAFileOfSixtyFiveThousandEntries() {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 65_536; i++) {
+      text.append(
+          "- Host: pvm%05d.example.com\n  IPv4: 10.1.%d.%d\n  MAC:  52:54:00:00:%02X:%02X\n"
+              .formatted(i, i >> 8, i & 255, i >> 8, i & 255));
+    }
+
+    LedgerFile file = LedgerFile.parse("addresses.yaml", text.toString());
+
+    assertThat(text.length()).isGreaterThan(4_000_000);
+    assertThat(file.problems()).isEmpty();
+    assertThat(file.entries()).hasSize(65_536);
+  }
+
+  @Test
   void readsMacsInAnyCommonSpelling() {
     for (String spelling :
         List.of("DE:AD:BE:EF:00:01", "de-ad-be-ef-00-01", "dead.beef.0001", "deadbeef0001")) {
