@@ -116,10 +116,7 @@ public class LedgerResource {
     ledger
         .settings()
         .ifPresent(
-            s ->
-                out.add("remote", s.remoteUri().replaceAll("//[^/@]*@", "//"))
-                    .add("branch", s.branch())
-                    .add("path", s.path()));
+            s -> out.add("remote", s.safeRemote()).add("branch", s.branch()).add("path", s.path()));
     add(out, "headCommit", state.headCommit());
     add(out, "indexedCommit", state.indexedCommit());
     add(out, "brokenCommit", state.brokenCommit());

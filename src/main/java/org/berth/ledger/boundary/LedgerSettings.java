@@ -113,8 +113,13 @@ public record LedgerSettings(
     return remote.orElse(demoRemote().toUri().toString());
   }
 
+  /** The remote's URL without any credentials in it, for pages and logs. */
+  public String safeRemote() {
+    return org.berth.ledger.control.GitLedger.safe(remoteUri());
+  }
+
   @Override
   public String toString() {
-    return "LedgerSettings[remote=" + remoteUri().replaceAll("//[^/@]*@", "//") + "]";
+    return "LedgerSettings[remote=" + safeRemote() + "]";
   }
 }

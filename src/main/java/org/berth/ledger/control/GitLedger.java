@@ -499,7 +499,8 @@ public final class GitLedger implements AutoCloseable {
     return safe(remote);
   }
 
-  static String safe(String uri) {
+  /** {@code uri} without the user information (user name, password or token) in it. */
+  public static String safe(String uri) {
     return uri.replaceAll("//[^/@]*@", "//");
   }
 

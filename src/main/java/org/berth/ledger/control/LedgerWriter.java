@@ -210,12 +210,8 @@ public final class LedgerWriter implements AutoCloseable {
         new Op(author) {
           @Override
           Plan plan(LedgerSnapshot ledger, LocalDate today) {
-            LedgerFile target =
-                ledger.files().getOrDefault(file, LedgerFile.parse(file, "")).append(entries);
-            List<LedgerFile> files = new ArrayList<>(ledger.files().values());
-            files.removeIf(f -> f.path().equals(file));
-            files.add(target);
-            List<Problem> problems = LedgerSnapshot.of("check", files).problems();
+            LedgerFile target = appended(ledger, file, entries);
+            List<Problem> problems = replaced(ledger, "check", target).problems();
             if (!problems.isEmpty()) {
               throw new InvalidBatch(problems);
             }
@@ -227,12 +223,11 @@ public final class LedgerWriter implements AutoCloseable {
   /** Checks the batch against the ledger without writing anything: the problems it would cause. */
   public List<Problem> check(String file, List<NewEntry> entries) {
     LedgerSnapshot ledger = current();
-    LedgerFile target =
-        ledger.files().getOrDefault(file, LedgerFile.parse(file, "")).append(entries);
-    List<LedgerFile> files = new ArrayList<>(ledger.files().values());
-    files.removeIf(f -> f.path().equals(file));
-    files.add(target);
-    return LedgerSnapshot.of("check", files).problems();
+    return replaced(ledger, "check", appended(ledger, file, entries)).problems();
+  }
+
+  private static LedgerFile appended(LedgerSnapshot ledger, String file, List<NewEntry> entries) {
+    return ledger.files().getOrDefault(file, LedgerFile.parse(file, "")).append(entries);
   }
 
   private LedgerSnapshot current() {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.berth.identity.CurrentUser;
 import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.boundary.LedgerQueries;
+import org.berth.ledger.boundary.LedgerSettings;
 import org.berth.ledger.control.AddressBatch;
 import org.berth.ledger.control.InvalidBatchSpec;
 import org.berth.ledger.control.LedgerFile;
@@ -49,7 +50,7 @@ public class LedgerAdmin implements Serializable {
   }
 
   public String getRemote() {
-    return ledger.settings().map(s -> s.remoteUri().replaceAll("//[^/@]*@", "//")).orElse("");
+    return ledger.settings().map(LedgerSettings::safeRemote).orElse("");
   }
 
   public String getLastError() {
