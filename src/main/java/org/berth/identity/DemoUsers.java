@@ -44,9 +44,4 @@ public class DemoUsers {
   public Optional<Account> find(String username) {
     return Optional.ofNullable(USERS.get(username)).map(DemoUser::account);
   }
-
-  /** The demo accounts, for the sign-in page's demo notice. */
-  public static Set<String> usernames() {
-    return USERS.keySet();
-  }
 }

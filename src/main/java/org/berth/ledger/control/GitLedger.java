@@ -512,10 +512,6 @@ public final class GitLedger implements AutoCloseable {
     return ledgerPath;
   }
 
-  Repository repository() {
-    return repo;
-  }
-
   @Override
   public void close() {
     repo.close();

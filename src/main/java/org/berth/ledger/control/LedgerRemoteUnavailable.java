@@ -8,7 +8,8 @@ public class LedgerRemoteUnavailable extends ApiException {
 
   public LedgerRemoteUnavailable(String message, Throwable cause) {
     // Transport messages may repeat the remote's address with its credentials: strip them.
-    super(GitLedger.safe(message + (cause == null ? "" : ": " + cause.getMessage())), null);
+    // The cause is not kept: its own message and stack may carry them too.
+    super(GitLedger.safe(message + (cause == null ? "" : ": " + cause.getMessage())));
   }
 
   @Override

@@ -125,10 +125,6 @@ public final class LedgerWriter implements AutoCloseable {
     return Optional.ofNullable(broken);
   }
 
-  public GitLedger git() {
-    return git;
-  }
-
   /** Claims a free entry for {@code holder}, as a commit authored by {@code author}. */
   public Outcome claim(Hostname host, String holder, PersonIdent author, String requestRef) {
     requireHolder(holder);

@@ -13,10 +13,6 @@ public abstract class ApiException extends RuntimeException {
     super(message);
   }
 
-  protected ApiException(String message, Throwable cause) {
-    super(message, cause);
-  }
-
   /** The HTTP status, 4xx for the caller's mistakes. */
   public abstract int status();
 

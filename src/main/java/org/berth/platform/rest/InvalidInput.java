@@ -4,15 +4,8 @@ package org.berth.platform.rest;
 public class InvalidInput extends ApiException {
   private static final long serialVersionUID = 1L;
 
-  private final String field;
-
   public InvalidInput(String field, String rule) {
     super(field + ": " + rule);
-    this.field = field;
-  }
-
-  public String field() {
-    return field;
   }
 
   /**
