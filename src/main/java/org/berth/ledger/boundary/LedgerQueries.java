@@ -62,7 +62,7 @@ public class LedgerQueries {
 
     public Filter {
       if (state != null && !state.isBlank() && !state.equals("free") && !state.equals("taken")) {
-        throw new IllegalArgumentException("state must be free or taken");
+        throw new IllegalArgumentException("must be free or taken");
       }
     }
   }
@@ -93,12 +93,24 @@ public class LedgerQueries {
 
   @PersistenceContext EntityManager em;
 
+  /** How many entries match. */
+  public long count(Filter filter) {
+    List<Object> params = new ArrayList<>();
+    Query count = em.createNativeQuery("SELECT count(*) FROM ledger_entry" + where(filter, params));
+    bind(count, params);
+    return ((Number) count.getSingleResult()).longValue();
+  }
+
+  /** One page of matching entries and how many match in all. */
   public Page page(Filter filter, int offset, int limit, String sort, boolean descending) {
+    return new Page(count(filter), entries(filter, offset, limit, sort, descending));
+  }
+
+  /** The matching entries from {@code offset}, at most {@code limit} (1000 at the most). */
+  public List<Entry> entries(
+      Filter filter, int offset, int limit, String sort, boolean descending) {
     List<Object> params = new ArrayList<>();
     String where = where(filter, params);
-    Query count = em.createNativeQuery("SELECT count(*) FROM ledger_entry" + where);
-    bind(count, params);
-    long total = ((Number) count.getSingleResult()).longValue();
     String order = SORTS.getOrDefault(sort == null ? "host" : sort, "host");
     Query select =
         em.createNativeQuery(
@@ -115,7 +127,7 @@ public class LedgerQueries {
     for (Object row : select.getResultList()) {
       entries.add(entry((Object[]) row));
     }
-    return new Page(total, entries);
+    return entries;
   }
 
   public Optional<Entry> entry(String host) {

@@ -31,7 +31,7 @@ public class LedgerPage implements Serializable {
 
     @Override
     public int count(Map<String, FilterMeta> filterBy) {
-      return (int) queries.page(filter(filterBy), 0, 1, "host", false).total();
+      return (int) queries.count(filter(filterBy));
     }
 
     @Override
@@ -44,7 +44,7 @@ public class LedgerPage implements Serializable {
         sort = meta.getField();
         descending = meta.getOrder() == SortOrder.DESCENDING;
       }
-      return queries.page(filter(filterBy), first, pageSize, sort, descending).entries();
+      return queries.entries(filter(filterBy), first, pageSize, sort, descending);
     }
 
     @Override

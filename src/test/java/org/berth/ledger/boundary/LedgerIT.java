@@ -97,7 +97,7 @@ class LedgerIT {
     HttpResponse<String> bad = http.get("api/ledger/entries?state=busy", "alice", "alice");
     assertThat(bad.statusCode()).isEqualTo(400);
     assertThat(Http.json(bad).getString("error")).isEqualTo("invalid_input");
-    assertThat(Http.json(bad).getString("message")).isEqualTo("state: state must be free or taken");
+    assertThat(Http.json(bad).getString("message")).isEqualTo("state: must be free or taken");
   }
 
   @Test
