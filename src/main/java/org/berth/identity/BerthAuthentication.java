@@ -11,8 +11,12 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.berth.platform.rest.ApiError;
@@ -36,6 +40,14 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
   static final String SESSION_ACCOUNT = "berth.account";
   static final String SESSION_RETURN_TO = "berth.returnTo";
   public static final String LOGIN_PAGE = "/login.xhtml";
+
+  private static final Duration RECORD_EVERY = Duration.ofMinutes(1);
+
+  /**
+   * When each account's sign-in was last written; keyed by the whole account, so a change of name
+   * or roles is written at once.
+   */
+  private final Map<Account, Instant> recorded = new ConcurrentHashMap<>();
 
   @Inject DemoUsers users;
   @Inject People people;
@@ -124,10 +136,19 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
     }
   }
 
-  /** Notes the sign-in for the admins' list of people; never stands in the way of signing in. */
+  /**
+   * Notes the sign-in for the admins' list of people, at most once a minute per account (API
+   * callers sign in on every request); never stands in the way of signing in.
+   */
   private void remember(Account account) {
+    Instant now = Instant.now();
+    Instant last = recorded.get(account);
+    if (last != null && last.isAfter(now.minus(RECORD_EVERY))) {
+      return;
+    }
     try {
       people.recordSignIn(account);
+      recorded.put(account, now);
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "Could not record a sign-in", e);
     }
