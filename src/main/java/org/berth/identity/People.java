@@ -55,6 +55,19 @@ public class People {
         .executeUpdate();
   }
 
+  /** The account of someone who has signed in, as they were last seen. */
+  @Transactional
+  public java.util.Optional<Account> account(String username) {
+    return em.createQuery("SELECT p FROM Person p WHERE p.username = :u", Person.class)
+        .setParameter("u", username)
+        .getResultStream()
+        .findFirst()
+        .map(
+            p ->
+                new Account(
+                    p.username(), p.displayName(), p.email(), java.util.Set.copyOf(p.roles())));
+  }
+
   /** Everyone who has signed in, most recent first. */
   @Transactional
   public List<Summary> all() {

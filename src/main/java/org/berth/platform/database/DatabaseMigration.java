@@ -10,6 +10,7 @@ import jakarta.ejb.Startup;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.sql.SQLException;
 import java.util.Objects;
@@ -43,6 +44,7 @@ public class DatabaseMigration {
 
   @Resource private ManagedScheduledExecutorService scheduler;
   @Inject Config config;
+  @Inject Event<DatabaseReady> ready;
 
   private volatile Status status = new Status(false, "Berth is starting");
   private volatile String lastFailure;
@@ -95,6 +97,11 @@ public class DatabaseMigration {
           lastFailure == null ? "Database ready: {0}" : "Database available again; ready: {0}",
           status.detail());
       lastFailure = null;
+      try {
+        ready.fire(new DatabaseReady(status.detail()));
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "Start-up work after the migration failed: {0}", rootMessage(e));
+      }
       return true;
     } catch (SQLException | RuntimeException e) {
       String cause = rootMessage(e);

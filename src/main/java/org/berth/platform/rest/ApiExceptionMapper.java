@@ -1,5 +1,7 @@
 package org.berth.platform.rest;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -10,9 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every exception that leaves a resource into the API's error shape. Client errors keep their
- * status and message; anything unexpected is logged with an incident id and answered with that id
- * only, so no internal detail or secret reaches the caller.
+ * Turns every exception that leaves a resource into the API's error shape. Invalid input adds a
+ * {@code fields} object of field name to rule. Client errors keep their status and message;
+ * anything unexpected is logged with an incident id and answered with that id only, so no internal
+ * detail or secret reaches the caller.
  */
 @Provider
 public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
@@ -21,8 +24,26 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable exception) {
+    if (exception instanceof InvalidInput invalid) {
+      JsonObjectBuilder fields = Json.createObjectBuilder();
+      invalid.fields().forEach(fields::add);
+      return Response.status(400)
+          .type(MediaType.APPLICATION_JSON_TYPE)
+          .entity(
+              Json.createObjectBuilder()
+                  .add("error", invalid.code())
+                  .add("message", invalid.getMessage())
+                  .add("fields", fields)
+                  .build()
+                  .toString())
+          .build();
+    }
     if (exception instanceof ApiException api) {
       return respond(api.status(), new ApiError(api.code(), api.getMessage()));
+    }
+    if (exception instanceof jakarta.json.JsonException
+        || exception instanceof jakarta.ws.rs.ProcessingException) {
+      return respond(400, new ApiError("bad_request", "The body is not valid JSON"));
     }
     if (exception instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
       int status = web.getResponse().getStatus();

@@ -1,0 +1,220 @@
+package org.berth.notify;
+
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.berth.platform.jobs.JobSource;
+import org.berth.platform.jobs.Jobs;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Mail waiting to be sent, and the job that sends it. Mail is queued in the caller's transaction;
+ * the job delivers each message once, retrying with backoff while the server is unreachable.
+ */
+@ApplicationScoped
+public class Outbox implements JobSource {
+
+  private static final Logger LOG = Logger.getLogger(Outbox.class.getName());
+  static final String TASK = "mail-delivery";
+
+  /** A message as the outbox page shows it. */
+  public record Mail(
+      long id,
+      String recipient,
+      String subject,
+      String body,
+      Long requestId,
+      OffsetDateTime created,
+      OffsetDateTime sentAt,
+      int attempts,
+      String lastError) {
+
+    public String status() {
+      if (sentAt != null) {
+        return "sent";
+      }
+      return lastError == null ? "not sent" : "failing";
+    }
+  }
+
+  @PersistenceContext EntityManager em;
+
+  @Resource(lookup = "java:app/jdbc/berth")
+  DataSource dataSource;
+
+  @Inject Jobs jobs;
+  @Inject Config config;
+
+  private MailSettings settings;
+  private Mailer mailer;
+  private OneTimeTask<Void> delivery;
+
+  @PostConstruct
+  void init() {
+    settings = MailSettings.from(config);
+    mailer = settings.delivers() ? new Mailer(settings) : null;
+    delivery =
+        Tasks.oneTime(TASK)
+            .onFailure(
+                new FailureHandler.MaxRetriesFailureHandler<>(
+                    10,
+                    new FailureHandler.ExponentialBackoffFailureHandler<>(
+                        Duration.ofSeconds(15), 2.0)))
+            .execute((instance, context) -> deliver(Long.parseLong(instance.getId())));
+  }
+
+  @Override
+  public List<Task<?>> tasks() {
+    return List.of(delivery);
+  }
+
+  /** The settings mail is sent with. */
+  public MailSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Queues a message in the caller's transaction; with SMTP configured, it is sent right after the
+   * commit.
+   */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void queue(String recipient, String subject, String body, Long requestId) {
+    Number id =
+        (Number)
+            em.createNativeQuery(
+                    "INSERT INTO mail_outbox (recipient, subject, body, request_id)"
+                        + " VALUES (?1, ?2, ?3, ?4) RETURNING id")
+                .setParameter(1, recipient)
+                .setParameter(2, subject)
+                .setParameter(3, body)
+                .setParameter(4, requestId)
+                .getSingleResult();
+    if (mailer != null) {
+      jobs.schedule(delivery.instance(String.valueOf(id.longValue())), Instant.now());
+    }
+  }
+
+  private void deliver(long id) {
+    Object[] row = row(id);
+    if (row == null || row[3] != null) {
+      return;
+    }
+    try {
+      mailer.send((String) row[0], (String) row[1], (String) row[2]);
+      mark(id, null);
+      LOG.log(Level.FINE, "Mail {0} sent to {1}", new Object[] {id, row[0]});
+    } catch (Mailer.MailFailed e) {
+      mark(id, e.getMessage());
+      LOG.log(Level.WARNING, "Mail {0} not sent yet: {1}", new Object[] {id, e.getMessage()});
+      throw e;
+    }
+  }
+
+  // The job runs on a scheduler thread, outside any transaction: plain statements, auto-commit.
+  private Object[] row(long id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "SELECT recipient, subject, body, sent_at FROM mail_outbox WHERE id = ?")) {
+      s.setLong(1, id);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next()
+            ? new Object[] {r.getString(1), r.getString(2), r.getString(3), r.getObject(4)}
+            : null;
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read mail " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void mark(long id, String error) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                error == null
+                    ? "UPDATE mail_outbox SET sent_at = now(), attempts = attempts + 1,"
+                        + " last_error = NULL WHERE id = ?"
+                    : "UPDATE mail_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+      if (error == null) {
+        s.setLong(1, id);
+      } else {
+        s.setString(1, error);
+        s.setLong(2, id);
+      }
+      s.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot update mail " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest messages first. */
+  @Transactional
+  public List<Mail> recent(int offset, int limit) {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT id, recipient, subject, body, request_id, created, sent_at, attempts,"
+                    + " last_error FROM mail_outbox ORDER BY id DESC OFFSET ?1 LIMIT ?2")
+            .setParameter(1, offset)
+            .setParameter(2, limit)
+            .getResultList();
+    return rows.stream()
+        .map(
+            r ->
+                new Mail(
+                    ((Number) r[0]).longValue(),
+                    (String) r[1],
+                    (String) r[2],
+                    (String) r[3],
+                    r[4] == null ? null : ((Number) r[4]).longValue(),
+                    offset(r[5]),
+                    offset(r[6]),
+                    ((Number) r[7]).intValue(),
+                    (String) r[8]))
+        .toList();
+  }
+
+  @Transactional
+  public long count() {
+    return ((Number) em.createNativeQuery("SELECT count(*) FROM mail_outbox").getSingleResult())
+        .longValue();
+  }
+
+  /** Whether the delivery job for a message is still scheduled (it is retrying). */
+  public boolean pending(long id) {
+    return jobs.next(TaskInstanceId.of(TASK, String.valueOf(id))).isPresent();
+  }
+
+  private static OffsetDateTime offset(Object value) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof OffsetDateTime o) {
+      return o;
+    }
+    if (value instanceof Instant i) {
+      return i.atOffset(java.time.ZoneOffset.UTC);
+    }
+    return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
+  }
+}

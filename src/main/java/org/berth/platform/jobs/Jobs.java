@@ -1,0 +1,197 @@
+package org.berth.platform.jobs;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.DependsOn;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.berth.platform.database.DatabaseMigration;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The job scheduler of this Berth instance. Boundaries call {@link #schedule}, {@link #reschedule}
+ * and {@link #cancel} inside their transaction: the job row is written on the transaction's own
+ * connection, and the scheduler looks for due work as soon as the transaction commits.
+ */
+@Singleton
+@Startup
+@DependsOn("DatabaseMigration")
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@TransactionAttribute(TransactionAttributeType.SUPPORTS)
+public class Jobs {
+
+  private static final Logger LOG = Logger.getLogger(Jobs.class.getName());
+
+  @Resource(lookup = "java:app/jdbc/berth")
+  DataSource dataSource;
+
+  @Resource ManagedThreadFactory threads;
+  @Resource ManagedScheduledExecutorService timer;
+  @Resource TransactionSynchronizationRegistry transactions;
+
+  @Inject @Any Instance<JobSource> sources;
+  @Inject DatabaseMigration database;
+  @Inject Config config;
+
+  private volatile Scheduler scheduler;
+  private ScheduledFuture<?> starting;
+  private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
+
+  @PostConstruct
+  void start() {
+    starting = timer.scheduleWithFixedDelay(this::startWhenDatabaseIsReady, 0, 2, TimeUnit.SECONDS);
+  }
+
+  private synchronized void startWhenDatabaseIsReady() {
+    if (scheduler != null || !database.status().ready()) {
+      return;
+    }
+    List<Task<?>> tasks = new ArrayList<>();
+    for (JobSource source : sources) {
+      tasks.addAll(source.tasks());
+    }
+    int workers = config.getOptionalValue("berth.jobs.threads", Integer.class).orElse(4);
+    Duration polling =
+        Duration.ofSeconds(
+            config
+                .getOptionalValue("berth.jobs.polling-interval-seconds", Integer.class)
+                .orElse(10));
+    ExecutorService work = Executors.newFixedThreadPool(workers, threads);
+    ExecutorService due = Executors.newSingleThreadExecutor(threads);
+    ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(threads);
+    pools.addAll(List.of(work, due, housekeeping));
+    Scheduler created =
+        Scheduler.create(dataSource, tasks)
+            .schedulerName(new SchedulerName.Fixed(instanceName()))
+            .threads(workers)
+            .executorService(work)
+            .dueExecutor(due)
+            .housekeeperExecutor(housekeeping)
+            .pollingInterval(polling)
+            .pollUsingLockAndFetch(0.5, 1.0)
+            .enableImmediateExecution()
+            .deleteUnresolvedAfter(Duration.ofDays(7))
+            .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.WARN, false)
+            .build();
+    created.start();
+    scheduler = created;
+    starting.cancel(false);
+    LOG.log(
+        Level.INFO,
+        "Jobs started: {0} task kinds, {1} workers, polling every {2} s",
+        new Object[] {tasks.size(), workers, polling.toSeconds()});
+  }
+
+  private static String instanceName() {
+    try {
+      return InetAddress.getLocalHost().getHostName()
+          + "-"
+          + UUID.randomUUID().toString().substring(0, 8);
+    } catch (java.io.IOException e) {
+      return "berth-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+  }
+
+  @PreDestroy
+  void stop() {
+    if (starting != null) {
+      starting.cancel(false);
+    }
+    Scheduler s = scheduler;
+    if (s != null) {
+      s.stop();
+    }
+    pools.forEach(ExecutorService::shutdownNow);
+  }
+
+  /** Whether the scheduler runs (it waits for the database at start-up). */
+  public boolean running() {
+    return scheduler != null;
+  }
+
+  /**
+   * Schedules {@code instance} at {@code when}, or moves it there if it is already scheduled. Joins
+   * the caller's transaction.
+   */
+  public <T> void schedule(TaskInstance<T> instance, Instant when) {
+    Scheduler s = scheduler();
+    if (!s.reschedule(instance, when)) {
+      s.schedule(instance, when);
+    }
+    wakeAfterCommit(s);
+  }
+
+  /** Removes a scheduled instance, if there is one. Joins the caller's transaction. */
+  public void cancel(TaskInstanceId instance) {
+    Scheduler s = scheduler();
+    if (s.getScheduledExecution(instance).isPresent()) {
+      s.cancel(instance);
+    }
+  }
+
+  /** When {@code instance} runs next, if it is scheduled. */
+  public Optional<Instant> next(TaskInstanceId instance) {
+    return scheduler().getScheduledExecution(instance).map(e -> e.getExecutionTime());
+  }
+
+  private Scheduler scheduler() {
+    Scheduler s = scheduler;
+    if (s == null) {
+      throw new IllegalStateException(
+          "the job scheduler has not started: the database is not ready");
+    }
+    return s;
+  }
+
+  private void wakeAfterCommit(Scheduler s) {
+    if (transactions.getTransactionKey() == null) {
+      s.triggerCheckForDueExecutions();
+      return;
+    }
+    transactions.registerInterposedSynchronization(
+        new Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == Status.STATUS_COMMITTED) {
+              s.triggerCheckForDueExecutions();
+            }
+          }
+        });
+  }
+}

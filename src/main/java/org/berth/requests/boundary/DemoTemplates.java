@@ -1,0 +1,78 @@
+package org.berth.requests.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.berth.platform.database.DatabaseReady;
+import org.berth.requests.entity.GuestKind;
+import org.berth.requests.entity.TemplateSpec;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The templates a fresh installation starts with, so the demo can be used at once: added when
+ * {@code berth.demo-data} is on (the default) and there are no templates yet.
+ */
+@ApplicationScoped
+public class DemoTemplates {
+
+  static final List<TemplateSpec> TEMPLATES =
+      List.of(
+          new TemplateSpec(
+              "debian-12",
+              GuestKind.VM,
+              "9000",
+              "debian",
+              "Debian 12 cloud image",
+              2,
+              8,
+              2048,
+              16384,
+              20,
+              200),
+          new TemplateSpec(
+              "ubuntu-24.04",
+              GuestKind.VM,
+              "9001",
+              "ubuntu",
+              "Ubuntu 24.04 LTS cloud image",
+              2,
+              8,
+              2048,
+              16384,
+              20,
+              200),
+          new TemplateSpec(
+              "debian-12-ct",
+              GuestKind.CONTAINER,
+              "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst",
+              "root",
+              "Debian 12 system container",
+              1,
+              4,
+              512,
+              8192,
+              8,
+              100),
+          new TemplateSpec(
+              "alpine-3.20-ct",
+              GuestKind.CONTAINER,
+              "local:vztmpl/alpine-3.20-default_20240908_amd64.tar.xz",
+              "root",
+              "Alpine 3.20 system container",
+              1,
+              2,
+              256,
+              2048,
+              2,
+              20));
+
+  @Inject Templates templates;
+  @Inject Config config;
+
+  void seed(@Observes DatabaseReady ready) {
+    if (config.getOptionalValue("berth.demo-data", Boolean.class).orElse(true)) {
+      templates.seedIfEmpty(TEMPLATES);
+    }
+  }
+}

@@ -1,0 +1,381 @@
+package org.berth.requests.boundary;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigInteger;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.berth.identity.Account;
+import org.berth.identity.CurrentUser;
+import org.berth.identity.Role;
+import org.berth.platform.rest.InvalidInput;
+import org.berth.requests.control.RequestDraft;
+import org.berth.requests.entity.NetworkMode;
+import org.berth.requests.entity.RequestState;
+
+/**
+ * {@code /api/requests}: submit, list, read, approve, reject and withdraw guest requests. A
+ * developer sees only their own requests (anyone else's answer 404); only admins approve and reject
+ * (403 for others).
+ */
+@Path("requests")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class RequestResource {
+
+  @Inject Requests requests;
+  @Inject CurrentUser currentUser;
+
+  /**
+   * Submits a request: {@code {"kind","name","template","cores","memoryMiB","diskGiB",
+   * "network":{"mode":"ledger","host"}|{"mode":"nat","httpPort"},"sshKeys":[],"leaseDays",
+   * "purpose"}}. 201 with the request; 400 naming every broken field; 409 when the entry or name is
+   * taken or the quota is full.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response submit(JsonObject body) {
+    if (body == null) {
+      throw new InvalidInput("body", "must be a JSON object describing the request");
+    }
+    Map<String, String> wrong = new LinkedHashMap<>();
+    JsonObject network = null;
+    JsonValue n = body.get("network");
+    if (n == null || n.getValueType() == JsonValue.ValueType.NULL) {
+      wrong.put(
+          "network", "must be given: {\"mode\":\"ledger\",\"host\":...} or {\"mode\":\"nat\"}");
+    } else if (n.getValueType() != JsonValue.ValueType.OBJECT) {
+      wrong.put("network", "must be an object with a mode");
+    } else {
+      network = n.asJsonObject();
+    }
+    RequestDraft draft =
+        new RequestDraft(
+            text(body, "kind", wrong),
+            text(body, "name", wrong),
+            text(body, "template", wrong),
+            number(body, "cores", wrong),
+            number(body, "memoryMiB", wrong),
+            number(body, "diskGiB", wrong),
+            network == null ? null : text(network, "mode", wrong, "network.mode"),
+            network == null ? null : text(network, "host", wrong, "network.host"),
+            network == null ? null : number(network, "httpPort", wrong, "network.httpPort"),
+            keys(body, wrong),
+            number(body, "leaseDays", wrong),
+            text(body, "purpose", wrong));
+    if (network == null) {
+      draft =
+          new RequestDraft(
+              draft.kind(),
+              draft.name(),
+              draft.template(),
+              draft.cores(),
+              draft.memoryMiB(),
+              draft.diskGiB(),
+              "",
+              null,
+              null,
+              draft.sshKeys(),
+              draft.leaseDays(),
+              draft.purpose());
+    }
+    RequestView created = requests.submit(draft, wrong, caller());
+    return Response.created(URI.create("requests/" + created.id())).entity(json(created)).build();
+  }
+
+  /**
+   * Requests, newest first: the caller's own, or everyone's for an admin. {@code state} is a
+   * comma-separated list of states; {@code owner} (admins) and {@code q} narrow it down.
+   */
+  @GET
+  public JsonObject list(
+      @QueryParam("state") String state,
+      @QueryParam("owner") String owner,
+      @QueryParam("q") String q,
+      @QueryParam("offset") @DefaultValue("0") int offset,
+      @QueryParam("limit") @DefaultValue("100") int limit,
+      @QueryParam("sort") @DefaultValue("id") String sort,
+      @QueryParam("order") @DefaultValue("desc") String order) {
+    if (offset < 0) {
+      throw new InvalidInput("offset", "must be 0 or more");
+    }
+    if (limit < 1 || limit > 1000) {
+      throw new InvalidInput("limit", "must be between 1 and 1000");
+    }
+    if (!order.equals("asc") && !order.equals("desc")) {
+      throw new InvalidInput("order", "must be asc or desc");
+    }
+    Set<RequestState> states = InvalidInput.check("state", () -> states(state));
+    RequestQueries.Filter filter =
+        InvalidInput.check(
+            "sort",
+            () ->
+                new RequestQueries.Filter(
+                    owner == null || owner.isBlank() ? null : owner.strip(),
+                    states,
+                    q,
+                    sort,
+                    order.equals("desc")));
+    RequestQueries.Page page = requests.list(filter, caller(), offset, limit);
+    JsonArrayBuilder rows = Json.createArrayBuilder();
+    page.requests().forEach(r -> rows.add(json(r)));
+    return Json.createObjectBuilder()
+        .add("total", page.total())
+        .add("offset", offset)
+        .add("limit", limit)
+        .add("requests", rows)
+        .build();
+  }
+
+  /** One request with its audit trail. */
+  @GET
+  @Path("{id}")
+  public JsonObject get(@PathParam("id") String id) {
+    return json(requests.find(id(id), caller()));
+  }
+
+  /** Approves a waiting request (admins). */
+  @POST
+  @Path("{id}/approve")
+  @RolesAllowed(Role.ADMIN)
+  public JsonObject approve(@PathParam("id") String id) {
+    return json(requests.approve(id(id), -1, caller()));
+  }
+
+  /** Rejects a waiting request with {@code {"reason": ...}} (admins); its entry is released. */
+  @POST
+  @Path("{id}/reject")
+  @RolesAllowed(Role.ADMIN)
+  @Consumes(MediaType.APPLICATION_JSON)
+  public JsonObject reject(@PathParam("id") String id, JsonObject body) {
+    Map<String, String> wrong = new LinkedHashMap<>();
+    String reason = body == null ? null : text(body, "reason", wrong);
+    if (!wrong.isEmpty()) {
+      throw new InvalidInput(wrong);
+    }
+    return json(requests.reject(id(id), -1, reason, caller()));
+  }
+
+  /**
+   * Withdraws a request: a request without a guest is cancelled, a guest is deleted. Its ledger
+   * entry is released. Answers with the request as it is now.
+   */
+  @DELETE
+  @Path("{id}")
+  public JsonObject delete(@PathParam("id") String id, @QueryParam("reason") String reason) {
+    return json(requests.withdraw(id(id), -1, reason, caller()));
+  }
+
+  /** Extends the lease by {@code {"days": n}}, within the maximum lease. */
+  @POST
+  @Path("{id}/extend")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public JsonObject extend(@PathParam("id") String id, JsonObject body) {
+    Map<String, String> wrong = new LinkedHashMap<>();
+    Long days = body == null ? null : number(body, "days", wrong);
+    if (days == null && !wrong.containsKey("days")) {
+      wrong.put("days", "must be given");
+    }
+    if (!wrong.isEmpty()) {
+      throw new InvalidInput(wrong);
+    }
+    if (days < 1 || days > 3650) {
+      throw new InvalidInput("days", "must be between 1 and the maximum lease");
+    }
+    return json(requests.extend(id(id), -1, days.intValue(), caller()));
+  }
+
+  static JsonObject json(RequestView r) {
+    JsonObjectBuilder network = Json.createObjectBuilder();
+    if (r.networkMode() == NetworkMode.LEDGER) {
+      network.add("mode", "ledger").add("host", r.host());
+    } else {
+      network.add("mode", "nat");
+      if (r.httpPort() != null) {
+        network.add("httpPort", r.httpPort());
+      }
+    }
+    JsonObjectBuilder out =
+        Json.createObjectBuilder()
+            .add("id", r.id())
+            .add("state", r.state().name())
+            .add("owner", r.owner())
+            .add("kind", r.kind().apiName())
+            .add("name", r.name())
+            .add("template", r.template())
+            .add("cores", r.cores())
+            .add("memoryMiB", r.memoryMib())
+            .add("diskGiB", r.diskGib())
+            .add("network", network);
+    JsonArrayBuilder keys = Json.createArrayBuilder();
+    r.sshKeys().forEach(keys::add);
+    out.add("sshKeys", keys).add("leaseDays", r.leaseDays()).add("purpose", r.purpose());
+    if (r.host() != null && r.claimCommit() != null) {
+      JsonObjectBuilder address = Json.createObjectBuilder().add("host", r.host());
+      add(address, "ipv4", r.ipv4());
+      add(address, "ipv6", r.ipv6());
+      add(address, "mac", r.mac());
+      add(address, "claimCommit", r.claimCommit());
+      add(address, "releaseCommit", r.releaseCommit());
+      out.add("address", address);
+    } else {
+      out.addNull("address");
+    }
+    if (r.guestRef() != null) {
+      out.add(
+          "guest",
+          Json.createObjectBuilder()
+              .add("node", String.valueOf(r.guestNode()))
+              .add("vmid", r.guestRef()));
+    } else {
+      out.addNull("guest");
+    }
+    out.addNull("access");
+    add(out, "leaseEnds", r.leaseEnds() == null ? null : r.leaseEnds().toString());
+    add(out, "reason", r.reason());
+    out.add("created", r.created().toString()).add("updated", r.updated().toString());
+    if (!r.events().isEmpty()) {
+      JsonArrayBuilder audit = Json.createArrayBuilder();
+      for (RequestView.Event e : r.events()) {
+        JsonObjectBuilder event =
+            Json.createObjectBuilder().add("at", e.at().toString()).add("actor", e.actor());
+        add(event, "from", e.from() == null ? null : e.from().name());
+        event.add("to", e.to().name());
+        add(event, "reason", e.reason());
+        audit.add(event);
+      }
+      out.add("audit", audit);
+    }
+    return out.build();
+  }
+
+  private Account caller() {
+    return currentUser.account().orElseThrow();
+  }
+
+  private static long id(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new org.berth.requests.control.UnknownRequest(-1) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+          return "There is no request " + (text.length() > 20 ? text.substring(0, 20) : text);
+        }
+      };
+    }
+  }
+
+  private static Set<RequestState> states(String text) {
+    if (text == null || text.isBlank()) {
+      return Set.of();
+    }
+    Set<RequestState> states = EnumSet.noneOf(RequestState.class);
+    for (String s : text.split(",")) {
+      try {
+        states.add(RequestState.valueOf(s.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "must be a comma-separated list of "
+                + java.util.Arrays.toString(RequestState.values()));
+      }
+    }
+    return states;
+  }
+
+  private static void add(JsonObjectBuilder out, String field, String value) {
+    if (value == null) {
+      out.addNull(field);
+    } else {
+      out.add(field, value);
+    }
+  }
+
+  private static String text(JsonObject body, String field, Map<String, String> wrong) {
+    return text(body, field, wrong, field);
+  }
+
+  private static String text(
+      JsonObject body, String field, Map<String, String> wrong, String label) {
+    JsonValue v = body.get(field);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (v instanceof JsonString s) {
+      return s.getString();
+    }
+    wrong.put(label, "must be a string");
+    return null;
+  }
+
+  private static Long number(JsonObject body, String field, Map<String, String> wrong) {
+    return number(body, field, wrong, field);
+  }
+
+  /** A whole number; one too large for a long reads as the largest long, so it fails its range. */
+  private static Long number(
+      JsonObject body, String field, Map<String, String> wrong, String label) {
+    JsonValue v = body.get(field);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
+      wrong.put(label, "must be a whole number");
+      return null;
+    }
+    BigInteger big = n.bigIntegerValue();
+    if (big.bitLength() > 62) {
+      return big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+    return big.longValue();
+  }
+
+  private static List<String> keys(JsonObject body, Map<String, String> wrong) {
+    JsonValue v = body.get("sshKeys");
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (!(v instanceof JsonArray array)) {
+      wrong.put("sshKeys", "must be a list of public keys, one per entry");
+      return null;
+    }
+    List<String> keys = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      if (array.get(i) instanceof JsonString s) {
+        keys.add(s.getString());
+      } else {
+        wrong.put("sshKeys[" + i + "]", "must be a string");
+        keys.add("");
+      }
+    }
+    return keys;
+  }
+}

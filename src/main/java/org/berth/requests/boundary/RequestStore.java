@@ -1,0 +1,343 @@
+package org.berth.requests.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.OptimisticLockException;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.berth.identity.Account;
+import org.berth.ledger.control.AddressTaken;
+import org.berth.platform.jobs.Jobs;
+import org.berth.requests.control.ConcurrentChange;
+import org.berth.requests.control.LeasePlan;
+import org.berth.requests.control.NameTaken;
+import org.berth.requests.control.QuotaExceeded;
+import org.berth.requests.control.QuotaLimits;
+import org.berth.requests.control.RequestPolicy;
+import org.berth.requests.control.UnknownRequest;
+import org.berth.requests.entity.GuestRequest;
+import org.berth.requests.entity.NetworkMode;
+import org.berth.requests.entity.RequestForm;
+import org.berth.requests.entity.RequestState;
+import org.berth.requests.entity.Template;
+
+/**
+ * The database half of each request use case, one transaction each; {@link Requests} puts them
+ * together with the ledger, which is never called from here.
+ */
+@ApplicationScoped
+@Transactional
+public class RequestStore {
+
+  @PersistenceContext EntityManager em;
+  @Inject Quotas quotas;
+  @Inject RequestMail mail;
+  @Inject RequestSettings settings;
+  @Inject RequestJobs jobs;
+  @Inject Jobs scheduler;
+
+  Clock clock = Clock.systemUTC();
+
+  /**
+   * Stores a submitted request after the checks that need the database: its name is free among live
+   * guests, its ledger entry is in the ledger and held by no other request, and the owner's quota
+   * has room. The quota check holds the owner's quota lock, so two submissions at the limit cannot
+   * both pass. A ledger request waits for its claim ({@link #claimed}); a NAT request is complete
+   * here.
+   */
+  public long submit(RequestForm form, Account owner) {
+    quotas.lock(owner.username());
+    Template template =
+        em.createQuery("SELECT t FROM Template t WHERE t.name = :n AND t.active", Template.class)
+            .setParameter("n", form.template())
+            .getSingleResult();
+    if (liveNamed(form.name())) {
+      throw new NameTaken(form.name());
+    }
+    if (form.ledgerHost() != null) {
+      entryHeldByRequest(form.ledgerHost())
+          .ifPresent(
+              id -> {
+                throw new AddressTaken(
+                    "network.host: " + form.ledgerHost() + " is held by another request");
+              });
+    }
+    String exceeded =
+        quotas
+            .limits(owner.username())
+            .exceededBy(
+                quotas.used(owner.username()), form.cores(), form.memoryMib(), form.diskGib());
+    if (exceeded != null) {
+      throw new QuotaExceeded(owner.username(), exceeded);
+    }
+    GuestRequest request = new GuestRequest(form, template, owner.username(), clock.instant());
+    em.persist(request);
+    try {
+      em.flush();
+    } catch (PersistenceException e) {
+      // The unique indexes caught a race the checks above could not see.
+      if (violated(e, "guest_request_live_name")) {
+        throw new NameTaken(form.name());
+      }
+      if (violated(e, "guest_request_held_entry")) {
+        throw new AddressTaken(
+            "network.host: " + form.ledgerHost() + " is held by another request");
+      }
+      throw e;
+    }
+    if (form.networkMode() == NetworkMode.LEDGER) {
+      jobs.checkClaimLater(request.id());
+    } else {
+      afterSubmission(request);
+    }
+    return request.id();
+  }
+
+  /** Records the claim commit of a ledger request; then it is complete. */
+  public void claimed(long id, String commit, String ipv4, String ipv6, String mac) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    r.recordClaim(commit, ipv4, ipv6, mac);
+    jobs.claimSettled(id);
+    afterSubmission(r);
+  }
+
+  /** Removes a request whose claim failed: it leaves nothing behind. */
+  public void discard(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    if (r == null || r.claimCommit() != null) {
+      return;
+    }
+    em.createNativeQuery("DELETE FROM request_event WHERE request_id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+    em.createNativeQuery("DELETE FROM mail_outbox WHERE request_id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+    em.remove(r);
+    jobs.claimSettled(id);
+  }
+
+  private void afterSubmission(GuestRequest r) {
+    RequestPolicy policy = settings.policy();
+    if (policy.autoApprove().allows(r.cores(), r.memoryMib(), r.diskGib(), r.leaseDays())) {
+      r.approve(GuestRequest.BERTH, "within the auto-approve limits", clock.instant());
+      em.flush();
+      jobs.leaseChanged(r);
+      mail.approved(r, true);
+    } else {
+      em.flush();
+      mail.waitingForApproval(r);
+    }
+  }
+
+  /** Approves a request, checking the quota again under the owner's lock. */
+  public RequestView approve(long id, long version, Account admin) {
+    return change(
+        id,
+        version,
+        r -> {
+          if (r.state() == RequestState.SUBMITTED
+              && r.networkMode() == NetworkMode.LEDGER
+              && r.claimCommit() == null) {
+            throw new org.berth.requests.entity.IllegalTransition(
+                id, r.state(), "approved before its ledger entry is claimed");
+          }
+          quotas.lock(r.owner());
+          QuotaLimits limits = quotas.limits(r.owner());
+          if (r.state() == RequestState.SUBMITTED && !limits.covers(quotas.used(r.owner()))) {
+            throw new QuotaExceeded(
+                r.owner(), "it would use more than the quota allows; raise the quota first");
+          }
+          r.approve(admin.username(), null, clock.instant());
+          em.flush();
+          jobs.leaseChanged(r);
+          mail.approved(r, false);
+        });
+  }
+
+  public RequestView reject(long id, long version, String reason, Account admin) {
+    return change(
+        id,
+        version,
+        r -> {
+          r.reject(admin.username(), reason, clock.instant());
+          jobs.releaseAddress(r, admin.username());
+          mail.rejected(r, admin.username());
+        });
+  }
+
+  /**
+   * Withdraws a request: one without a guest is cancelled, one with a guest (or a failed one) goes
+   * to deletion.
+   */
+  public RequestView withdraw(long id, long version, String reason, Account caller) {
+    return change(
+        id,
+        version,
+        r -> {
+          Instant now = clock.instant();
+          String why = reason == null || reason.isBlank() ? null : reason.strip();
+          if (r.state() == RequestState.SUBMITTED || r.state() == RequestState.APPROVED) {
+            r.cancel(caller.username(), why, now);
+          } else {
+            r.beginDeletion(caller.username(), why, now);
+          }
+          if (r.state().terminal()) {
+            jobs.releaseAddress(r, caller.username());
+            jobs.leaseChanged(r);
+            if (r.state() == RequestState.DELETED) {
+              mail.deleted(r, caller.username());
+            }
+          }
+        });
+  }
+
+  /** Extends the lease by {@code days}; the new end may be at most the maximum lease from now. */
+  public RequestView extend(long id, long version, int days, Account caller) {
+    return change(
+        id,
+        version,
+        r -> {
+          Instant now = clock.instant();
+          int max = settings.policy().leaseMaxDays();
+          if (days < 1) {
+            throw new org.berth.platform.rest.InvalidInput("days", "must be at least 1");
+          }
+          Instant base = r.leaseEnds() == null || r.leaseEnds().isBefore(now) ? now : r.leaseEnds();
+          Instant end = base.plus(Duration.ofDays(days));
+          if (end.isAfter(now.plus(Duration.ofDays(max)))) {
+            throw new org.berth.platform.rest.InvalidInput(
+                "days",
+                "the lease may end at most "
+                    + max
+                    + " days from now; extend by at most "
+                    + Math.max(0, Duration.between(base, now.plus(Duration.ofDays(max))).toDays())
+                    + " days");
+          }
+          r.extendLease(caller.username(), end, now);
+          em.flush();
+          jobs.leaseChanged(r);
+        });
+  }
+
+  /** Acts on a lease at its deadline; returns when to look again. */
+  public Optional<Instant> leaseDue(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null) {
+      return Optional.empty();
+    }
+    RequestPolicy policy = settings.policy();
+    Instant now = clock.instant();
+    LeasePlan plan =
+        LeasePlan.at(
+            now,
+            r.state(),
+            r.leaseEnds(),
+            r.leaseWarnedDays(),
+            policy.leaseWarningDays(),
+            policy.graceDays());
+    plan.warnDays()
+        .ifPresent(
+            days -> {
+              r.leaseWarned(days);
+              mail.leaseWarning(r, days);
+            });
+    if (plan.expire()) {
+      r.expire(now);
+      mail.expired(r, r.leaseEnds().plus(Duration.ofDays(policy.graceDays())));
+    }
+    if (plan.delete()) {
+      r.beginDeletion(GuestRequest.BERTH, "lease ended " + policy.graceDays() + " days ago", now);
+      if (r.state() == RequestState.DELETED) {
+        jobs.releaseAddress(r, r.owner());
+        mail.deleted(r, GuestRequest.BERTH);
+      }
+    }
+    return plan.next();
+  }
+
+  /** Loads a request for a release job: its entry, owner and whether it still needs releasing. */
+  public Optional<GuestRequest> forRelease(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    return r != null && r.holdsAddressItNoLongerNeeds() ? Optional.of(r) : Optional.empty();
+  }
+
+  public void released(long id, String commit) {
+    em.find(GuestRequest.class, id).addressReleased(commit, clock.instant());
+  }
+
+  /** A request that waits for its claim after the submitting call was cut short. */
+  public Optional<GuestRequest> unclaimed(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    return r != null && r.claimCommit() == null && r.ledgerHost().isPresent()
+        ? Optional.of(r)
+        : Optional.empty();
+  }
+
+  public GuestRequest find(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    if (r == null) {
+      throw new UnknownRequest(id);
+    }
+    return r;
+  }
+
+  public RequestView view(long id, boolean withEvents) {
+    return RequestView.of(find(id), withEvents);
+  }
+
+  private RequestView change(long id, long version, Consumer<GuestRequest> verb) {
+    GuestRequest r = find(id);
+    if (version >= 0 && r.version() != version) {
+      throw new ConcurrentChange(id);
+    }
+    try {
+      verb.accept(r);
+      em.flush();
+    } catch (PersistenceException e) {
+      if (e instanceof OptimisticLockException
+          || e.getCause() instanceof org.hibernate.StaleStateException) {
+        throw new ConcurrentChange(id);
+      }
+      throw e;
+    }
+    return RequestView.of(r, true);
+  }
+
+  private static boolean violated(Throwable e, String constraint) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (String.valueOf(t.getMessage()).contains(constraint)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean liveNamed(String name) {
+    return !em.createNativeQuery(
+            "SELECT 1 FROM guest_request WHERE name = ?1"
+                + " AND state NOT IN ('REJECTED', 'CANCELLED', 'DELETED')")
+        .setParameter(1, name)
+        .getResultList()
+        .isEmpty();
+  }
+
+  private Optional<Long> entryHeldByRequest(String host) {
+    List<?> rows =
+        em.createNativeQuery(
+                "SELECT id FROM guest_request WHERE ledger_host = ?1"
+                    + " AND address_released_at IS NULL")
+            .setParameter(1, host)
+            .getResultList();
+    return rows.stream().map(o -> ((Number) o).longValue()).findFirst();
+  }
+}

@@ -1,0 +1,117 @@
+package org.berth.requests.boundary;
+
+import java.time.Instant;
+import java.util.List;
+import org.berth.requests.entity.GuestKind;
+import org.berth.requests.entity.GuestRequest;
+import org.berth.requests.entity.NetworkMode;
+import org.berth.requests.entity.RequestState;
+
+/** A request as pages and the API show it; read-only, detached from the database. */
+public record RequestView(
+    long id,
+    String owner,
+    RequestState state,
+    GuestKind kind,
+    String name,
+    String template,
+    int cores,
+    int memoryMib,
+    int diskGib,
+    NetworkMode networkMode,
+    Integer httpPort,
+    String host,
+    String ipv4,
+    String ipv6,
+    String mac,
+    String claimCommit,
+    String releaseCommit,
+    List<String> sshKeys,
+    int leaseDays,
+    Instant leaseEnds,
+    String purpose,
+    String reason,
+    String guestNode,
+    String guestRef,
+    Instant created,
+    Instant updated,
+    long version,
+    List<Event> events) {
+
+  /** One line of the audit trail. */
+  public record Event(Instant at, String actor, RequestState from, RequestState to, String reason) {
+
+    public String fromLabel() {
+      return from == null ? "" : from.label();
+    }
+  }
+
+  static RequestView of(GuestRequest r, boolean withEvents) {
+    return new RequestView(
+        r.id(),
+        r.owner(),
+        r.state(),
+        r.kind(),
+        r.name(),
+        r.template().name(),
+        r.cores(),
+        r.memoryMib(),
+        r.diskGib(),
+        r.networkMode(),
+        r.httpPort(),
+        r.ledgerHost().orElse(null),
+        r.ipv4(),
+        r.ipv6(),
+        r.mac(),
+        r.claimCommit(),
+        r.releaseCommit(),
+        r.sshKeys(),
+        r.leaseDays(),
+        r.leaseEnds(),
+        r.purpose(),
+        r.reason(),
+        r.guestNode(),
+        r.guestRef(),
+        r.created(),
+        r.updated(),
+        r.version(),
+        withEvents
+            ? r.events().stream()
+                .map(e -> new Event(e.at(), e.actor(), e.from(), e.to(), e.reason()))
+                .toList()
+            : List.of());
+  }
+
+  /** Where the guest lives on the network, in a few words for tables. */
+  public String addressLabel() {
+    if (networkMode == NetworkMode.NAT) {
+      return httpPort == null ? "NAT" : "NAT, HTTP port " + httpPort;
+    }
+    return ipv4 != null ? host + " (" + ipv4 + ")" : ipv6 != null ? host + " (" + ipv6 + ")" : host;
+  }
+
+  public String stateLabel() {
+    return state.label();
+  }
+
+  public String kindLabel() {
+    return kind.label();
+  }
+
+  /** Whether the owner may still withdraw it (cancel, or delete its guest). */
+  public boolean withdrawable() {
+    return switch (state) {
+      case SUBMITTED, APPROVED, READY, EXPIRED, FAILED -> true;
+      default -> false;
+    };
+  }
+
+  public boolean extendable() {
+    return state.leaseRuns() && leaseEnds != null;
+  }
+
+  public boolean decidable() {
+    return state == RequestState.SUBMITTED
+        && (networkMode == NetworkMode.NAT || claimCommit != null);
+  }
+}

@@ -1,0 +1,177 @@
+package org.berth.requests.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.berth.identity.Account;
+import org.berth.ledger.boundary.Ledger;
+import org.berth.ledger.boundary.LedgerQueries;
+import org.berth.ledger.control.AddressTaken;
+import org.berth.ledger.control.LedgerWriter;
+import org.berth.platform.rest.ApiException;
+import org.berth.platform.rest.InvalidInput;
+import org.berth.requests.control.NotAllowed;
+import org.berth.requests.control.RequestDraft;
+import org.berth.requests.control.RequestValidator;
+import org.berth.requests.control.UnknownRequest;
+import org.berth.requests.entity.NetworkMode;
+import org.berth.requests.entity.RequestForm;
+
+/**
+ * The request use cases for the API and the pages. Each is its own short transaction; the ledger is
+ * reached between them, never inside one. Callers see only their own requests unless they are
+ * admins; anyone else's request is reported as not existing.
+ */
+@ApplicationScoped
+public class Requests {
+
+  private static final Logger LOG = Logger.getLogger(Requests.class.getName());
+
+  @Inject RequestStore store;
+  @Inject RequestQueries queries;
+  @Inject Templates templates;
+  @Inject RequestSettings settings;
+  @Inject Ledger ledger;
+  @Inject LedgerQueries entries;
+
+  /**
+   * Submits a request: every field is checked, then the database checks (name, entry, quota), then
+   * the ledger entry is claimed with a commit authored by {@code owner}. A request refused at any
+   * step leaves no row and no claim.
+   *
+   * @param earlier problems found while reading the input (such as a size that is not a number)
+   */
+  public RequestView submit(RequestDraft draft, Map<String, String> earlier, Account owner) {
+    RequestForm form =
+        new RequestValidator(settings.policy(), templates::activeSpec).check(draft, earlier);
+    if (form.networkMode() == NetworkMode.LEDGER) {
+      checkEntry(form.ledgerHost());
+    }
+    long id = store.submit(form, owner);
+    if (form.networkMode() == NetworkMode.NAT) {
+      return store.view(id, true);
+    }
+    LedgerWriter.Outcome claim;
+    try {
+      claim = ledger.claim(form.ledgerHost(), owner.username(), owner, "request " + id);
+    } catch (RuntimeException e) {
+      store.discard(id);
+      if (e instanceof AddressTaken taken) {
+        throw new AddressTaken("network.host: " + taken.getMessage());
+      }
+      throw e;
+    }
+    try {
+      store.claimed(
+          id,
+          claim.commit(),
+          claim.entry().ipv4(),
+          claim.entry().ipv6(),
+          claim.entry().mac().toString());
+    } catch (RuntimeException e) {
+      // The claim stands in Git; the claim-check job records it or gives it back.
+      LOG.log(Level.WARNING, "Request {0}: claim recorded later: {1}", new Object[] {id, e});
+      throw e;
+    }
+    return store.view(id, true);
+  }
+
+  /** The entry must exist and be free in the ledger's index: clear errors before any write. */
+  private void checkEntry(String host) {
+    Optional<LedgerQueries.Entry> entry = entries.entry(host);
+    if (entry.isEmpty()) {
+      boolean retired = !entries.history(host).isEmpty();
+      throw new InvalidInput(
+          "network.host",
+          retired
+              ? host + " was retired from the ledger; choose a free entry"
+              : "the ledger has no entry " + host + "; choose a free entry");
+    }
+    if (entry.get().holder() != null) {
+      throw new AddressTaken(
+          "network.host: "
+              + host
+              + " is taken by "
+              + entry.get().holder()
+              + (entry.get().claimedOn() == null ? "" : " since " + entry.get().claimedOn())
+              + "; choose a free entry");
+    }
+  }
+
+  /** A request the caller may see. */
+  public RequestView find(long id, Account caller) {
+    RequestView r = store.view(id, true);
+    if (!caller.isAdmin() && !r.owner().equals(caller.username())) {
+      throw new UnknownRequest(id);
+    }
+    return r;
+  }
+
+  /** Approves a waiting request (admins). {@code version} is the one the admin saw, or -1. */
+  public RequestView approve(long id, long version, Account admin) {
+    requireAdmin(admin);
+    return store.approve(id, version, admin);
+  }
+
+  /** Approves several; each in its own transaction. Returns the refusals by id. */
+  public Map<Long, String> approveAll(List<Long> ids, Account admin) {
+    requireAdmin(admin);
+    Map<Long, String> refused = new LinkedHashMap<>();
+    for (long id : ids) {
+      try {
+        store.approve(id, -1, admin);
+      } catch (ApiException e) {
+        refused.put(id, e.getMessage());
+      }
+    }
+    return refused;
+  }
+
+  /** Rejects a waiting request with a reason (admins); its entry is released. */
+  public RequestView reject(long id, long version, String reason, Account admin) {
+    requireAdmin(admin);
+    if (reason == null || reason.isBlank()) {
+      throw new InvalidInput("reason", "must say why the request is rejected");
+    }
+    if (reason.length() > 500) {
+      throw new InvalidInput("reason", "must be at most 500 characters");
+    }
+    return store.reject(id, version, reason.strip(), admin);
+  }
+
+  /**
+   * Withdraws a request: cancels one that has no guest, deletes the guest of one that has. The
+   * owner or an admin may.
+   */
+  public RequestView withdraw(long id, long version, String reason, Account caller) {
+    find(id, caller);
+    if (reason != null && reason.length() > 500) {
+      throw new InvalidInput("reason", "must be at most 500 characters");
+    }
+    return store.withdraw(id, version, reason, caller);
+  }
+
+  /** Extends a lease by {@code days}, within the maximum lease. The owner or an admin may. */
+  public RequestView extend(long id, long version, int days, Account caller) {
+    find(id, caller);
+    return store.extend(id, version, days, caller);
+  }
+
+  private static void requireAdmin(Account caller) {
+    if (!caller.isAdmin()) {
+      throw new NotAllowed("Only admins approve or reject requests");
+    }
+  }
+
+  /** The caller's requests, or everyone's for an admin who asks for all. */
+  public RequestQueries.Page list(
+      RequestQueries.Filter filter, Account caller, int offset, int limit) {
+    RequestQueries.Filter scoped = caller.isAdmin() ? filter : filter.ownedBy(caller.username());
+    return queries.page(scoped, offset, limit);
+  }
+}

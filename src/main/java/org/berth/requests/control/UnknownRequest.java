@@ -1,0 +1,22 @@
+package org.berth.requests.control;
+
+import org.berth.platform.rest.ApiException;
+
+/** A request that does not exist, or that the caller may not see: the two look the same. */
+public class UnknownRequest extends ApiException {
+  private static final long serialVersionUID = 1L;
+
+  public UnknownRequest(long id) {
+    super("There is no request " + id);
+  }
+
+  @Override
+  public int status() {
+    return 404;
+  }
+
+  @Override
+  public String code() {
+    return "not_found";
+  }
+}
