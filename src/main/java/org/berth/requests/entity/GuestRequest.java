@@ -215,7 +215,7 @@ public class GuestRequest {
   /** Moves the lease's end; warnings start over. */
   public void extendLease(String actor, Instant newEnd, Instant now) {
     if (!state.leaseRuns()) {
-      throw new IllegalTransition(id, state, "extended");
+      throw new IllegalTransition(id == null ? 0 : id, state, "extended");
     }
     if (leaseEnds == null || !newEnd.isAfter(leaseEnds)) {
       throw new IllegalArgumentException("the new end must be after the current one");
