@@ -69,6 +69,21 @@ public final class Http {
             .build());
   }
 
+  /** Calls the API as {@code user} with a JSON body (or none when {@code json} is null). */
+  public HttpResponse<String> call(
+      String method, String path, String user, String password, String json) {
+    return send(
+        request(path)
+            .header("Authorization", basic(user, password))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   /** Signs in through the sign-in page, as a browser would; returns the final response. */
   public HttpResponse<String> signIn(String user, String password) {
     HttpResponse<String> page = get("login.xhtml");

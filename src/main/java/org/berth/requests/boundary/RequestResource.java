@@ -283,14 +283,7 @@ public class RequestResource {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
-      throw new org.berth.requests.control.UnknownRequest(-1) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public String getMessage() {
-          return "There is no request " + (text.length() > 20 ? text.substring(0, 20) : text);
-        }
-      };
+      throw new org.berth.requests.control.UnknownRequest(text);
     }
   }
 

@@ -7,7 +7,11 @@ public class UnknownRequest extends ApiException {
   private static final long serialVersionUID = 1L;
 
   public UnknownRequest(long id) {
-    super("There is no request " + id);
+    this(String.valueOf(id));
+  }
+
+  public UnknownRequest(String id) {
+    super("There is no request " + (id.length() > 20 ? id.substring(0, 20) + "…" : id));
   }
 
   @Override
