@@ -80,8 +80,9 @@ public class RequestStore {
       throw new QuotaExceeded(owner.username(), exceeded);
     }
     GuestRequest request = new GuestRequest(form, template, owner.username(), clock.instant());
-    em.persist(request);
     try {
+      // An identity key makes the insert happen here, at persist.
+      em.persist(request);
       em.flush();
     } catch (PersistenceException e) {
       // The unique indexes caught a race the checks above could not see.

@@ -378,6 +378,53 @@ class RequestIT {
   }
 
   @Test
+  void twoPeopleAskingForOneEntryAtOnceGetItOnceAndNamesStayUnique() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<HttpResponse<String>>> results = new ArrayList<>();
+    for (String user : List.of("alice", "bob")) {
+      results.add(
+          pool.submit(
+              () -> {
+                start.await();
+                return http.call(
+                    "POST",
+                    "api/requests",
+                    user,
+                    user,
+                    json(
+                        "vm",
+                        "web-both-" + user,
+                        "debian-12",
+                        "",
+                        ledger("pvm058.example.com"),
+                        10));
+              }));
+    }
+    start.countDown();
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<HttpResponse<String>> f : results) {
+      statuses.add(f.get().statusCode());
+    }
+    pool.shutdown();
+
+    assertThat(statuses).containsExactlyInAnyOrder(201, 409);
+    assertThat(
+            git(REMOTE, "log", "--format=%s", "main")
+                .lines()
+                .filter(s -> s.startsWith("Claim pvm058.example.com")))
+        .hasSize(1);
+
+    HttpResponse<String> sameName =
+        submit(
+            "bob",
+            statuses.get(0) == 201 ? "web-both-alice" : "web-both-bob",
+            "{\"mode\":\"nat\"}");
+    assertThat(sameName.statusCode()).isEqualTo(409);
+    assertThat(Http.json(sameName).getString("error")).isEqualTo("name_taken");
+  }
+
+  @Test
   void twoAdminsApprovingAtOnceCannotBothWin() throws Exception {
     String id =
         String.valueOf(
