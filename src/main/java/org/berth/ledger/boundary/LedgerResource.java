@@ -31,6 +31,7 @@ import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.ledger.control.UnknownEntry;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.rest.Paging;
 
 /** {@code /api/ledger}: the address ledger's entries, their history, and its upkeep. */
 @Path("ledger")
@@ -63,20 +64,12 @@ public class LedgerResource {
     LedgerQueries.Filter filter =
         InvalidInput.check(
             "state", () -> new LedgerQueries.Filter(state, q, host, ip, mac, holder));
-    if (offset < 0) {
-      throw new InvalidInput("offset", "must be 0 or more");
-    }
-    if (limit < 1 || limit > 1000) {
-      throw new InvalidInput("limit", "must be between 1 and 1000");
-    }
+    Paging paging = Paging.of(offset, limit, order);
     if (!List.of("host", "ipv4", "ipv6", "mac", "holder", "claimedOn", "state").contains(sort)) {
       throw new InvalidInput(
           "sort", "must be one of host, ipv4, ipv6, mac, holder, claimedOn, state");
     }
-    if (!order.equals("asc") && !order.equals("desc")) {
-      throw new InvalidInput("order", "must be asc or desc");
-    }
-    LedgerQueries.Page page = queries.page(filter, offset, limit, sort, order.equals("desc"));
+    LedgerQueries.Page page = queries.page(filter, offset, limit, sort, paging.descending());
     JsonArrayBuilder entries = Json.createArrayBuilder();
     page.entries().forEach(e -> entries.add(json(e)));
     return Json.createObjectBuilder()

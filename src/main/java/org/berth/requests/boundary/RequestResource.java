@@ -35,6 +35,7 @@ import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.rest.Paging;
 import org.berth.requests.control.RequestDraft;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestState;
@@ -122,15 +123,7 @@ public class RequestResource {
       @QueryParam("limit") @DefaultValue("100") int limit,
       @QueryParam("sort") @DefaultValue("id") String sort,
       @QueryParam("order") @DefaultValue("desc") String order) {
-    if (offset < 0) {
-      throw new InvalidInput("offset", "must be 0 or more");
-    }
-    if (limit < 1 || limit > 1000) {
-      throw new InvalidInput("limit", "must be between 1 and 1000");
-    }
-    if (!order.equals("asc") && !order.equals("desc")) {
-      throw new InvalidInput("order", "must be asc or desc");
-    }
+    Paging paging = Paging.of(offset, limit, order);
     Set<RequestState> states = InvalidInput.check("state", () -> states(state));
     RequestQueries.Filter filter =
         InvalidInput.check(
@@ -141,7 +134,7 @@ public class RequestResource {
                     states,
                     q,
                     sort,
-                    order.equals("desc")));
+                    paging.descending()));
     RequestQueries.Page page = requests.list(filter, caller(), offset, limit);
     JsonArrayBuilder rows = Json.createArrayBuilder();
     page.requests().forEach(r -> rows.add(json(r)));
