@@ -148,7 +148,9 @@ public class Jobs {
    */
   public <T> void schedule(TaskInstance<T> instance, Instant when) {
     Scheduler s = scheduler();
-    if (!s.reschedule(instance, when)) {
+    if (s.getScheduledExecution(instance).isPresent()) {
+      s.reschedule(instance, when);
+    } else {
       s.schedule(instance, when);
     }
     wakeAfterCommit(s);
