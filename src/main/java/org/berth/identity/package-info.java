@@ -1,6 +1,7 @@
 /**
- * Who the caller is: sign-in for pages and the API, roles ({@code developer}, {@code admin}), and
- * the people who have used Berth.
+ * Who the caller is: sign-in for pages and the API, roles ({@code developer}, {@code admin}), the
+ * people who have used Berth, and the SSH public keys they keep in their profile ({@link
+ * org.berth.identity.SshKeys}).
  *
  * <p>{@link org.berth.identity.BerthAuthentication} is the only authentication mechanism: a form
  * sign-in kept in the HTTP session for pages, and HTTP Basic for each {@code /api} call (the API
