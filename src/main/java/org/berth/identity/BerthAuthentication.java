@@ -103,7 +103,8 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
       return context.notifyContainerAboutLogin(account.username(), account.roles());
     }
     if (context.isProtected()) {
-      if ("GET".equals(request.getMethod())) {
+      String path = request.getRequestURI().substring(request.getContextPath().length());
+      if ("GET".equals(request.getMethod()) && isPage(path)) {
         String target = request.getRequestURI();
         if (request.getQueryString() != null) {
           target += "?" + request.getQueryString();
@@ -113,6 +114,14 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
       return context.redirect(request.getContextPath() + LOGIN_PAGE);
     }
     return context.doNothing();
+  }
+
+  /**
+   * Whether a path is a page worth returning to after sign-in. A browser also asks for things such
+   * as {@code /favicon.ico} on its own; returning there would land the user on an error page.
+   */
+  static boolean isPage(String path) {
+    return path.isEmpty() || path.endsWith("/") || path.endsWith(".xhtml");
   }
 
   /** Where to go after signing in: the page that asked for it, or home. */

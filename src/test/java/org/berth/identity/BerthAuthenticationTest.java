@@ -31,4 +31,13 @@ class BerthAuthenticationTest {
     assertThat(BerthAuthentication.basicCredentials("Basic %%%notbase64")).isEmpty();
     assertThat(BerthAuthentication.basicCredentials(basic("no-colon"))).isEmpty();
   }
+
+  @Test
+  void returnsOnlyToPagesAfterSignIn() {
+    assertThat(BerthAuthentication.isPage("/")).isTrue();
+    assertThat(BerthAuthentication.isPage("")).isTrue();
+    assertThat(BerthAuthentication.isPage("/guests/index.xhtml")).isTrue();
+    assertThat(BerthAuthentication.isPage("/favicon.ico")).isFalse();
+    assertThat(BerthAuthentication.isPage("/api/requests")).isFalse();
+  }
 }

@@ -31,6 +31,10 @@ import java.util.Optional;
 @Table(name = "guest_request")
 public class GuestRequest {
 
+  private static final java.time.format.DateTimeFormatter DAY =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+          .withZone(java.time.ZoneOffset.UTC);
+
   /** The actor name of changes Berth makes on its own (policy, leases). */
   public static final String BERTH = "berth";
 
@@ -226,7 +230,12 @@ public class GuestRequest {
     this.updated = now;
     events.add(
         new RequestEvent(
-            this, now, actor, state, state, "lease extended from " + old + " to " + newEnd));
+            this,
+            now,
+            actor,
+            state,
+            state,
+            "lease extended from " + DAY.format(old) + " to " + DAY.format(newEnd)));
   }
 
   public void leaseWarned(int days) {
