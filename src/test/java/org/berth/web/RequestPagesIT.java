@@ -228,6 +228,57 @@ class RequestPagesIT {
         .isEqualTo("free");
   }
 
+  @Test
+  void aNameAnotherGuestHasIsShownBesideTheName() {
+    String name = "taken-" + RUN;
+    HttpResponse<String> bobs =
+        http.call(
+            "POST",
+            "api/requests",
+            "bob",
+            "bob",
+            "{\"kind\":\"container\",\"name\":\""
+                + name
+                + "\",\"template\":\"alpine-3.20-ct\","
+                + "\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
+                + ed25519("bob")
+                + "\"],"
+                + "\"leaseDays\":3,\"purpose\":\"holds a name\"}");
+    assertThat(bobs.statusCode()).as(bobs.body()).isEqualTo(201);
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      try {
+        signIn(page, "alice");
+        page.get(app.resolve("requests/new.xhtml").toString());
+        chooseTemplate(page, "debian-12");
+        page.findElement(By.id("wizard:name")).sendKeys(name);
+        next(page, 2);
+        next(page, 3);
+        pickFreeEntry(page);
+        next(page, 4);
+        page.findElement(By.id("wizard:newKeys")).sendKeys(ed25519("alice@laptop"));
+        next(page, 5);
+        page.findElement(By.id("wizard:purpose")).sendKeys("Same name as bob's");
+        next(page, 6);
+
+        page.findElement(By.id("wizard:submit")).click();
+
+        wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("wizard:step1")));
+        WebElement beside =
+            page.findElement(
+                By.xpath(
+                    "//input[@id='wizard:name']/following-sibling::*[contains(@class,"
+                        + " 'ui-message-error')]"));
+        assertThat(beside.getText()).contains("is already used by another guest");
+      } catch (RuntimeException | AssertionError e) {
+        browser.screenshot("request-wizard-name-taken-failure");
+        throw e;
+      }
+    } finally {
+      http.call("DELETE", "api/requests/" + Http.json(bobs).getInt("id"), "bob", "bob", null);
+    }
+  }
+
   // The wizard.
 
   private void chooseTemplate(WebDriver page, String template) {

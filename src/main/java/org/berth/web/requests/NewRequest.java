@@ -83,6 +83,7 @@ public class NewRequest implements Serializable {
           Map.entry("purpose", 5));
 
   private static final Pattern KEY_FIELD = Pattern.compile("sshKeys\\[(\\d+)\\]");
+  private static final Pattern FIELD_MESSAGE = Pattern.compile("(name|network\\.host): (.+)");
 
   @Inject Requests requests;
   @Inject Templates templates;
@@ -236,6 +237,16 @@ public class NewRequest implements Serializable {
       showProblems();
       return null;
     } catch (ApiException e) {
+      // A taken name or entry (409) names its field: show it there, as a broken rule would be.
+      Matcher named = FIELD_MESSAGE.matcher(e.getMessage());
+      if (named.matches() && INPUTS.containsKey(named.group(1))) {
+        problems.clear();
+        place(named.group(1), named.group(2), keys);
+        Messages.error(named.group(2));
+        step = STEP_OF.get(INPUTS.get(named.group(1)));
+        showProblems();
+        return null;
+      }
       Messages.error(e.getMessage());
       return null;
     }
