@@ -1,5 +1,6 @@
 package org.berth.platform.jobs;
 
+import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.task.Task;
@@ -143,25 +144,29 @@ public class Jobs {
   }
 
   /**
-   * Schedules {@code instance} at {@code when}, or moves it there if it is already scheduled. Joins
-   * the caller's transaction.
+   * Schedules {@code instance} at {@code when}, or moves it there if it is already scheduled and
+   * not running right now. Joins the caller's transaction.
    */
   public <T> void schedule(TaskInstance<T> instance, Instant when) {
     Scheduler s = scheduler();
-    if (s.getScheduledExecution(instance).isPresent()) {
-      s.reschedule(instance, when);
-    } else {
+    Optional<ScheduledExecution<Object>> existing = s.getScheduledExecution(instance);
+    if (existing.isEmpty()) {
       s.schedule(instance, when);
+    } else if (!existing.get().isPicked()) {
+      s.reschedule(instance, when);
     }
+    // A running instance cannot be moved; it decides its own next run from the state it reads.
     wakeAfterCommit(s);
   }
 
   /** Removes a scheduled instance, if there is one. Joins the caller's transaction. */
   public void cancel(TaskInstanceId instance) {
     Scheduler s = scheduler();
-    if (s.getScheduledExecution(instance).isPresent()) {
+    Optional<ScheduledExecution<Object>> existing = s.getScheduledExecution(instance);
+    if (existing.isPresent() && !existing.get().isPicked()) {
       s.cancel(instance);
     }
+    // A running one-time instance is removed when it completes.
   }
 
   /** When {@code instance} runs next, if it is scheduled. */

@@ -116,7 +116,11 @@ public class RequestJobs implements JobSource {
   }
 
   void checkClaimLater(long id) {
-    jobs.schedule(claimCheck.instance(String.valueOf(id)), Instant.now().plus(CLAIM_CHECK_DELAY));
+    checkClaimAt(id, Instant.now().plus(CLAIM_CHECK_DELAY));
+  }
+
+  void checkClaimAt(long id, Instant when) {
+    jobs.schedule(claimCheck.instance(String.valueOf(id)), when);
   }
 
   void claimSettled(long id) {

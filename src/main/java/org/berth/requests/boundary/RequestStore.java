@@ -105,16 +105,26 @@ public class RequestStore {
 
   /** Records the claim commit of a ledger request; then it is complete. */
   public void claimed(long id, String commit, String ipv4, String ipv6, String mac) {
-    GuestRequest r = em.find(GuestRequest.class, id);
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null || r.claimCommit() != null) {
+      return;
+    }
     r.recordClaim(commit, ipv4, ipv6, mac);
     jobs.claimSettled(id);
-    afterSubmission(r);
+    if (r.state() == RequestState.SUBMITTED) {
+      afterSubmission(r);
+    }
+  }
+
+  /** Asks the claim-check job to settle a request soon: its claim's outcome is unknown. */
+  public void checkClaimSoon(long id) {
+    jobs.checkClaimAt(id, clock.instant().plusSeconds(30));
   }
 
   /** Removes a request whose claim failed: it leaves nothing behind. */
   public void discard(long id) {
-    GuestRequest r = em.find(GuestRequest.class, id);
-    if (r == null || r.claimCommit() != null) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null || r.claimCommit() != null || r.state() != RequestState.SUBMITTED) {
       return;
     }
     em.createNativeQuery("DELETE FROM request_event WHERE request_id = ?1")
@@ -146,12 +156,7 @@ public class RequestStore {
         id,
         version,
         r -> {
-          if (r.state() == RequestState.SUBMITTED
-              && r.networkMode() == NetworkMode.LEDGER
-              && r.claimCommit() == null) {
-            throw new org.berth.requests.entity.IllegalTransition(
-                id, r.state(), "approved before its ledger entry is claimed");
-          }
+          requireSettledClaim(r, "approved");
           quotas.lock(r.owner());
           QuotaLimits limits = quotas.limits(r.owner());
           if (r.state() == RequestState.SUBMITTED && !limits.covers(quotas.used(r.owner()))) {
@@ -170,6 +175,7 @@ public class RequestStore {
         id,
         version,
         r -> {
+          requireSettledClaim(r, "rejected");
           r.reject(admin.username(), reason, clock.instant());
           jobs.releaseAddress(r, admin.username());
           mail.rejected(r, admin.username());
@@ -185,6 +191,7 @@ public class RequestStore {
         id,
         version,
         r -> {
+          requireSettledClaim(r, "withdrawn");
           Instant now = clock.instant();
           String why = reason == null || reason.isBlank() ? null : reason.strip();
           if (r.state() == RequestState.SUBMITTED || r.state() == RequestState.APPROVED) {
@@ -312,6 +319,18 @@ public class RequestStore {
       throw e;
     }
     return RequestView.of(r, true);
+  }
+
+  /** A ledger request is decided on only once its claim is recorded (or it has been removed). */
+  private static void requireSettledClaim(GuestRequest r, String verb) {
+    if (r.state() == RequestState.SUBMITTED
+        && r.networkMode() == NetworkMode.LEDGER
+        && r.claimCommit() == null) {
+      throw new org.berth.requests.entity.IllegalTransition(
+          r.id(),
+          r.state(),
+          verb + " while its ledger entry is still being claimed; try again in" + " a moment");
+    }
   }
 
   private static boolean violated(Throwable e, String constraint) {

@@ -101,7 +101,8 @@ public record RequestView(
   /** Whether the owner may still withdraw it (cancel, or delete its guest). */
   public boolean withdrawable() {
     return switch (state) {
-      case SUBMITTED, APPROVED, READY, EXPIRED, FAILED -> true;
+      case SUBMITTED -> networkMode == NetworkMode.NAT || claimCommit != null;
+      case APPROVED, READY, EXPIRED, FAILED -> true;
       default -> false;
     };
   }

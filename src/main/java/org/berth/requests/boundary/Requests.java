@@ -12,9 +12,13 @@ import org.berth.identity.Account;
 import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.boundary.LedgerQueries;
 import org.berth.ledger.control.AddressTaken;
+import org.berth.ledger.control.LedgerBusy;
+import org.berth.ledger.control.LedgerInvalid;
 import org.berth.ledger.control.LedgerWriter;
+import org.berth.ledger.control.UnknownEntry;
 import org.berth.platform.rest.ApiException;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.requests.control.ClaimPending;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.control.RequestDraft;
 import org.berth.requests.control.RequestValidator;
@@ -59,12 +63,18 @@ public class Requests {
     LedgerWriter.Outcome claim;
     try {
       claim = ledger.claim(form.ledgerHost(), owner.username(), owner, "request " + id);
-    } catch (RuntimeException e) {
+    } catch (AddressTaken | UnknownEntry | LedgerInvalid | LedgerBusy | InvalidInput e) {
+      // Refused for certain: nothing was pushed, so nothing is kept.
       store.discard(id);
       if (e instanceof AddressTaken taken) {
         throw new AddressTaken("network.host: " + taken.getMessage());
       }
       throw e;
+    } catch (RuntimeException e) {
+      // The push may have landed (a timeout after the remote took it): let the job find out.
+      store.checkClaimSoon(id);
+      LOG.log(Level.WARNING, "Request {0}: claim outcome unknown: {1}", new Object[] {id, e});
+      throw new ClaimPending(id, form.ledgerHost(), e.getMessage());
     }
     try {
       store.claimed(
