@@ -4,12 +4,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.berth.platform.database.SqlValues;
 import org.berth.platform.rest.InvalidInput;
 
 /**
@@ -57,7 +56,7 @@ public class SshKeys {
                     (String) r[1],
                     (String) r[2],
                     (String) r[3],
-                    instant(r[4])))
+                    SqlValues.instant(r[4])))
         .toList();
   }
 
@@ -114,7 +113,11 @@ public class SshKeys {
     }
     Object[] row = (Object[]) inserted.get(0);
     return new Saved(
-        ((Number) row[0]).longValue(), name, parsed.line(), parsed.fingerprint(), instant(row[1]));
+        ((Number) row[0]).longValue(),
+        name,
+        parsed.line(),
+        parsed.fingerprint(),
+        SqlValues.instant(row[1]));
   }
 
   /** Removes one of {@code username}'s keys; false if they have no such key. */
@@ -124,18 +127,5 @@ public class SshKeys {
             .setParameter(2, username)
             .executeUpdate()
         > 0;
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Timestamp t) {
-      return t.toInstant();
-    }
-    if (value instanceof OffsetDateTime o) {
-      return o.toInstant();
-    }
-    if (value instanceof Instant i) {
-      return i;
-    }
-    throw new IllegalStateException("unexpected time value " + value.getClass());
   }
 }

@@ -2,7 +2,6 @@ package org.berth.notify;
 
 import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
-import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import jakarta.annotation.PostConstruct;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.berth.platform.database.SqlValues;
 import org.berth.platform.jobs.JobSource;
 import org.berth.platform.jobs.Jobs;
 import org.eclipse.microprofile.config.Config;
@@ -187,8 +187,8 @@ public class Outbox implements JobSource {
                     (String) r[2],
                     (String) r[3],
                     r[4] == null ? null : ((Number) r[4]).longValue(),
-                    offset(r[5]),
-                    offset(r[6]),
+                    SqlValues.utc(r[5]),
+                    SqlValues.utc(r[6]),
                     ((Number) r[7]).intValue(),
                     (String) r[8]))
         .toList();
@@ -198,23 +198,5 @@ public class Outbox implements JobSource {
   public long count() {
     return ((Number) em.createNativeQuery("SELECT count(*) FROM mail_outbox").getSingleResult())
         .longValue();
-  }
-
-  /** Whether the delivery job for a message is still scheduled (it is retrying). */
-  public boolean pending(long id) {
-    return jobs.next(TaskInstanceId.of(TASK, String.valueOf(id))).isPresent();
-  }
-
-  private static OffsetDateTime offset(Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof OffsetDateTime o) {
-      return o;
-    }
-    if (value instanceof Instant i) {
-      return i.atOffset(java.time.ZoneOffset.UTC);
-    }
-    return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
   }
 }

@@ -5,7 +5,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.berth.platform.database.SqlValues;
 
 /** Reading the ledger's index: pages of entries, one entry with its history, the ledger's state. */
 @ApplicationScoped
@@ -150,7 +150,8 @@ public class LedgerQueries {
             .getResultList()) {
       Object[] r = (Object[]) row;
       out.add(
-          new Change((String) r[0], (String) r[1], (String) r[2], instant(r[3]), (String) r[4]));
+          new Change(
+              (String) r[0], (String) r[1], (String) r[2], SqlValues.instant(r[3]), (String) r[4]));
     }
     return out;
   }
@@ -166,7 +167,7 @@ public class LedgerQueries {
                         + " FROM ledger_state")
                 .getSingleResult();
     String problems = (String) r[3];
-    Instant sync = r[4] == null ? null : instant(r[4]);
+    Instant sync = r[4] == null ? null : SqlValues.instant(r[4]);
     return new State(
         (String) r[0],
         (String) r[1],
@@ -176,19 +177,6 @@ public class LedgerQueries {
         (String) r[5],
         ((Number) r[6]).longValue(),
         ((Number) r[7]).longValue());
-  }
-
-  private static Instant instant(Object value) {
-    if (value instanceof Timestamp t) {
-      return t.toInstant();
-    }
-    if (value instanceof OffsetDateTime o) {
-      return o.toInstant();
-    }
-    if (value instanceof Instant i) {
-      return i;
-    }
-    throw new IllegalStateException("unexpected time value " + value.getClass());
   }
 
   private static Entry entry(Object[] r) {
