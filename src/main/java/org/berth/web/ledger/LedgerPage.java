@@ -4,13 +4,10 @@ import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
-import java.util.List;
 import java.util.Map;
 import org.berth.ledger.boundary.LedgerQueries;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
-import org.primefaces.model.SortMeta;
-import org.primefaces.model.SortOrder;
 
 /** Backs {@code ledger/index.xhtml}: every entry, paged, filtered and sorted in the database. */
 @Named
@@ -26,33 +23,16 @@ public class LedgerPage implements Serializable {
     return entries;
   }
 
-  private final class Entries extends LazyDataModel<LedgerQueries.Entry> {
+  private final class Entries extends LedgerEntries {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public int count(Map<String, FilterMeta> filterBy) {
-      return (int) queries.count(filter(filterBy));
+    protected LedgerQueries queries() {
+      return queries;
     }
 
     @Override
-    public List<LedgerQueries.Entry> load(
-        int first, int pageSize, Map<String, SortMeta> sortBy, Map<String, FilterMeta> filterBy) {
-      String sort = "host";
-      boolean descending = false;
-      if (sortBy != null && !sortBy.isEmpty()) {
-        SortMeta meta = sortBy.values().iterator().next();
-        sort = meta.getField();
-        descending = meta.getOrder() == SortOrder.DESCENDING;
-      }
-      return queries.entries(filter(filterBy), first, pageSize, sort, descending);
-    }
-
-    @Override
-    public String getRowKey(LedgerQueries.Entry entry) {
-      return entry.host();
-    }
-
-    private LedgerQueries.Filter filter(Map<String, FilterMeta> filterBy) {
+    protected LedgerQueries.Filter filter(Map<String, FilterMeta> filterBy) {
       return new LedgerQueries.Filter(
           value(filterBy, "state"),
           value(filterBy, "globalFilter"),

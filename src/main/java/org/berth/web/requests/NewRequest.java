@@ -29,11 +29,10 @@ import org.berth.requests.control.RequestDraft;
 import org.berth.requests.entity.RequestState;
 import org.berth.requests.entity.TemplateSpec;
 import org.berth.web.Messages;
+import org.berth.web.ledger.LedgerEntries;
 import org.primefaces.component.datatable.DataTable;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
-import org.primefaces.model.SortMeta;
-import org.primefaces.model.SortOrder;
 
 /**
  * Backs {@code requests/new.xhtml}: a request in six steps (kind and template, size, network, SSH
@@ -446,38 +445,16 @@ public class NewRequest implements Serializable {
   }
 
   /** The free ledger entries that match the filter text, paged in the database. */
-  private final class FreeEntries extends LazyDataModel<LedgerQueries.Entry> {
+  private final class FreeEntries extends LedgerEntries {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public int count(Map<String, FilterMeta> filterBy) {
-      return (int) ledger.count(filter());
+    protected LedgerQueries queries() {
+      return ledger;
     }
 
     @Override
-    public List<LedgerQueries.Entry> load(
-        int first, int pageSize, Map<String, SortMeta> sortBy, Map<String, FilterMeta> filterBy) {
-      String sort = "host";
-      boolean descending = false;
-      if (sortBy != null && !sortBy.isEmpty()) {
-        SortMeta meta = sortBy.values().iterator().next();
-        sort = meta.getField();
-        descending = meta.getOrder() == SortOrder.DESCENDING;
-      }
-      return ledger.entries(filter(), first, pageSize, sort, descending);
-    }
-
-    @Override
-    public String getRowKey(LedgerQueries.Entry e) {
-      return e.host();
-    }
-
-    @Override
-    public LedgerQueries.Entry getRowData(String rowKey) {
-      return ledger.entry(rowKey).orElse(null);
-    }
-
-    private LedgerQueries.Filter filter() {
+    protected LedgerQueries.Filter filter(Map<String, FilterMeta> filterBy) {
       String q = entryFilter == null || entryFilter.isBlank() ? null : entryFilter.strip();
       return new LedgerQueries.Filter("free", q, null, null, null, null);
     }
