@@ -10,6 +10,11 @@ public class AddressTaken extends ApiException {
     super(message);
   }
 
+  /** Taken, as the answer about a request field that names the entry. */
+  public AddressTaken(String field, String rule) {
+    super(field, rule);
+  }
+
   @Override
   public int status() {
     return 409;

@@ -9,8 +9,33 @@ package org.berth.platform.rest;
 public abstract class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  private final String field;
+  private final String rule;
+
   protected ApiException(String message) {
     super(message);
+    this.field = null;
+    this.rule = message;
+  }
+
+  /**
+   * A refusal about one request field: the message is {@code field: rule}, and pages show the rule
+   * beside the field's input.
+   */
+  protected ApiException(String field, String rule) {
+    super(field + ": " + rule);
+    this.field = field;
+    this.rule = rule;
+  }
+
+  /** The request field the refusal is about (API field names), or null. */
+  public String field() {
+    return field;
+  }
+
+  /** The message without its field. */
+  public String rule() {
+    return rule;
   }
 
   /** The HTTP status, 4xx for the caller's mistakes. */

@@ -12,10 +12,10 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Turns every exception that leaves a resource into the API's error shape. Invalid input adds a
- * {@code fields} object of field name to rule. Client errors keep their status and message;
- * anything unexpected is logged with an incident id and answered with that id only, so no internal
- * detail or secret reaches the caller.
+ * Turns every exception that leaves a resource into the API's error shape. A refusal about request
+ * fields (invalid input, a taken name or entry) adds a {@code fields} object of field name to rule.
+ * Client errors keep their status and message; anything unexpected is logged with an incident id
+ * and answered with that id only, so no internal detail or secret reaches the caller.
  */
 @Provider
 public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
@@ -24,22 +24,28 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable exception) {
-    if (exception instanceof InvalidInput invalid) {
+    if (exception instanceof ApiException api) {
+      java.util.Map<String, String> named =
+          api instanceof InvalidInput invalid
+              ? invalid.fields()
+              : api.field() == null
+                  ? java.util.Map.of()
+                  : java.util.Map.of(api.field(), api.rule());
+      if (named.isEmpty()) {
+        return respond(api.status(), new ApiError(api.code(), api.getMessage()));
+      }
       JsonObjectBuilder fields = Json.createObjectBuilder();
-      invalid.fields().forEach(fields::add);
-      return Response.status(400)
+      named.forEach(fields::add);
+      return Response.status(api.status())
           .type(MediaType.APPLICATION_JSON_TYPE)
           .entity(
               Json.createObjectBuilder()
-                  .add("error", invalid.code())
-                  .add("message", invalid.getMessage())
+                  .add("error", api.code())
+                  .add("message", api.getMessage())
                   .add("fields", fields)
                   .build()
                   .toString())
           .build();
-    }
-    if (exception instanceof ApiException api) {
-      return respond(api.status(), new ApiError(api.code(), api.getMessage()));
     }
     if (exception instanceof jakarta.json.JsonException
         || exception instanceof jakarta.ws.rs.ProcessingException) {

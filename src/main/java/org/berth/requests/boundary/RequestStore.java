@@ -68,7 +68,7 @@ public class RequestStore {
           .ifPresent(
               id -> {
                 throw new AddressTaken(
-                    "network.host: " + form.ledgerHost() + " is held by another request");
+                    "network.host", form.ledgerHost() + " is held by another request");
               });
     }
     String exceeded =
@@ -90,8 +90,7 @@ public class RequestStore {
         throw new NameTaken(form.name());
       }
       if (violated(e, "guest_request_held_entry")) {
-        throw new AddressTaken(
-            "network.host: " + form.ledgerHost() + " is held by another request");
+        throw new AddressTaken("network.host", form.ledgerHost() + " is held by another request");
       }
       throw e;
     }

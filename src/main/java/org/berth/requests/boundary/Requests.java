@@ -67,7 +67,7 @@ public class Requests {
       // Refused for certain: nothing was pushed, so nothing is kept.
       store.discard(id);
       if (e instanceof AddressTaken taken) {
-        throw new AddressTaken("network.host: " + taken.getMessage());
+        throw new AddressTaken("network.host", taken.getMessage());
       }
       throw e;
     } catch (RuntimeException e) {
@@ -104,8 +104,8 @@ public class Requests {
     }
     if (entry.get().holder() != null) {
       throw new AddressTaken(
-          "network.host: "
-              + host
+          "network.host",
+          host
               + " is taken by "
               + entry.get().holder()
               + (entry.get().claimedOn() == null ? "" : " since " + entry.get().claimedOn())

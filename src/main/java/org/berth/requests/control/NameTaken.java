@@ -7,7 +7,7 @@ public class NameTaken extends ApiException {
   private static final long serialVersionUID = 1L;
 
   public NameTaken(String name) {
-    super("name: '" + name + "' is already used by another guest; choose another name");
+    super("name", "'" + name + "' is already used by another guest; choose another name");
   }
 
   @Override

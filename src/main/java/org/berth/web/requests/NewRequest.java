@@ -82,7 +82,6 @@ public class NewRequest implements Serializable {
           Map.entry("purpose", 5));
 
   private static final Pattern KEY_FIELD = Pattern.compile("sshKeys\\[(\\d+)\\]");
-  private static final Pattern FIELD_MESSAGE = Pattern.compile("(name|network\\.host): (.+)");
 
   @Inject Requests requests;
   @Inject Templates templates;
@@ -237,12 +236,11 @@ public class NewRequest implements Serializable {
       return null;
     } catch (ApiException e) {
       // A taken name or entry (409) names its field: show it there, as a broken rule would be.
-      Matcher named = FIELD_MESSAGE.matcher(e.getMessage());
-      if (named.matches() && INPUTS.containsKey(named.group(1))) {
+      if (e.field() != null && INPUTS.containsKey(e.field())) {
         problems.clear();
-        place(named.group(1), named.group(2), keys);
-        Messages.error(named.group(2));
-        step = STEP_OF.get(INPUTS.get(named.group(1)));
+        place(e.field(), e.rule(), keys);
+        Messages.error(e.rule());
+        step = STEP_OF.get(INPUTS.get(e.field()));
         showProblems();
         return null;
       }
