@@ -45,6 +45,38 @@ public final class Http {
             .build();
   }
 
+  /**
+   * A client for an Arquillian deployment. Arquillian reports the machine's outside address; the
+   * tests talk to loopback only.
+   */
+  public static Http forDeployment(java.net.URL deployment) {
+    return new Http(URI.create("http://localhost:" + deployment.getPort() + deployment.getPath()));
+  }
+
+  /**
+   * Waits until the ledger is indexed (and, with {@code templates}, the demo templates are seeded):
+   * what a freshly started Berth does in the background.
+   */
+  public void awaitLedger(boolean templates) {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      HttpResponse<String> status = get("api/ledger/status", "admin", "admin");
+      if (status.statusCode() == 200
+          && !json(status).isNull("indexedCommit")
+          && (!templates || get("api/templates", "alice", "alice").body().contains("debian-12"))) {
+        return;
+      }
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError(
+        "the ledger" + (templates ? " and the templates" : "") + " did not become ready");
+  }
+
   public URI uri(String path) {
     return base.resolve(path);
   }

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import org.berth.testing.Browser;
@@ -60,21 +59,10 @@ class RequestPagesIT {
   Http http;
 
   @BeforeEach
-  void ledgerAndTemplatesAreReady() throws InterruptedException {
-    // Arquillian reports the machine's outside address; the tests talk to loopback only.
-    app = URI.create("http://localhost:" + deployment.getPort() + deployment.getPath());
-    http = new Http(app);
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> status = http.get("api/ledger/status", "admin", "admin");
-      if (status.statusCode() == 200
-          && !Http.json(status).isNull("indexedCommit")
-          && http.get("api/templates", "alice", "alice").body().contains("debian-12")) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the ledger and the templates did not become ready");
+  void ledgerAndTemplatesAreReady() {
+    http = Http.forDeployment(deployment);
+    app = http.uri("");
+    http.awaitLedger(true);
   }
 
   @Test

@@ -51,18 +51,10 @@ class LedgerIT {
   Http http;
 
   @BeforeEach
-  void ledgerIsReady() throws Exception {
-    app = URI.create("http://localhost:" + deployment.getPort() + deployment.getPath());
-    http = new Http(app);
-    Instant deadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> status = http.get("api/ledger/status", "admin", "admin");
-      if (status.statusCode() == 200 && !Http.json(status).isNull("indexedCommit")) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the ledger did not become ready");
+  void ledgerIsReady() {
+    http = Http.forDeployment(deployment);
+    app = http.uri("");
+    http.awaitLedger(false);
   }
 
   @Test

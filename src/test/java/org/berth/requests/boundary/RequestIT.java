@@ -8,7 +8,6 @@ import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
 import java.io.File;
-import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -76,16 +75,9 @@ class RequestIT {
   }
 
   @BeforeEach
-  void ready() throws Exception {
-    http = new Http(URI.create("http://localhost:" + deployment.getPort() + deployment.getPath()));
-    await(
-        "the ledger and the templates",
-        () -> {
-          HttpResponse<String> status = http.get("api/ledger/status", "admin", "admin");
-          return status.statusCode() == 200
-              && !Http.json(status).isNull("indexedCommit")
-              && http.get("api/templates", "alice", "alice").body().contains("debian-12");
-        });
+  void ready() {
+    http = Http.forDeployment(deployment);
+    http.awaitLedger(true);
     // Mail goes to people Berth has seen: make sure all three have signed in once.
     for (String user : List.of("alice", "bob", "admin")) {
       http.get("api/me", user, user);
@@ -306,6 +298,8 @@ class RequestIT {
     assertThat(Http.json(taken).getString("error")).isEqualTo("address_taken");
     assertThat(Http.json(taken).getString("message"))
         .startsWith("network.host: pvm003.example.com is taken by lars");
+    assertThat(Http.json(taken).getJsonObject("fields").getString("network.host"))
+        .startsWith("pvm003.example.com is taken by lars");
 
     assertThat(git(REMOTE, "rev-parse", "main").strip()).isEqualTo(head);
     assertThat(Http.json(get("alice", "api/requests?limit=1")).getInt("total")).isEqualTo(before);
@@ -422,6 +416,8 @@ class RequestIT {
             "{\"mode\":\"nat\"}");
     assertThat(sameName.statusCode()).isEqualTo(409);
     assertThat(Http.json(sameName).getString("error")).isEqualTo("name_taken");
+    assertThat(Http.json(sameName).getJsonObject("fields").getString("name"))
+        .endsWith("is already used by another guest; choose another name");
   }
 
   @Test
