@@ -86,6 +86,12 @@ public final class PayaraProcess implements AutoCloseable {
     }
   }
 
+  /** Kills the JVM at once (SIGKILL): no shutdown hooks, no clean stop. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
   @Override
   public void close() throws InterruptedException {
     process.destroy();

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -41,6 +42,29 @@ public final class TestDatabase {
       Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     }
     return server;
+  }
+
+  /** A new, empty database without a schema, for a Berth process to migrate: its settings. */
+  public static List<String> freshSettings() {
+    try {
+      DatabaseServer s = server();
+      String name = "berth_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+      try (Connection c = s.dataSource().getConnection();
+          Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE " + name);
+      }
+      PGSimpleDataSource base = (PGSimpleDataSource) s.dataSource();
+      return List.of(
+          "berth.db.url=jdbc:postgresql://"
+              + base.getServerNames()[0]
+              + ":"
+              + base.getPortNumbers()[0]
+              + "/"
+              + name,
+          "berth.db.user=" + base.getUser());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot start the test database", e);
+    }
   }
 
   /** A new, empty database with Berth's schema. */

@@ -180,6 +180,15 @@ final class Cluster {
 
   /** Adds a stopped guest that Berth did not create, such as one that takes a VMID. */
   synchronized SimulatedGuest addForeignGuest(int vmid, String node, String type, String name) {
+    return addForeignGuest(vmid, node, type, name, List.of());
+  }
+
+  /**
+   * Adds a stopped guest that Berth did not create, with tags: Berth's tags make a left-over guest
+   * that no request accounts for.
+   */
+  synchronized SimulatedGuest addForeignGuest(
+      int vmid, String node, String type, String name, List<String> tags) {
     settle();
     if (vmid < 100 || vmid > 999_999_999) {
       throw new IllegalArgumentException("vmid must be between 100 and 999999999");
@@ -219,6 +228,11 @@ final class Cluster {
       c.put("ostype", "debian");
       c.put("rootfs", "local-lvm:vm-" + vmid + "-disk-0,size=4G");
       c.put("swap", "512");
+    }
+    if (!tags.isEmpty()) {
+      String joined = String.join(";", tags);
+      Formats.tags(joined);
+      c.put("tags", joined);
     }
     Guest guest = new Guest(vmid, type, node, c);
     guests.put(vmid, guest);
@@ -944,6 +958,80 @@ final class Cluster {
     g.status = "running";
     g.startedMillis = System.currentTimeMillis();
     return null;
+  }
+
+  /** Removes a guest at once, as someone working on the cluster directly might. */
+  synchronized boolean removeGuest(int vmid) {
+    settle();
+    return guests.remove(vmid) != null;
+  }
+
+  /**
+   * Grows a VM disk to {@code size} ({@code 40G}, or {@code +8G} to add), in a task; Proxmox
+   * refuses to shrink disks.
+   */
+  synchronized String resize(Call call, String node, int vmid, Map<String, String> p) {
+    settle();
+    Guest g = guest(node, Guest.QEMU, vmid);
+    refuseSkiplock(p);
+    checkLock(g);
+    String disk = p.get("disk");
+    String volume = g.config.get(disk);
+    if (volume == null) {
+      throw ProxmoxError.failed("disk '" + disk + "' does not exist");
+    }
+    java.util.regex.Matcher size =
+        java.util.regex.Pattern.compile("(\\+)?(\\d+(?:\\.\\d+)?)([KMGT])?").matcher(p.get("size"));
+    if (!size.matches()) {
+      throw ProxmoxError.parameter("size", "value does not match the regex pattern");
+    }
+    double current = gib(volume);
+    double asked = toGib(Double.parseDouble(size.group(2)), size.group(3));
+    double target = size.group(1) != null ? current + asked : asked;
+    if (target < current) {
+      throw ProxmoxError.failed("shrinking disks is not supported");
+    }
+    return startTask(
+            call,
+            node,
+            "qmresize",
+            vmid,
+            () -> {
+              String gone = gone(g);
+              if (gone != null) {
+                return gone;
+              }
+              String grown =
+                  volume.replaceAll("(^|,)size=[^,]*", "$1size=" + formatGib(target) + "G");
+              g.config.put(
+                  disk,
+                  grown.contains("size=") ? grown : grown + ",size=" + formatGib(target) + "G");
+              return null;
+            },
+            () -> {})
+        .upid;
+  }
+
+  private static double gib(String volume) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?:^|,)size=(\\d+(?:\\.\\d+)?)([KMGT])?").matcher(volume);
+    return m.find() ? toGib(Double.parseDouble(m.group(1)), m.group(2)) : 0;
+  }
+
+  private static double toGib(double n, String unit) {
+    if (unit == null) {
+      return n / (1024.0 * 1024 * 1024);
+    }
+    return switch (unit) {
+      case "K" -> n / (1024.0 * 1024);
+      case "M" -> n / 1024.0;
+      case "T" -> n * 1024;
+      default -> n;
+    };
+  }
+
+  private static String formatGib(double gib) {
+    return gib == Math.rint(gib) ? String.valueOf((long) gib) : String.valueOf(gib);
   }
 
   synchronized String destroy(

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,8 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * The control API under {@code /simulator}, for the demo and tests: inspect the state, inject
- * faults, take nodes down, add foreign guests, change the task duration, read the journal, reset.
- * It has no authentication; the server only listens on loopback.
+ * faults, take nodes down, add foreign guests (with tags, to leave a Berth-tagged one behind) or
+ * remove guests behind Berth's back, change the task duration, read the journal, reset. It has no
+ * authentication; the server only listens on loopback.
  */
 final class ControlApi implements HttpHandler {
 
@@ -33,6 +35,7 @@ final class ControlApi implements HttpHandler {
 
   private static final Logger LOG = Logger.getLogger(ControlApi.class.getName());
   private static final Pattern NODE = Pattern.compile("/nodes/([^/]+)/(down|up)");
+  private static final Pattern GUEST = Pattern.compile("/guests/(\\d{1,9})");
 
   private final Cluster cluster;
 
@@ -111,6 +114,13 @@ final class ControlApi implements HttpHandler {
       default:
         break;
     }
+    Matcher removal = GUEST.matcher(path);
+    if (removal.matches() && method.equals("DELETE")) {
+      if (!cluster.removeGuest(Integer.parseInt(removal.group(1)))) {
+        throw new NotFound(404, "no guest " + removal.group(1));
+      }
+      return null;
+    }
     Matcher node = NODE.matcher(path);
     if (node.matches()) {
       if (!method.equals("POST")) {
@@ -183,8 +193,17 @@ final class ControlApi implements HttpHandler {
     String node = text(body, "node", true);
     String type = text(body, "type", true);
     try {
+      List<String> tags = new java.util.ArrayList<>();
+      if (body.get("tags") instanceof jakarta.json.JsonArray array) {
+        for (jakarta.json.JsonValue t : array) {
+          if (!(t instanceof jakarta.json.JsonString s)) {
+            throw new BadInput("tags must be a list of strings");
+          }
+          tags.add(s.getString());
+        }
+      }
       return Cluster.guestJson(
-              cluster.addForeignGuest((int) vmid, node, type, text(body, "name", false)))
+              cluster.addForeignGuest((int) vmid, node, type, text(body, "name", false), tags))
           .build();
     } catch (IllegalArgumentException e) {
       throw new BadInput(e.getMessage());

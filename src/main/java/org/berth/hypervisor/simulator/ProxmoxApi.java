@@ -99,6 +99,26 @@ final class ProxmoxApi implements HttpHandler {
           .indexed("net", 32, format(Formats::qemuNet))
           .indexed("ipconfig", 32, format(Formats::ipconfig));
 
+  private static final ParameterSchema RESIZE =
+      onGuest()
+          .required(
+              "disk",
+              oneOf(
+                  "ide0",
+                  "ide1",
+                  "ide2",
+                  "ide3",
+                  "sata0",
+                  "scsi0",
+                  "scsi1",
+                  "virtio0",
+                  "virtio1",
+                  "efidisk0",
+                  "tpmstate0"))
+          .required("size", STRING)
+          .optional("digest", maxLength(40))
+          .optional("skiplock", BOOLEAN);
+
   private static final ParameterSchema LXC_CONFIG =
       onGuest()
           .optional("hostname", DNS_NAME)
@@ -359,6 +379,8 @@ final class ProxmoxApi implements HttpHandler {
         return upid(cluster.updateConfig(call, node, type, verify(QEMU_CONFIG, p, id), p, true));
       case "PUT qemu/{id}/config":
         return upid(cluster.updateConfig(call, node, type, verify(QEMU_CONFIG, p, id), p, false));
+      case "PUT qemu/{id}/resize":
+        return upid(cluster.resize(call, node, verify(RESIZE, p, id), p));
       case "PUT lxc/{id}/config":
         return upid(cluster.updateConfig(call, node, type, verify(LXC_CONFIG, p, id), p, false));
       case "GET qemu/{id}/status/current", "GET lxc/{id}/status/current":

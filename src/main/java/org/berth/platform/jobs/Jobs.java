@@ -67,6 +67,7 @@ public class Jobs {
   @Inject DatabaseMigration database;
   @Inject Config config;
 
+  private final String name = instanceName();
   private volatile Scheduler scheduler;
   private ScheduledFuture<?> starting;
   private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
@@ -84,25 +85,31 @@ public class Jobs {
     for (JobSource source : sources) {
       tasks.addAll(source.tasks());
     }
-    int workers = config.getOptionalValue("berth.jobs.threads", Integer.class).orElse(4);
+    int workers = config.getOptionalValue("berth.jobs.threads", Integer.class).orElse(16);
     Duration polling =
         Duration.ofSeconds(
             config
                 .getOptionalValue("berth.jobs.polling-interval-seconds", Integer.class)
                 .orElse(10));
+    Duration heartbeat =
+        Duration.ofSeconds(
+            config.getOptionalValue("berth.jobs.heartbeat-seconds", Integer.class).orElse(30));
     ExecutorService work = Executors.newFixedThreadPool(workers, threads);
     ExecutorService due = Executors.newSingleThreadExecutor(threads);
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(threads);
     pools.addAll(List.of(work, due, housekeeping));
     Scheduler created =
         Scheduler.create(dataSource, tasks)
-            .schedulerName(new SchedulerName.Fixed(instanceName()))
+            .schedulerName(new SchedulerName.Fixed(name))
             .threads(workers)
             .executorService(work)
             .dueExecutor(due)
             .housekeeperExecutor(housekeeping)
             .pollingInterval(polling)
             .pollUsingLockAndFetch(0.5, 1.0)
+            // A job whose instance died is taken over after this many heartbeats were missed.
+            .heartbeatInterval(heartbeat)
+            .missedHeartbeatsLimit(4)
             .enableImmediateExecution()
             .deleteUnresolvedAfter(Duration.ofDays(7))
             .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.WARN, false)
@@ -136,6 +143,16 @@ public class Jobs {
       s.stop();
     }
     pools.forEach(ExecutorService::shutdownNow);
+  }
+
+  /** This instance's name among the schedulers sharing the database. */
+  public String instance() {
+    return name;
+  }
+
+  /** Whether {@code instance} is being executed right now, by this or another instance. */
+  public boolean executing(TaskInstanceId instance) {
+    return scheduler().getScheduledExecution(instance).map(e -> e.isPicked()).orElse(false);
   }
 
   /** Whether the scheduler runs (it waits for the database at start-up). */

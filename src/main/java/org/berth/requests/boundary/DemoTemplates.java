@@ -29,7 +29,8 @@ public class DemoTemplates {
               2048,
               16384,
               20,
-              200),
+              200,
+              true),
           new TemplateSpec(
               "ubuntu-24.04",
               GuestKind.VM,
@@ -41,7 +42,8 @@ public class DemoTemplates {
               2048,
               16384,
               20,
-              200),
+              200,
+              true),
           new TemplateSpec(
               "debian-12-ct",
               GuestKind.CONTAINER,
@@ -53,7 +55,8 @@ public class DemoTemplates {
               512,
               8192,
               8,
-              100),
+              100,
+              true),
           new TemplateSpec(
               "alpine-3.20-ct",
               GuestKind.CONTAINER,
@@ -65,7 +68,8 @@ public class DemoTemplates {
               256,
               2048,
               2,
-              20));
+              20,
+              true));
 
   @Inject Templates templates;
   @Inject Config config;

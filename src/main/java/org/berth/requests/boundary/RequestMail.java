@@ -86,7 +86,7 @@ public class RequestMail {
   }
 
   /** For provisioning: the guest can be reached. */
-  public void ready(GuestRequest r) {
+  void ready(GuestRequest r) {
     toOwner(
         r,
         "[Berth] " + r.name() + " is ready",
@@ -98,6 +98,22 @@ public class RequestMail {
             + details(r)
             + "Lease ends: "
             + WHEN.format(r.leaseEnds())
+            + "\n");
+  }
+
+  /** For provisioning: the guest could not be created. */
+  void failed(GuestRequest r) {
+    toOwner(
+        r,
+        "[Berth] " + r.name() + " could not be created",
+        "Berth could not create your "
+            + describe(r)
+            + " '"
+            + r.name()
+            + "'.\n\nReason: "
+            + r.reason()
+            + "\n\nTry again or delete the request: "
+            + link(r)
             + "\n");
   }
 

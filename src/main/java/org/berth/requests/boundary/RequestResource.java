@@ -204,6 +204,13 @@ public class RequestResource {
     return json(requests.extend(id(id), -1, days.intValue(), caller()));
   }
 
+  /** Tries a failed request again: it is approved anew and provisioned. */
+  @POST
+  @Path("{id}/retry")
+  public JsonObject retry(@PathParam("id") String id) {
+    return json(requests.retry(id(id), -1, caller()));
+  }
+
   static JsonObject json(RequestView r) {
     JsonObjectBuilder network = Json.createObjectBuilder();
     if (r.networkMode() == NetworkMode.LEDGER) {
@@ -245,7 +252,7 @@ public class RequestResource {
           "guest",
           Json.createObjectBuilder()
               .add("node", String.valueOf(r.guestNode()))
-              .add("vmid", r.guestRef()));
+              .add("vmid", Integer.parseInt(r.guestRef())));
     } else {
       out.addNull("guest");
     }
@@ -272,7 +279,7 @@ public class RequestResource {
     return currentUser.account().orElseThrow();
   }
 
-  private static long id(String text) {
+  static long id(String text) {
     try {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {

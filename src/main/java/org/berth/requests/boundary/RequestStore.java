@@ -1,6 +1,7 @@
 package org.berth.requests.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -44,6 +45,7 @@ public class RequestStore {
   @Inject RequestSettings settings;
   @Inject RequestJobs jobs;
   @Inject Jobs scheduler;
+  @Inject Event<RequestChanged> changes;
 
   Clock clock = Clock.systemUTC();
 
@@ -143,6 +145,7 @@ public class RequestStore {
       em.flush();
       jobs.leaseChanged(r);
       mail.approved(r, true);
+      changed(r, GuestRequest.BERTH);
     } else {
       em.flush();
       mail.waitingForApproval(r);
@@ -166,6 +169,7 @@ public class RequestStore {
           em.flush();
           jobs.leaseChanged(r);
           mail.approved(r, false);
+          changed(r, admin.username());
         });
   }
 
@@ -200,11 +204,12 @@ public class RequestStore {
           }
           if (r.state().terminal()) {
             jobs.releaseAddress(r, caller.username());
-            jobs.leaseChanged(r);
             if (r.state() == RequestState.DELETED) {
               mail.deleted(r, caller.username());
             }
           }
+          jobs.leaseChanged(r);
+          changed(r, caller.username());
         });
   }
 
@@ -261,6 +266,7 @@ public class RequestStore {
     if (plan.expire()) {
       r.expire(now);
       mail.expired(r, r.leaseEnds().plus(Duration.ofDays(policy.graceDays())));
+      changed(r, GuestRequest.BERTH);
     }
     if (plan.delete()) {
       r.beginDeletion(GuestRequest.BERTH, "lease ended " + policy.graceDays() + " days ago", now);
@@ -268,8 +274,82 @@ public class RequestStore {
         jobs.releaseAddress(r, r.owner());
         mail.deleted(r, GuestRequest.BERTH);
       }
+      changed(r, GuestRequest.BERTH);
     }
     return plan.next();
+  }
+
+  /** Tries a failed request again: it is approved anew and provisioning starts over. */
+  public RequestView retry(long id, long version, Account caller) {
+    return change(
+        id,
+        version,
+        r -> {
+          r.retry(caller.username(), clock.instant());
+          changed(r, caller.username());
+        });
+  }
+
+  /**
+   * For provisioning: moves an approved request to PROVISIONING. Returns the request while it is
+   * being provisioned (also when it already was), or empty when it has left that path.
+   */
+  public Optional<GuestRequest> provisioning(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r == null) {
+      return Optional.empty();
+    }
+    if (r.state() == RequestState.APPROVED) {
+      r.startProvisioning(GuestRequest.BERTH, clock.instant());
+    }
+    return r.state() == RequestState.PROVISIONING ? Optional.of(r) : Optional.empty();
+  }
+
+  /** For provisioning: records the node and guest id before the guest is created. */
+  public void placed(long id, String node, String guestRef) {
+    em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE)
+        .placeGuest(node, guestRef, clock.instant());
+  }
+
+  /** For provisioning: the guest runs; the owner is told. */
+  public void ready(long id, String node, String guestRef) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    r.markReady(node, guestRef, clock.instant());
+    mail.ready(r);
+    changed(r, GuestRequest.BERTH);
+  }
+
+  /** For provisioning: the guest could not be created; the owner is told why. */
+  public void failed(long id, String reason) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r.state() != RequestState.PROVISIONING) {
+      return;
+    }
+    r.fail(reason, clock.instant());
+    mail.failed(r);
+    changed(r, GuestRequest.BERTH);
+  }
+
+  /** For deprovisioning: the guest is gone; the entry is released and the owner told. */
+  public void guestDeleted(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (r.state() != RequestState.DELETING) {
+      return;
+    }
+    String by =
+        r.events().stream()
+            .filter(e -> e.to() == RequestState.DELETING)
+            .reduce((first, second) -> second)
+            .map(org.berth.requests.entity.RequestEvent::actor)
+            .orElse(GuestRequest.BERTH);
+    r.markDeleted(clock.instant());
+    jobs.releaseAddress(r, by.equals(GuestRequest.BERTH) ? r.owner() : by);
+    mail.deleted(r, by);
+    changed(r, GuestRequest.BERTH);
+  }
+
+  private void changed(GuestRequest r, String actor) {
+    changes.fire(new RequestChanged(r.id(), r.state(), actor));
   }
 
   /** Loads a request for a release job: its entry, owner and whether it still needs releasing. */

@@ -172,6 +172,12 @@ public class Requests {
     return store.extend(id, version, days, caller);
   }
 
+  /** Tries a failed request again. The owner or an admin may. */
+  public RequestView retry(long id, long version, Account caller) {
+    find(id, caller);
+    return store.retry(id, version, caller);
+  }
+
   private static void requireAdmin(Account caller) {
     if (!caller.isAdmin()) {
       throw new NotAllowed("Only admins approve or reject requests");

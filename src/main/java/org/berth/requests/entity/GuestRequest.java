@@ -181,6 +181,31 @@ public class GuestRequest {
     move(RequestState.PROVISIONING, actor, null, now, "provisioned");
   }
 
+  /**
+   * Records where the guest is (being) created, before the hypervisor is asked to create it, so
+   * that a guest half-created by an interrupted job is found again and never duplicated.
+   */
+  public void placeGuest(String node, String guestRef, Instant now) {
+    if (state != RequestState.PROVISIONING) {
+      throw new IllegalTransition(id == null ? 0 : id, state, "placed");
+    }
+    this.guestNode = node;
+    this.guestRef = guestRef;
+    this.updated = now;
+  }
+
+  /** Records that the guest is now on another node (it was migrated on the cluster). */
+  public void moveGuest(String node, Instant now) {
+    if (guestRef == null || node.equals(guestNode)) {
+      return;
+    }
+    events.add(
+        new RequestEvent(
+            this, now, BERTH, state, state, "guest found on " + node + " (was " + guestNode + ")"));
+    this.guestNode = node;
+    this.updated = now;
+  }
+
   public void markReady(String node, String guestRef, Instant now) {
     move(RequestState.READY, BERTH, null, now, "marked ready");
     this.guestNode = node;

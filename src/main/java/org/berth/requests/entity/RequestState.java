@@ -13,7 +13,8 @@ import java.util.Set;
  *  REJECTED / CANCELLED   CANCELLED     FAILED (retry or delete)
  * </pre>
  *
- * An approved request whose lease ends before its guest exists expires too.
+ * An approved request whose lease ends before its guest exists expires too; a request being
+ * provisioned may expire or be deleted, and the provisioning job then stops at its next step.
  */
 public enum RequestState {
   SUBMITTED,
@@ -32,7 +33,7 @@ public enum RequestState {
     return switch (this) {
       case SUBMITTED -> EnumSet.of(APPROVED, REJECTED, CANCELLED);
       case APPROVED -> EnumSet.of(PROVISIONING, CANCELLED, EXPIRED);
-      case PROVISIONING -> EnumSet.of(READY, FAILED);
+      case PROVISIONING -> EnumSet.of(READY, FAILED, EXPIRED, DELETING);
       case READY -> EnumSet.of(EXPIRED, DELETING);
       case EXPIRED -> EnumSet.of(DELETING);
       case FAILED -> EnumSet.of(APPROVED, DELETING);

@@ -57,6 +57,9 @@ public class Template {
   @Column(name = "max_disk_gib")
   private int maxDiskGib;
 
+  @Column(name = "full_clone")
+  private boolean fullClone;
+
   private boolean active;
 
   @Version private long version;
@@ -81,6 +84,7 @@ public class Template {
     this.maxMemoryMib = spec.maxMemoryMib();
     this.defaultDiskGib = spec.defaultDiskGib();
     this.maxDiskGib = spec.maxDiskGib();
+    this.fullClone = spec.fullClone();
   }
 
   public void activate(boolean active) {
@@ -99,7 +103,8 @@ public class Template {
         defaultMemoryMib,
         maxMemoryMib,
         defaultDiskGib,
-        maxDiskGib);
+        maxDiskGib,
+        fullClone);
   }
 
   public Long id() {

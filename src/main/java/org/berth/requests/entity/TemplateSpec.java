@@ -9,6 +9,7 @@ import org.berth.platform.rest.InvalidInput;
  *
  * @param hypervisorRef a Proxmox template VMID for VMs, an {@code ostemplate} volume such as {@code
  *     local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst} for containers
+ * @param fullClone VMs only: a full copy of the template VM rather than a linked clone
  */
 public record TemplateSpec(
     String name,
@@ -21,7 +22,8 @@ public record TemplateSpec(
     int defaultMemoryMib,
     int maxMemoryMib,
     int defaultDiskGib,
-    int maxDiskGib) {
+    int maxDiskGib,
+    boolean fullClone) {
 
   public TemplateSpec {
     description = description == null ? "" : description.strip();

@@ -40,6 +40,7 @@ public class TemplateAdmin implements Serializable {
   private String maxMemoryMiB;
   private String defaultDiskGiB;
   private String maxDiskGiB;
+  private boolean fullClone = true;
 
   public List<TemplateView> getAll() {
     if (all == null) {
@@ -67,6 +68,7 @@ public class TemplateAdmin implements Serializable {
               maxMemoryMiB = String.valueOf(s.maxMemoryMib());
               defaultDiskGiB = String.valueOf(s.defaultDiskGib());
               maxDiskGiB = String.valueOf(s.maxDiskGib());
+              fullClone = s.fullClone();
             });
   }
 
@@ -84,6 +86,7 @@ public class TemplateAdmin implements Serializable {
     maxMemoryMiB = null;
     defaultDiskGiB = null;
     maxDiskGiB = null;
+    fullClone = true;
   }
 
   public String save() {
@@ -107,7 +110,8 @@ public class TemplateAdmin implements Serializable {
               whole("defaultMemoryMiB", defaultMemoryMiB, notNumbers),
               whole("maxMemoryMiB", maxMemoryMiB, notNumbers),
               whole("defaultDiskGiB", defaultDiskGiB, notNumbers),
-              whole("maxDiskGiB", maxDiskGiB, notNumbers));
+              whole("maxDiskGiB", maxDiskGiB, notNumbers),
+              fullClone);
       if (!notNumbers.isEmpty()) {
         throw new InvalidInput(notNumbers);
       }
@@ -234,6 +238,14 @@ public class TemplateAdmin implements Serializable {
 
   public void setDefaultDiskGiB(String defaultDiskGiB) {
     this.defaultDiskGiB = defaultDiskGiB;
+  }
+
+  public boolean isFullClone() {
+    return fullClone;
+  }
+
+  public void setFullClone(boolean fullClone) {
+    this.fullClone = fullClone;
   }
 
   public String getMaxDiskGiB() {

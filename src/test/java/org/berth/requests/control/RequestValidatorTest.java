@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RequestValidatorTest {
 
   static final TemplateSpec DEBIAN =
-      new TemplateSpec("debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200);
+      new TemplateSpec(
+          "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true);
   static final TemplateSpec CT =
       new TemplateSpec(
           "debian-12-ct",
@@ -32,7 +33,8 @@ class RequestValidatorTest {
           512,
           8192,
           8,
-          100);
+          100,
+          true);
   static final RequestPolicy POLICY =
       new RequestPolicy(
           14,

@@ -16,7 +16,7 @@ class GuestRequestTest {
   static final Template DEBIAN =
       new Template(
           new TemplateSpec(
-              "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200));
+              "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true));
 
   static GuestRequest submitted() {
     return new GuestRequest(

@@ -1,0 +1,48 @@
+package org.berth.hypervisor;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A cluster Berth creates guests on. Each call returns when the hypervisor has finished (its task
+ * has ended) and throws {@link HypervisorFailure} otherwise. Calls are safe to repeat after a
+ * crash: callers check {@link #status} first, and the creating calls mark the guest with its
+ * request (a tag and a line in the description) so that a half-created guest is recognised.
+ */
+public interface Hypervisor {
+
+  /** What it is, for people: kind, version and where ("Simulated Proxmox VE cluster at ..."). */
+  String description();
+
+  /** Whether it is a simulation rather than a real hypervisor; pages say so. */
+  boolean simulated();
+
+  /** The nodes and all guests, in one call. */
+  Cluster cluster();
+
+  /** One guest, or empty if there is none with that id on that node. */
+  Optional<GuestStatus> status(GuestRef ref);
+
+  /**
+   * Creates the guest, stopped: a VM is cloned from its template (configured by {@link
+   * #configure}); a container is created with its whole configuration.
+   *
+   * @throws VmidTaken if the id is in use on the cluster
+   */
+  void create(GuestSpec spec);
+
+  /** Applies the spec's size, network (MAC always explicit), user, keys, name and marks. */
+  void configure(GuestSpec spec);
+
+  void start(GuestRef ref);
+
+  /** Asks the guest's OS to shut down, and stops it if it has not after {@code timeout}. */
+  void shutdown(GuestRef ref, Duration timeout);
+
+  void stop(GuestRef ref);
+
+  void reboot(GuestRef ref);
+
+  /** Deletes a stopped guest with its disks. */
+  void delete(GuestRef ref);
+}

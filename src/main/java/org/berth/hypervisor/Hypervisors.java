@@ -1,0 +1,143 @@
+package org.berth.hypervisor;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
+import org.berth.hypervisor.proxmox.ProxmoxSettings;
+import org.berth.hypervisor.simulator.SimulatedProxmox;
+import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.berth.platform.database.InvalidSetting;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * Chooses the hypervisor of this instance. With {@code berth.proxmox.url} set, it is that Proxmox
+ * VE cluster; without it, Berth starts its simulated Proxmox VE cluster on loopback (the demo's
+ * default) and talks to it through the same Proxmox adapter, with a token made up at start-up.
+ */
+@ApplicationScoped
+public class Hypervisors {
+
+  private static final Logger LOG = Logger.getLogger(Hypervisors.class.getName());
+
+  @Inject Config config;
+
+  private ProxmoxHypervisor proxmox;
+  private SimulatedProxmox simulator;
+
+  /** Starts with the application, so that the simulated cluster is there from the start. */
+  void atStart(@Observes @Initialized(ApplicationScoped.class) Object start) {
+    LOG.log(Level.FINE, "Hypervisor: {0}", proxmox.settings().url());
+  }
+
+  @PostConstruct
+  void connect() {
+    Optional<String> url = text("berth.proxmox.url");
+    if (url.isEmpty()) {
+      String secret = UUID.randomUUID().toString();
+      SimulatorSettings s =
+          SimulatorSettings.defaults()
+              .withPort(config.getOptionalValue("berth.simulator.port", Integer.class).orElse(8006))
+              .withToken("berth@pve!berth", secret)
+              .withTaskDuration(
+                  Duration.ofMillis(
+                      Math.round(
+                          1000
+                              * config
+                                  .getOptionalValue("berth.simulator.task-seconds", Double.class)
+                                  .orElse(1.0))));
+      simulator = SimulatedProxmox.start(s);
+      proxmox = new ProxmoxHypervisor(settings(simulator.url(), "berth@pve!berth", secret));
+      LOG.log(
+          Level.WARNING,
+          "berth.proxmox.url is not set: guests are created on the SIMULATED Proxmox VE cluster at"
+              + " {0}, not on a real hypervisor",
+          simulator.url());
+      return;
+    }
+    URI uri;
+    try {
+      uri = URI.create(url.get());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSetting("berth.proxmox.url", "must be a URL such as https://pve1:8006");
+    }
+    if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+      throw new InvalidSetting(
+          "berth.proxmox.url", "must be an http(s) URL such as https://pve1:8006");
+    }
+    String tokenId =
+        text("berth.proxmox.token-id")
+            .orElseThrow(
+                () ->
+                    new InvalidSetting(
+                        "berth.proxmox.token-id", "must be set (USER@REALM!TOKENID)"));
+    if (!tokenId.matches("[^\\s@!=]+@[^\\s@!=]+![^\\s@!=]+")) {
+      throw new InvalidSetting("berth.proxmox.token-id", "must look like USER@REALM!TOKENID");
+    }
+    String secret =
+        text("berth.proxmox.token-secret")
+            .orElseThrow(() -> new InvalidSetting("berth.proxmox.token-secret", "must be set"));
+    proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
+    LOG.log(
+        Level.INFO, "Hypervisor: Proxmox VE at {0} with token {1}", new Object[] {uri, tokenId});
+  }
+
+  private ProxmoxSettings settings(URI url, String tokenId, String secret) {
+    Path ca = text("berth.proxmox.ca-file").map(Path::of).orElse(null);
+    if (ca != null && !Files.isReadable(ca)) {
+      throw new InvalidSetting("berth.proxmox.ca-file", "must name a readable PEM file");
+    }
+    return new ProxmoxSettings(
+        url,
+        tokenId,
+        secret,
+        ca,
+        text("berth.proxmox.fingerprint").orElse(null),
+        Duration.ofSeconds(seconds("berth.proxmox.connect-timeout-seconds", 5)),
+        Duration.ofSeconds(seconds("berth.proxmox.read-timeout-seconds", 30)),
+        Duration.ofSeconds(seconds("berth.proxmox.task-timeout-seconds", 900)),
+        Duration.ofSeconds(1),
+        text("berth.proxmox.storage").orElse("local-lvm"));
+  }
+
+  private int seconds(String key, int fallback) {
+    int value = config.getOptionalValue(key, Integer.class).orElse(fallback);
+    if (value < 1) {
+      throw new InvalidSetting(key, "must be at least 1");
+    }
+    return value;
+  }
+
+  private Optional<String> text(String key) {
+    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+  }
+
+  @Produces
+  Hypervisor hypervisor() {
+    return proxmox;
+  }
+
+  /** The simulated cluster Berth runs itself, if it does. */
+  public Optional<SimulatedProxmox> simulator() {
+    return Optional.ofNullable(simulator);
+  }
+
+  @PreDestroy
+  void stop() {
+    if (simulator != null) {
+      simulator.stop();
+    }
+  }
+}

@@ -1,0 +1,336 @@
+package org.berth.hypervisor.proxmox;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import org.berth.hypervisor.HypervisorFailure;
+
+/**
+ * HTTP calls to one Proxmox VE API with an API token. Every answer's {@code data} is returned;
+ * every failure becomes a {@link HypervisorFailure} whose reason names the call and quotes
+ * Proxmox's message, and says whether trying again may help. The token's secret is only ever in the
+ * {@code Authorization} header.
+ */
+final class ProxmoxClient {
+
+  private static final Pattern UPID = Pattern.compile("^UPID:([^:]+):.*");
+
+  private final ProxmoxSettings settings;
+  private final HttpClient http;
+  private final String authorization;
+  private final URI api;
+
+  ProxmoxClient(ProxmoxSettings settings) {
+    this.settings = settings;
+    this.authorization = "PVEAPIToken=" + settings.tokenId() + "=" + settings.tokenSecret();
+    String base = settings.url().toString().replaceAll("/+$", "");
+    this.api = URI.create(base + "/api2/json");
+    HttpClient.Builder builder =
+        HttpClient.newBuilder()
+            .connectTimeout(settings.connectTimeout())
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if ("https".equalsIgnoreCase(settings.url().getScheme())) {
+      builder.sslContext(sslContext(settings));
+    }
+    this.http = builder.build();
+  }
+
+  private static SSLContext sslContext(ProxmoxSettings settings) {
+    try {
+      TrustManager[] trust = null;
+      if (settings.fingerprint() != null) {
+        trust = new TrustManager[] {new PinnedCertificate(settings.fingerprint())};
+      } else if (settings.caFile() != null) {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(settings.caFile())) {
+          int i = 0;
+          for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+            store.setCertificateEntry("ca-" + i++, c);
+          }
+          if (i == 0) {
+            throw new IllegalArgumentException(
+                "berth.proxmox.ca-file: " + settings.caFile() + " holds no certificate");
+          }
+        }
+        TrustManagerFactory factory =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(store);
+        trust = factory.getTrustManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust, null);
+      return context;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "berth.proxmox.ca-file: cannot read " + settings.caFile() + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "berth.proxmox.ca-file: not PEM certificates: " + e.getMessage(), e);
+    }
+  }
+
+  JsonValue get(String path, Map<String, String> query) {
+    return send("GET", path, query, null);
+  }
+
+  JsonValue get(String path) {
+    return get(path, Map.of());
+  }
+
+  JsonValue post(String path, Map<String, String> form) {
+    return send("POST", path, Map.of(), form);
+  }
+
+  JsonValue put(String path, Map<String, String> form) {
+    return send("PUT", path, Map.of(), form);
+  }
+
+  JsonValue delete(String path, Map<String, String> query) {
+    return send("DELETE", path, query, null);
+  }
+
+  /**
+   * Polls the task {@code upid} until it stops; its exit status must be {@code OK}.
+   *
+   * @param what the operation, for the reason of a failure ("clone of template 9000")
+   */
+  void awaitTask(JsonValue upidValue, String what) {
+    if (upidValue == null || upidValue.getValueType() != JsonValue.ValueType.STRING) {
+      return; // A synchronous answer: nothing to wait for.
+    }
+    String upid = ((jakarta.json.JsonString) upidValue).getString();
+    Matcher m = UPID.matcher(upid);
+    if (!m.matches()) {
+      throw new HypervisorFailure(what + ": Proxmox answered with no task id: " + upid, false);
+    }
+    String path = "/nodes/" + m.group(1) + "/tasks/" + encode(upid) + "/status";
+    Instant deadline = Instant.now().plus(settings.taskTimeout());
+    long pause = Math.min(100, settings.taskPolling().toMillis());
+    while (true) {
+      JsonObject status = get(path).asJsonObject();
+      if ("stopped".equals(status.getString("status", ""))) {
+        String exit = status.getString("exitstatus", "");
+        if (!"OK".equals(exit)) {
+          throw new HypervisorFailure(what + " failed: " + exit, false);
+        }
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new HypervisorFailure(
+            what
+                + " did not finish within "
+                + settings.taskTimeout().toSeconds()
+                + " s (task "
+                + upid
+                + ")",
+            true);
+      }
+      sleep(pause);
+      pause = Math.min(pause * 2, settings.taskPolling().toMillis());
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorFailure("interrupted while waiting for a Proxmox task", true, e);
+    }
+  }
+
+  private JsonValue send(
+      String method, String path, Map<String, String> query, Map<String, String> form) {
+    String target = api + path + (query.isEmpty() ? "" : "?" + formEncode(query));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(target))
+            .timeout(settings.readTimeout())
+            .header("Authorization", authorization)
+            .header("Accept", "application/json");
+    if (form != null) {
+      request
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .method(method, HttpRequest.BodyPublishers.ofString(formEncode(form)));
+    } else {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    }
+    String call = method + " " + path;
+    HttpResponse<String> response;
+    try {
+      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (HttpTimeoutException e) {
+      throw new HypervisorFailure(
+          call
+              + ": Proxmox at "
+              + settings.url().getHost()
+              + " did not answer within "
+              + settings.readTimeout().toSeconds()
+              + " s",
+          true,
+          e);
+    } catch (SSLHandshakeException e) {
+      throw new HypervisorFailure(
+          call + ": the TLS connection to Proxmox was refused: " + e.getMessage(), false, e);
+    } catch (IOException e) {
+      throw new HypervisorFailure(
+          call + ": cannot reach Proxmox at " + settings.url().getHost() + ": " + describe(e),
+          true,
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorFailure(call + ": interrupted", true, e);
+    }
+    int status = response.statusCode();
+    JsonObject body = parse(response.body());
+    if (status >= 200 && status < 300) {
+      return body == null ? JsonValue.NULL : body.getOrDefault("data", JsonValue.NULL);
+    }
+    throw failure(call, status, body);
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  private HypervisorFailure failure(String call, int status, JsonObject body) {
+    String message = body == null ? "" : body.getString("message", "").strip();
+    StringJoiner errors = new StringJoiner("; ");
+    if (body != null && body.get("errors") instanceof JsonObject e) {
+      e.forEach(
+          (field, text) ->
+              errors.add(
+                  field
+                      + ": "
+                      + (text instanceof jakarta.json.JsonString s ? s.getString() : text)
+                          .toString()
+                          .strip()));
+    }
+    String said = errors.length() > 0 ? message + " " + errors : message;
+    return switch (status) {
+      case 400 -> new HypervisorFailure(call + ": Proxmox refused the parameters: " + said, false);
+      case 401 ->
+          new HypervisorFailure(
+              call
+                  + ": Proxmox refused the API token "
+                  + settings.tokenId()
+                  + " (401); check berth.proxmox.token-id and token-secret",
+              false);
+      case 403 ->
+          new HypervisorFailure(
+              call + ": the API token " + settings.tokenId() + " may not do this (403): " + said,
+              false);
+      case 500 -> serverError(call, said);
+      case 501 -> new HypervisorFailure(call + ": not implemented by Proxmox: " + said, false);
+      default ->
+          new HypervisorFailure(
+              call + ": Proxmox answered " + status + (said.isEmpty() ? "" : ": " + said),
+              status >= 500);
+    };
+  }
+
+  private static HypervisorFailure serverError(String call, String said) {
+    if (said.contains("already exists")) {
+      return new AlreadyExists(call + ": " + said);
+    }
+    if (said.contains("does not exist")) {
+      return new DoesNotExist(call + ": " + said);
+    }
+    // Locks, busy storage and most other 500s pass; a bounded number of tries sees them through.
+    return new HypervisorFailure(call + ": Proxmox answered 500: " + said, true);
+  }
+
+  private static JsonObject parse(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try (JsonReader reader = Json.createReader(new StringReader(body))) {
+      JsonValue value = reader.readValue();
+      return value instanceof JsonObject o ? o : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static String formEncode(Map<String, String> values) {
+    List<String> pairs = new ArrayList<>();
+    new LinkedHashMap<>(values)
+        .forEach((k, v) -> pairs.add(encode(k) + "=" + encode(v == null ? "" : v)));
+    return String.join("&", pairs);
+  }
+
+  static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Percent-encodes every byte but the unreserved characters, as Proxmox's {@code urlencoded}
+   * parameters (cloud-init {@code sshkeys}) expect: a space is {@code %20}, never {@code +}.
+   */
+  static String percentEncode(String s) {
+    StringBuilder out = new StringBuilder();
+    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+      int c = b & 0xff;
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
+        out.append((char) c);
+      } else {
+        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)));
+        out.append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+      }
+    }
+    return out.toString();
+  }
+
+  /** Proxmox said the guest (id) exists already. */
+  static final class AlreadyExists extends HypervisorFailure {
+    private static final long serialVersionUID = 1L;
+
+    AlreadyExists(String reason) {
+      super(reason, false);
+    }
+  }
+
+  /** Proxmox said there is no such guest (or volume) there. */
+  static final class DoesNotExist extends HypervisorFailure {
+    private static final long serialVersionUID = 1L;
+
+    DoesNotExist(String reason) {
+      super(reason, false);
+    }
+  }
+}

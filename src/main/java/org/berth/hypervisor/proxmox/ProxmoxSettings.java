@@ -1,0 +1,34 @@
+package org.berth.hypervisor.proxmox;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How to reach one Proxmox VE cluster.
+ *
+ * @param url the API's base, such as {@code https://pve1.example.org:8006}
+ * @param tokenId {@code USER@REALM!TOKENID}
+ * @param caFile PEM certificates to trust instead of the JVM's CAs, or null
+ * @param fingerprint the SHA-256 fingerprint of the server certificate to trust (hex, colons
+ *     optional), or null; it replaces CA and host name checks, as Proxmox's own clients do
+ * @param storage where containers' root disks are allocated
+ */
+public record ProxmoxSettings(
+    URI url,
+    String tokenId,
+    String tokenSecret,
+    Path caFile,
+    String fingerprint,
+    Duration connectTimeout,
+    Duration readTimeout,
+    Duration taskTimeout,
+    Duration taskPolling,
+    String storage) {
+
+  @Override
+  public String toString() {
+    // The secret is left out on purpose.
+    return "ProxmoxSettings[url=" + url + ", tokenId=" + tokenId + "]";
+  }
+}

@@ -1,0 +1,365 @@
+package org.berth.provisioning.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.berth.hypervisor.Cluster;
+import org.berth.hypervisor.GuestRef;
+import org.berth.hypervisor.GuestSpec;
+import org.berth.hypervisor.GuestStatus;
+import org.berth.hypervisor.GuestType;
+import org.berth.hypervisor.Hypervisor;
+import org.berth.hypervisor.HypervisorFailure;
+import org.berth.hypervisor.PowerState;
+import org.berth.hypervisor.VmidTaken;
+import org.berth.provisioning.boundary.ProvisioningStore.GuestRequestRef;
+import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+import org.berth.provisioning.boundary.ProvisioningStore.Work;
+import org.berth.provisioning.control.GuestSpecs;
+import org.berth.provisioning.control.Step;
+import org.berth.requests.entity.RequestState;
+
+/**
+ * Runs the steps of provisioning, deprovisioning and power actions for one request at a time, on
+ * job threads. Each step reads its state from the database, acts on the hypervisor outside any
+ * transaction, and records its outcome; each method returns when the job should run again, or empty
+ * when it is finished.
+ */
+@ApplicationScoped
+public class Provisioner {
+
+  private static final Logger LOG = Logger.getLogger(Provisioner.class.getName());
+  private static final Duration WAIT = Duration.ofSeconds(2);
+  private static final int VMID_TRIES = 5;
+
+  @Inject ProvisioningStore store;
+  @Inject ProvisioningSettings settings;
+  @Inject Hypervisor hypervisor;
+
+  /** Takes an approved request through placement, creation, configuration and start. */
+  public Optional<Instant> provision(long id) {
+    Optional<Work> begun = store.begin(id);
+    if (begun.isEmpty()) {
+      return Optional.empty();
+    }
+    Work w = begun.get();
+    Step step = w.step();
+    try {
+      GuestRef ref = w.ref().orElse(null);
+      if (step == Step.PLACE) {
+        Cluster cluster = hypervisor.cluster();
+        ProvisioningStore.Placed placed = store.place(id, cluster);
+        if (placed.noRoom() != null) {
+          store.log(id, step.label(), Outcome.FAILED, placed.noRoom());
+          store.failed(id, placed.noRoom());
+          return Optional.empty();
+        }
+        if (placed.waitForSlot()) {
+          return Optional.of(Instant.now().plus(WAIT));
+        }
+        ref = placed.ref();
+        store.log(
+            id, step.label(), Outcome.DONE, "placed on " + ref.node() + " as VMID " + ref.vmid());
+        step = Step.CREATE;
+      }
+      if (step == Step.CREATE) {
+        Optional<GuestRef> created = create(w, ref);
+        if (created.isEmpty()) {
+          return Optional.of(Instant.now().plus(WAIT));
+        }
+        ref = created.get();
+        Step next = ref.type() == GuestType.VM ? Step.CONFIGURE : Step.START;
+        if (!store.advance(id, Step.CREATE, next)) {
+          return stopped(id);
+        }
+        step = next;
+      }
+      GuestSpec spec = spec(w, ref);
+      if (step == Step.CONFIGURE) {
+        store.log(
+            id,
+            step.label(),
+            Outcome.STARTED,
+            "setting size, network " + spec.mac() + ", user and keys");
+        hypervisor.configure(spec);
+        store.log(id, step.label(), Outcome.DONE, "configured");
+        if (!store.advance(id, Step.CONFIGURE, Step.START)) {
+          return stopped(id);
+        }
+        step = Step.START;
+      }
+      if (step == Step.START) {
+        Optional<GuestStatus> now = hypervisor.status(ref);
+        if (now.isEmpty() || !now.get().carries(id)) {
+          throw new HypervisorFailure(ref + " is gone before it could be started", false);
+        }
+        if (now.get().power() == PowerState.RUNNING) {
+          store.log(id, step.label(), Outcome.NOTE, "already running");
+        } else {
+          store.log(id, step.label(), Outcome.STARTED, "starting " + ref);
+          hypervisor.start(ref);
+        }
+        if (!store.advance(id, Step.START, Step.DONE)) {
+          return stopped(id);
+        }
+        store.ready(id, ref);
+        store.log(id, Step.DONE.label(), Outcome.DONE, "ready");
+      }
+      return Optional.empty();
+    } catch (HypervisorFailure e) {
+      return failedAttempt(id, step.label(), e, true);
+    }
+  }
+
+  /**
+   * Creates the guest unless the VMID already holds this request's guest (an interrupted earlier
+   * attempt), which is adopted. A VMID taken by anything else is given up for a new one. Empty
+   * means: an earlier attempt's creation is still running; look again shortly.
+   */
+  private Optional<GuestRef> create(Work w, GuestRef ref) {
+    long id = w.request().id();
+    for (int i = 0; i < VMID_TRIES; i++) {
+      Optional<GuestStatus> existing = hypervisor.status(ref);
+      if (existing.isPresent() && existing.get().carries(id)) {
+        if (existing.get().lockHeld().isPresent()) {
+          return Optional.empty();
+        }
+        store.log(
+            id,
+            Step.CREATE.label(),
+            Outcome.NOTE,
+            "found " + ref + ", created by an interrupted attempt; adopted it");
+        return Optional.of(ref);
+      }
+      if (existing.isPresent()) {
+        GuestRef taken = ref;
+        ref = store.newVmid(id, hypervisor.cluster().vmids());
+        store.log(
+            id,
+            Step.CREATE.label(),
+            Outcome.NOTE,
+            "VMID " + taken.vmid() + " holds a guest that is not Berth's; using " + ref.vmid());
+        continue;
+      }
+      GuestSpec spec = spec(w, ref);
+      store.log(
+          id,
+          Step.CREATE.label(),
+          Outcome.STARTED,
+          (ref.type() == GuestType.VM
+                  ? "cloning template "
+                      + spec.template()
+                      + (spec.fullClone() ? " (full)" : " (linked)")
+                  : "creating from " + spec.template())
+              + " as "
+              + ref);
+      try {
+        hypervisor.create(spec);
+      } catch (VmidTaken e) {
+        GuestRef taken = ref;
+        ref = store.newVmid(id, hypervisor.cluster().vmids());
+        store.log(
+            id,
+            Step.CREATE.label(),
+            Outcome.NOTE,
+            "VMID " + taken.vmid() + " was taken meanwhile; using " + ref.vmid());
+        continue;
+      }
+      store.log(id, Step.CREATE.label(), Outcome.DONE, "created " + ref);
+      return Optional.of(ref);
+    }
+    throw new HypervisorFailure(
+        VMID_TRIES + " VMIDs in a row were taken on the cluster; check berth.proxmox.vmid-min/max",
+        false);
+  }
+
+  private GuestSpec spec(Work w, GuestRef ref) {
+    ProvisioningSettings.Network l = settings.ledger();
+    ProvisioningSettings.Network n = settings.nat();
+    return GuestSpecs.of(
+        w.request(),
+        ref,
+        new GuestSpecs.Network(
+            l.bridge(), l.ipv4Prefix(), l.ipv4Gateway(), l.ipv6Prefix(), l.ipv6Gateway()),
+        new GuestSpecs.Network(n.bridge(), 0, null, 0, null));
+  }
+
+  private Optional<Instant> stopped(long id) {
+    store.releaseSlot(id);
+    store.log(
+        id, "Provisioning", Outcome.NOTE, "stopped: the request was deleted or expired meanwhile");
+    return Optional.empty();
+  }
+
+  /**
+   * A failed step: a transient failure is tried again after a growing pause; the request fails when
+   * the failure is permanent or the attempts are used up (when {@code canFail}).
+   */
+  private Optional<Instant> failedAttempt(
+      long id, String step, HypervisorFailure e, boolean canFail) {
+    if (e.transientFailure()) {
+      int attempt = store.attemptFailed(id);
+      if (!canFail || attempt < settings.attempts()) {
+        Duration pause = settings.backoff().after(attempt);
+        store.log(
+            id,
+            step,
+            Outcome.RETRY,
+            e.getMessage()
+                + "; trying again in "
+                + pause.toSeconds()
+                + " s (attempt "
+                + attempt
+                + (canFail ? " of " + settings.attempts() : "")
+                + ")");
+        return Optional.of(Instant.now().plus(pause));
+      }
+      String reason = e.getMessage() + " (gave up after " + attempt + " attempts)";
+      store.log(id, step, Outcome.FAILED, reason);
+      store.failed(id, reason);
+      return Optional.empty();
+    }
+    store.log(id, step, Outcome.FAILED, e.getMessage());
+    if (canFail) {
+      store.failed(id, e.getMessage());
+      return Optional.empty();
+    }
+    int attempt = store.attemptFailed(id);
+    return Optional.of(Instant.now().plus(settings.backoff().after(attempt)));
+  }
+
+  /**
+   * Removes a deleted request's guest: stops it, deletes it with its disks, then records the
+   * request as DELETED (which releases its ledger entry). A guest under the recorded VMID that does
+   * not carry the request's mark is left alone. Failures are retried until the hypervisor lets the
+   * guest go; an admin sees them in the log.
+   */
+  public Optional<Instant> deprovision(long id) {
+    Optional<GuestRequestRef> found = store.deleting(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    GuestRef ref = found.get().guest();
+    try {
+      if (ref != null) {
+        Optional<GuestStatus> existing = hypervisor.status(ref);
+        if (existing.isPresent() && existing.get().carries(id)) {
+          if (existing.get().lockHeld().isPresent()) {
+            return Optional.of(Instant.now().plus(WAIT));
+          }
+          if (existing.get().power() != PowerState.STOPPED) {
+            store.log(id, "Delete", Outcome.STARTED, "stopping " + ref);
+            hypervisor.stop(ref);
+          }
+          store.log(id, "Delete", Outcome.STARTED, "deleting " + ref + " with its disks");
+          hypervisor.delete(ref);
+        } else if (existing.isPresent()) {
+          store.log(
+              id,
+              "Delete",
+              Outcome.NOTE,
+              ref + " holds a guest that is not this request's; it is left alone");
+        } else {
+          store.log(id, "Delete", Outcome.NOTE, "there is no " + ref + "; nothing to delete");
+        }
+      }
+      store.deleted(id);
+      store.log(id, "Delete", Outcome.DONE, "deleted");
+      return Optional.empty();
+    } catch (HypervisorFailure e) {
+      return failedAttempt(id, "Delete", e, false);
+    }
+  }
+
+  /** What an owner (or the lease) asks of a running guest. */
+  public enum PowerAction {
+    START,
+    SHUTDOWN,
+    REBOOT;
+
+    public String verb() {
+      return switch (this) {
+        case START -> "started";
+        case SHUTDOWN -> "shut down";
+        case REBOOT -> "rebooted";
+      };
+    }
+
+    Set<RequestState> allowedIn() {
+      return this == SHUTDOWN
+          ? Set.of(RequestState.READY, RequestState.EXPIRED)
+          : Set.of(RequestState.READY);
+    }
+  }
+
+  /** Starts, shuts down (then stops) or reboots the request's guest. */
+  public Optional<Instant> power(long id, PowerAction action, int failures) {
+    String step = action.name().charAt(0) + action.name().substring(1).toLowerCase();
+    Optional<GuestRequestRef> found = store.inState(id, action.allowedIn());
+    if (found.isEmpty() || found.get().guest() == null) {
+      return Optional.empty();
+    }
+    GuestRef ref = found.get().guest();
+    try {
+      Optional<GuestStatus> existing = hypervisor.status(ref);
+      if (existing.isEmpty() || !existing.get().carries(id)) {
+        store.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
+        return Optional.empty();
+      }
+      if (existing.get().lockHeld().isPresent()) {
+        return Optional.of(Instant.now().plus(WAIT));
+      }
+      PowerState power = existing.get().power();
+      switch (action) {
+        case START -> {
+          if (power == PowerState.RUNNING) {
+            store.log(id, step, Outcome.NOTE, "already running");
+            return Optional.empty();
+          }
+          store.log(id, step, Outcome.STARTED, "starting " + ref);
+          hypervisor.start(ref);
+        }
+        case SHUTDOWN -> {
+          if (power == PowerState.STOPPED) {
+            store.log(id, step, Outcome.NOTE, "already stopped");
+            return Optional.empty();
+          }
+          store.log(id, step, Outcome.STARTED, "shutting down " + ref);
+          hypervisor.shutdown(ref, settings.shutdownTimeout());
+        }
+        case REBOOT -> {
+          store.log(
+              id,
+              step,
+              Outcome.STARTED,
+              (power == PowerState.RUNNING ? "rebooting " : "starting ") + ref);
+          if (power == PowerState.RUNNING) {
+            hypervisor.reboot(ref);
+          } else {
+            hypervisor.start(ref);
+          }
+        }
+      }
+      store.log(id, step, Outcome.DONE, "done");
+      return Optional.empty();
+    } catch (HypervisorFailure e) {
+      if (e.transientFailure() && failures + 1 < settings.attempts()) {
+        Duration pause = settings.backoff().after(failures + 1);
+        store.log(
+            id,
+            step,
+            Outcome.RETRY,
+            e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
+        return Optional.of(Instant.now().plus(pause));
+      }
+      store.log(id, step, Outcome.FAILED, e.getMessage());
+      LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package org.berth.provisioning.boundary;
+
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.FixedDelay;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.berth.platform.jobs.JobSource;
+import org.berth.platform.jobs.Jobs;
+import org.berth.provisioning.boundary.Provisioner.PowerAction;
+import org.berth.requests.boundary.RequestChanged;
+
+/**
+ * The persistent jobs of provisioning, one instance per request each:
+ *
+ * <ul>
+ *   <li>{@code provision}: from APPROVED to READY, one recorded step at a time;
+ *   <li>{@code deprovision}: stops and deletes the guest of a request in DELETING, then records it
+ *       DELETED (which releases its ledger entry);
+ *   <li>{@code guest-power}: start, shutdown or reboot, for the owner or at the lease's end;
+ *   <li>{@code reconcile}: one recurring job for the cluster, comparing Berth's records with it.
+ * </ul>
+ *
+ * Jobs are scheduled in the transaction that moves the request, through {@link RequestChanged}. A
+ * job that must wait (for a node slot, or for another job of the same request) reschedules itself;
+ * only a bug makes one fail, and then db-scheduler tries it again a minute later.
+ */
+@ApplicationScoped
+public class ProvisioningJobs implements JobSource {
+
+  static final String PROVISION = "provision";
+  static final String DEPROVISION = "deprovision";
+  static final String POWER = "guest-power";
+  private static final Duration BUSY = Duration.ofSeconds(2);
+
+  @Inject Jobs jobs;
+  @Inject Provisioner provisioner;
+  @Inject ProvisioningStore store;
+  @Inject ProvisioningSettings settings;
+  @Inject Reconciliation reconciliation;
+
+  private CustomTask<Void> provision;
+  private CustomTask<Void> deprovision;
+  private CustomTask<String> power;
+  private RecurringTask<Void> reconcile;
+
+  @PostConstruct
+  void define() {
+    provision =
+        Tasks.custom(PROVISION, Void.class)
+            .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
+            .execute(
+                (instance, context) -> {
+                  long id = Long.parseLong(instance.getId());
+                  return then(() -> provisioner.provision(id));
+                });
+    deprovision =
+        Tasks.custom(DEPROVISION, Void.class)
+            .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
+            .execute(
+                (instance, context) -> {
+                  long id = Long.parseLong(instance.getId());
+                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))) {
+                    // The provisioning job sees the deletion at its next step and stops.
+                    return then(() -> Optional.of(Instant.now().plus(BUSY)));
+                  }
+                  return then(() -> provisioner.deprovision(id));
+                });
+    power =
+        Tasks.custom(POWER, String.class)
+            .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
+            .execute(
+                (instance, context) -> {
+                  long id = Long.parseLong(instance.getId());
+                  String[] data = instance.getData().split(":");
+                  PowerAction action = PowerAction.valueOf(data[0]);
+                  int failures = data.length > 1 ? Integer.parseInt(data[1]) : 0;
+                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))) {
+                    return (done, ops) ->
+                        ops.reschedule(done, Instant.now().plus(BUSY), instance.getData());
+                  }
+                  Optional<Instant> next = provisioner.power(id, action, failures);
+                  return next.isPresent()
+                      ? (CompletionHandler<String>)
+                          (done, ops) ->
+                              ops.reschedule(done, next.get(), action + ":" + (failures + 1))
+                      : new CompletionHandler.OnCompleteRemove<>();
+                });
+    reconcile =
+        Tasks.recurring("reconcile", FixedDelay.of(settings.reconcileEvery()))
+            .execute((instance, context) -> reconciliation.run());
+  }
+
+  private static <T> CompletionHandler<T> then(Supplier<Optional<Instant>> step) {
+    Optional<Instant> next = step.get();
+    return next.isPresent()
+        ? (done, ops) -> ops.reschedule(done, next.get())
+        : new CompletionHandler.OnCompleteRemove<>();
+  }
+
+  @Override
+  public List<Task<?>> tasks() {
+    return List.of(provision, deprovision, power, reconcile);
+  }
+
+  /** Schedules the work a request's new state asks for, in the transaction that moved it. */
+  void onChange(@Observes RequestChanged change) {
+    String id = String.valueOf(change.id());
+    switch (change.state()) {
+      case APPROVED -> {
+        store.restart(change.id());
+        jobs.schedule(provision.instance(id), Instant.now());
+      }
+      case EXPIRED -> jobs.schedule(power.instance(id, PowerAction.SHUTDOWN.name()), Instant.now());
+      case DELETING -> jobs.schedule(deprovision.instance(id), Instant.now());
+      default -> {}
+    }
+  }
+
+  /** Asks for a power action on the request's guest; the job runs right after the commit. */
+  void schedulePower(long id, PowerAction action) {
+    jobs.schedule(power.instance(String.valueOf(id), action.name()), Instant.now());
+  }
+
+  /** Runs the reconciliation now rather than at its next turn. */
+  void reconcileNow() {
+    jobs.schedule(reconcile.instance(RecurringTask.INSTANCE), Instant.now());
+  }
+}

@@ -1,0 +1,386 @@
+package org.berth.provisioning.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.berth.hypervisor.Cluster;
+import org.berth.hypervisor.GuestRef;
+import org.berth.hypervisor.GuestType;
+import org.berth.platform.database.SqlValues;
+import org.berth.platform.jobs.Jobs;
+import org.berth.provisioning.control.Placement;
+import org.berth.provisioning.control.Step;
+import org.berth.requests.boundary.RequestStore;
+import org.berth.requests.entity.GuestKind;
+import org.berth.requests.entity.GuestRequest;
+import org.berth.requests.entity.RequestState;
+
+/**
+ * The database half of provisioning: one short transaction per recorded step. The hypervisor is
+ * never called from here.
+ */
+@ApplicationScoped
+@Transactional
+public class ProvisioningStore {
+
+  /** The advisory lock that serialises placement across Berth instances. */
+  private static final long PLACEMENT_LOCK = 0x42455254_504c4143L;
+
+  @PersistenceContext EntityManager em;
+  @Inject RequestStore requests;
+  @Inject ProvisioningSettings settings;
+  @Inject Jobs jobs;
+
+  Clock clock = Clock.systemUTC();
+
+  /** A request being provisioned, with the step it is at. */
+  public record Work(GuestRequest request, Step step, String node, Integer vmid, int attempts) {
+
+    public Optional<GuestRef> ref() {
+      if (node == null || vmid == null) {
+        return Optional.empty();
+      }
+      return Optional.of(new GuestRef(typeOf(request), node, vmid));
+    }
+  }
+
+  static GuestType typeOf(GuestRequest r) {
+    return typeOf(r.kind());
+  }
+
+  static GuestType typeOf(GuestKind kind) {
+    return kind == GuestKind.VM ? GuestType.VM : GuestType.CONTAINER;
+  }
+
+  /**
+   * Moves an approved request to PROVISIONING and returns where its provisioning stands; empty once
+   * the request has left that path (deleted, expired, ready or failed).
+   */
+  public Optional<Work> begin(long id) {
+    Optional<GuestRequest> found = requests.provisioning(id);
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    GuestRequest r = found.get();
+    Instant now = clock.instant();
+    em.createNativeQuery(
+            "INSERT INTO provisioning (request_id, step, memory_mib, started, updated)"
+                + " VALUES (?1, 'PLACE', ?2, ?3, ?3) ON CONFLICT (request_id) DO NOTHING")
+        .setParameter(1, id)
+        .setParameter(2, r.memoryMib())
+        .setParameter(3, SqlValues.utc(now))
+        .executeUpdate();
+    return Optional.of(work(r));
+  }
+
+  private Work work(GuestRequest r) {
+    Object[] row =
+        (Object[])
+            em.createNativeQuery(
+                    "SELECT step, node, vmid, attempts FROM provisioning WHERE request_id = ?1")
+                .setParameter(1, r.id())
+                .getSingleResult();
+    return new Work(
+        r,
+        Step.valueOf((String) row[0]),
+        (String) row[1],
+        row[2] == null ? null : ((Number) row[2]).intValue(),
+        ((Number) row[3]).intValue());
+  }
+
+  /** The outcome of placement. */
+  public record Placed(GuestRef ref, boolean waitForSlot, String noRoom) {}
+
+  /**
+   * Chooses the node and VMID and takes a slot on the node, all recorded before anything is
+   * created. A request that has a node and VMID already (a retry) keeps them and only takes a slot.
+   */
+  public Placed place(long id, Cluster cluster) {
+    em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
+        .setParameter(1, PLACEMENT_LOCK)
+        .getSingleResult();
+    Work w = work(requests.find(id));
+    if (w.request().state() != RequestState.PROVISIONING) {
+      return new Placed(null, false, "the request is no longer being provisioned");
+    }
+    Map<String, Long> reserved = new HashMap<>();
+    Map<String, Integer> busy = new HashMap<>();
+    for (Object o :
+        em.createNativeQuery(
+                "SELECT node, sum(memory_mib), count(*) FROM provisioning"
+                    + " WHERE holds_slot AND request_id <> ?1 GROUP BY node")
+            .setParameter(1, id)
+            .getResultList()) {
+      Object[] row = (Object[]) o;
+      reserved.put((String) row[0], ((Number) row[1]).longValue());
+      busy.put((String) row[0], ((Number) row[2]).intValue());
+    }
+    int slots = settings.nodeConcurrency();
+    String node = w.node();
+    if (node == null) {
+      Placement.Decision d =
+          Placement.choose(cluster.nodes(), reserved, busy, w.request().memoryMib(), slots);
+      if (d.chosen().isEmpty()) {
+        return new Placed(null, d.waitForSlot(), d.noRoom());
+      }
+      node = d.node();
+    } else if (busy.getOrDefault(node, 0) >= slots) {
+      return new Placed(null, true, null);
+    }
+    int vmid = w.vmid() != null ? w.vmid() : allocateVmid(id, cluster.vmids());
+    em.createNativeQuery(
+            "UPDATE provisioning SET node = ?2, vmid = ?3, holds_slot = true, step = 'CREATE',"
+                + " attempts = 0, updated = ?4 WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, node)
+        .setParameter(3, vmid)
+        .setParameter(4, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+    requests.placed(id, node, String.valueOf(vmid));
+    return new Placed(new GuestRef(typeOf(w.request()), node, vmid), false, null);
+  }
+
+  /**
+   * Gives the request another VMID: the one it had is taken on the cluster by a guest that is not
+   * this request's.
+   */
+  public GuestRef newVmid(long id, Set<Integer> inUse) {
+    em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
+        .setParameter(1, PLACEMENT_LOCK)
+        .getSingleResult();
+    em.createNativeQuery("DELETE FROM vmid_allocation WHERE request_id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+    Work w = work(requests.find(id));
+    java.util.Set<Integer> avoid = new java.util.HashSet<>(inUse);
+    if (w.vmid() != null) {
+      avoid.add(w.vmid());
+    }
+    int vmid = allocateVmid(id, avoid);
+    em.createNativeQuery("UPDATE provisioning SET vmid = ?2, updated = ?3 WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, vmid)
+        .setParameter(3, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+    requests.placed(id, w.node(), String.valueOf(vmid));
+    return new GuestRef(typeOf(w.request()), w.node(), vmid);
+  }
+
+  private int allocateVmid(long id, Set<Integer> inUse) {
+    List<?> free =
+        em.createNativeQuery(
+                "SELECT c FROM generate_series(?1, ?2) c"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM vmid_allocation a WHERE a.vmid = c)"
+                    + " AND c <> ALL (CAST(?3 AS integer[])) ORDER BY c LIMIT 1")
+            .setParameter(1, settings.vmidMin())
+            .setParameter(2, settings.vmidMax())
+            .setParameter(3, inUse.toArray(Integer[]::new))
+            .getResultList();
+    if (free.isEmpty()) {
+      throw new org.berth.hypervisor.HypervisorFailure(
+          "every VMID from "
+              + settings.vmidMin()
+              + " to "
+              + settings.vmidMax()
+              + " is in use; an admin must widen berth.proxmox.vmid-min/vmid-max",
+          false);
+    }
+    int vmid = ((Number) free.get(0)).intValue();
+    em.createNativeQuery(
+            "INSERT INTO vmid_allocation (vmid, request_id, allocated) VALUES (?1, ?2, ?3)"
+                + " ON CONFLICT (request_id) DO UPDATE SET vmid = EXCLUDED.vmid,"
+                + " allocated = EXCLUDED.allocated")
+        .setParameter(1, vmid)
+        .setParameter(2, id)
+        .setParameter(3, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+    return vmid;
+  }
+
+  /**
+   * Records that {@code done} is finished and {@code next} comes; false when the request has left
+   * provisioning meanwhile (then the job stops).
+   */
+  public boolean advance(long id, Step done, Step next) {
+    GuestRequest r = requests.find(id);
+    if (r.state() != RequestState.PROVISIONING) {
+      return false;
+    }
+    em.createNativeQuery(
+            "UPDATE provisioning SET step = ?3, attempts = 0, updated = ?4"
+                + " WHERE request_id = ?1 AND step = ?2")
+        .setParameter(1, id)
+        .setParameter(2, done.name())
+        .setParameter(3, next.name())
+        .setParameter(4, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+    return true;
+  }
+
+  /** Counts a failed attempt at the current step and returns how many there have been in a row. */
+  public int attemptFailed(long id) {
+    return ((Number)
+            em.createNativeQuery(
+                    "UPDATE provisioning SET attempts = attempts + 1, updated = ?2"
+                        + " WHERE request_id = ?1 RETURNING attempts")
+                .setParameter(1, id)
+                .setParameter(2, SqlValues.utc(clock.instant()))
+                .getSingleResult())
+        .intValue();
+  }
+
+  /** The guest runs: the request is READY, and its node slot is free again. */
+  public void ready(long id, GuestRef ref) {
+    em.createNativeQuery(
+            "UPDATE provisioning SET step = 'DONE', holds_slot = false, attempts = 0, updated = ?2"
+                + " WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+    requests.ready(id, ref.node(), String.valueOf(ref.vmid()));
+  }
+
+  /** Provisioning gave up: the request is FAILED with the reason, and the slot is free again. */
+  public void failed(long id, String reason) {
+    releaseSlot(id);
+    requests.failed(id, reason);
+  }
+
+  /** Frees the request's node slot (it stopped being provisioned for another reason). */
+  public void releaseSlot(long id) {
+    em.createNativeQuery(
+            "UPDATE provisioning SET holds_slot = false, updated = ?2 WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+  }
+
+  /** A failed request is tried again: placement comes first (keeping its node and VMID). */
+  public void restart(long id) {
+    em.createNativeQuery(
+            "UPDATE provisioning SET step = 'PLACE', holds_slot = false, attempts = 0, updated = ?2"
+                + " WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, SqlValues.utc(clock.instant()))
+        .executeUpdate();
+  }
+
+  /** A request whose guest is to be removed, with where the guest is; empty if there is none. */
+  public Optional<GuestRequestRef> deleting(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    if (r == null || r.state() != RequestState.DELETING) {
+      return Optional.empty();
+    }
+    return Optional.of(new GuestRequestRef(r.id(), r.owner(), r.state(), refOf(r)));
+  }
+
+  /** A request in one of {@code states}, with where its guest is (if it has one). */
+  public Optional<GuestRequestRef> inState(long id, Set<RequestState> states) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    if (r == null || !states.contains(r.state())) {
+      return Optional.empty();
+    }
+    return Optional.of(new GuestRequestRef(r.id(), r.owner(), r.state(), refOf(r)));
+  }
+
+  /** A request's id, owner, state and guest. */
+  public record GuestRequestRef(long id, String owner, RequestState state, GuestRef guest) {}
+
+  static GuestRef refOf(GuestRequest r) {
+    if (r.guestNode() == null || r.guestRef() == null) {
+      return null;
+    }
+    return new GuestRef(typeOf(r), r.guestNode(), Integer.parseInt(r.guestRef()));
+  }
+
+  /** The guest is gone: the request is DELETED, its VMID free, its entry released. */
+  public void deleted(long id) {
+    em.createNativeQuery("DELETE FROM provisioning WHERE request_id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+    em.createNativeQuery("DELETE FROM vmid_allocation WHERE request_id = ?1")
+        .setParameter(1, id)
+        .executeUpdate();
+    requests.guestDeleted(id);
+  }
+
+  /** Records the guest on another node (it was migrated). */
+  public void moved(long id, String node) {
+    GuestRequest r = requests.find(id);
+    em.createNativeQuery("UPDATE provisioning SET node = ?2 WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, node)
+        .executeUpdate();
+    r.moveGuest(node, clock.instant());
+  }
+
+  /** Adds a line to the request's provisioning log, in its own transaction. */
+  @Transactional(Transactional.TxType.REQUIRES_NEW)
+  public void log(long id, String step, Outcome outcome, String detail) {
+    em.createNativeQuery(
+            "INSERT INTO guest_log (request_id, at, step, outcome, detail, instance)"
+                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+        .setParameter(1, id)
+        .setParameter(2, SqlValues.utc(clock.instant()))
+        .setParameter(3, step)
+        .setParameter(4, outcome.name())
+        .setParameter(5, detail.length() > 2000 ? detail.substring(0, 2000) : detail)
+        .setParameter(6, jobs.instance())
+        .executeUpdate();
+  }
+
+  /** What a log line says about its step. */
+  public enum Outcome {
+    STARTED,
+    DONE,
+    RETRY,
+    FAILED,
+    NOTE
+  }
+
+  /** One line of a request's provisioning log. */
+  public record LogLine(Instant at, String step, Outcome outcome, String detail, String instance) {}
+
+  public List<LogLine> logOf(long id) {
+    return em
+        .createNativeQuery(
+            "SELECT at, step, outcome, detail, instance FROM guest_log WHERE request_id = ?1"
+                + " ORDER BY id")
+        .setParameter(1, id)
+        .getResultList()
+        .stream()
+        .map(
+            o -> {
+              Object[] row = (Object[]) o;
+              return new LogLine(
+                  SqlValues.instant(row[0]),
+                  (String) row[1],
+                  Outcome.valueOf((String) row[2]),
+                  (String) row[3],
+                  (String) row[4]);
+            })
+        .toList();
+  }
+
+  /** Per node: guests being created now (holding slots). */
+  public Map<String, Integer> busySlots() {
+    Map<String, Integer> busy = new HashMap<>();
+    for (Object o :
+        em.createNativeQuery(
+                "SELECT node, count(*) FROM provisioning WHERE holds_slot GROUP BY node")
+            .getResultList()) {
+      Object[] row = (Object[]) o;
+      busy.put((String) row[0], ((Number) row[1]).intValue());
+    }
+    return busy;
+  }
+}

@@ -1,0 +1,11 @@
+package org.berth.requests.boundary;
+
+import org.berth.requests.entity.RequestState;
+
+/**
+ * A request has moved to {@code state}. Fired synchronously inside the transaction that moved it,
+ * so observers that schedule work (provisioning, deprovisioning) commit or roll back with it.
+ *
+ * @param actor who moved it ({@code berth} for Berth itself)
+ */
+public record RequestChanged(long id, RequestState state, String actor) {}

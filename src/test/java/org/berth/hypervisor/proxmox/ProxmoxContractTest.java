@@ -1,0 +1,81 @@
+package org.berth.hypervisor.proxmox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.berth.hypervisor.simulator.JournalEntry;
+import org.berth.hypervisor.simulator.SimulatedProxmox;
+import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every call the Proxmox adapter makes, checked against Proxmox's own API schema: paths, methods,
+ * parameter names, types, formats and required parameters. The calls are recorded by the simulated
+ * cluster while the adapter takes a VM and a container through their whole lives.
+ */
+class ProxmoxContractTest {
+
+  @Test
+  void everyCallTheAdapterMakesIsOneProxmoxAccepts() {
+    Optional<PveApiSchema> schema = PveApiSchema.load();
+    Assumptions.assumeTrue(
+        schema.isPresent(),
+        "Proxmox's API schema is not at "
+            + PveApiSchema.defaultLocation()
+            + "; set -Dberth.pve-schema to check the adapter's calls against it");
+    try (SimulatedProxmox cluster =
+        SimulatedProxmox.start(
+            SimulatorSettings.defaults()
+                .withToken("berth@pve!test", ProxmoxAdapterTest.SECRET)
+                .withTaskDuration(Duration.ofMillis(50)))) {
+      ProxmoxHypervisor proxmox =
+          new ProxmoxHypervisor(
+              ProxmoxAdapterTest.settings(cluster.url(), ProxmoxAdapterTest.SECRET));
+      var vm = ProxmoxAdapterTest.vm(7, 10010, "sim2");
+      var ct = ProxmoxAdapterTest.container(8, 10011, "sim3");
+      proxmox.description();
+      proxmox.cluster();
+      for (var spec : List.of(vm, ct)) {
+        proxmox.create(spec);
+        proxmox.status(spec.ref());
+        proxmox.configure(spec);
+        proxmox.start(spec.ref());
+        proxmox.reboot(spec.ref());
+        proxmox.shutdown(spec.ref(), Duration.ofSeconds(30));
+        proxmox.start(spec.ref());
+        proxmox.stop(spec.ref());
+        proxmox.delete(spec.ref());
+      }
+
+      List<JournalEntry> calls = cluster.journal();
+      List<String> kinds = new ArrayList<>();
+      List<String> violations = new ArrayList<>();
+      for (JournalEntry call : calls) {
+        kinds.add(call.method() + " " + call.path().replaceAll("\\d{3,}|UPID:[^/]+|sim\\d", "*"));
+        violations.addAll(schema.get().violations(call.method(), call.path(), call.parameters()));
+      }
+      assertThat(kinds)
+          .contains(
+              "GET /version",
+              "GET /cluster/resources",
+              "POST /nodes/*/qemu/*/clone",
+              "PUT /nodes/*/qemu/*/config",
+              "PUT /nodes/*/qemu/*/resize",
+              "POST /nodes/*/lxc",
+              "PUT /nodes/*/lxc/*/config",
+              "GET /nodes/*/tasks/*/status",
+              "POST /nodes/*/qemu/*/status/start",
+              "POST /nodes/*/lxc/*/status/shutdown",
+              "DELETE /nodes/*/qemu/*",
+              "DELETE /nodes/*/lxc/*");
+      assertThat(violations).as("calls Proxmox would refuse").isEmpty();
+      assertThat(schema.get().unknownFormats())
+          .as("formats of the adapter's parameters the checker could not check")
+          .isEmpty();
+    }
+  }
+}

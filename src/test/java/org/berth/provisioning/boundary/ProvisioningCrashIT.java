@@ -1,0 +1,243 @@
+package org.berth.provisioning.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import org.berth.hypervisor.simulator.JournalEntry;
+import org.berth.hypervisor.simulator.SimulatedGuest;
+import org.berth.hypervisor.simulator.SimulatedProxmox;
+import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.berth.testing.Http;
+import org.berth.testing.PayaraProcess;
+import org.berth.testing.TestDatabase;
+import org.berth.testing.TestKeys;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Berth as separate processes on one PostgreSQL database, against a simulated Proxmox cluster in
+ * this JVM that outlives them: a Berth killed with SIGKILL in the middle of provisioning resumes
+ * after a restart and leaves exactly one guest; two Berth instances share the work and run no job
+ * twice.
+ */
+class ProvisioningCrashIT {
+
+  static final String SECRET = "c0ffee00-1111-4222-8333-444455556666";
+  static final String KEY = TestKeys.ed25519("alice@laptop");
+
+  SimulatedProxmox cluster;
+  List<String> settings;
+  Path data;
+  final List<PayaraProcess> running = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    cluster =
+        SimulatedProxmox.start(
+            SimulatorSettings.defaults()
+                .withToken("berth@pve!crash", SECRET)
+                .withTaskDuration(Duration.ofSeconds(2)));
+    data = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "crash-data");
+    settings = new ArrayList<>(TestDatabase.freshSettings());
+    settings.addAll(
+        List.of(
+            "berth.data-dir=" + data,
+            "berth.proxmox.url=" + cluster.url(),
+            "berth.proxmox.token-id=berth@pve!crash",
+            "berth.proxmox.token-secret=" + SECRET,
+            "berth.jobs.polling-interval-seconds=1",
+            "berth.jobs.heartbeat-seconds=1",
+            "berth.provisioning.retry-seconds=0.5",
+            "berth.ledger.fetch-interval-seconds=3600"));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (PayaraProcess p : running) {
+      p.close();
+    }
+    cluster.stop();
+  }
+
+  PayaraProcess berth(String name, String... more) throws Exception {
+    List<String> all = new ArrayList<>(settings);
+    all.add("berth.ledger.clone-dir=" + data.resolve("clone-" + name));
+    all.addAll(List.of(more));
+    PayaraProcess p = PayaraProcess.start(name, all);
+    running.add(p);
+    Http http = new Http(p.base());
+    http.awaitLedger(true);
+    HttpResponse<String> quota =
+        http.call(
+            "PUT",
+            "api/quotas/alice",
+            "admin",
+            "admin",
+            "{\"guests\":100,\"cores\":1000,\"memoryMiB\":1000000,\"diskGiB\":100000}");
+    assertThat(quota.statusCode()).as(quota.body()).isEqualTo(200);
+    return p;
+  }
+
+  @Test
+  void aBerthKilledAtAnyStepOfProvisioningResumesAndLeavesExactlyOneGuest() throws Exception {
+    Map<String, BooleanSupplier> killPoints = new java.util.LinkedHashMap<>();
+    killPoints.put("while the clone task runs", () -> locked("clone"));
+    killPoints.put("right after the configuration call", () -> called("PUT", "/qemu/\\d+/config"));
+    killPoints.put("while the start task runs", () -> called("POST", "/qemu/\\d+/status/start"));
+    PayaraProcess berth = berth("crash-1");
+    int n = 0;
+    for (var point : killPoints.entrySet()) {
+      n++;
+      cluster.clearJournal();
+      Http http = new Http(berth.base());
+      long id = submit(http, "crash-" + n);
+      await(point.getKey(), point.getValue());
+      berth.kill();
+      running.remove(berth);
+
+      berth = berth("crash-" + (n + 1));
+      JsonObject ready = awaitReady(new Http(berth.base()), id);
+      List<SimulatedGuest> guests = guestsOf(id);
+      assertThat(guests).as("guests of request " + id + " killed " + point.getKey()).hasSize(1);
+      assertThat(guests.get(0).status()).isEqualTo("running");
+      assertThat(guests.get(0).vmid()).isEqualTo(ready.getJsonObject("guest").getInt("vmid"));
+      assertThat(
+              cluster.journal().stream()
+                  .filter(c -> c.method().equals("POST") && c.path().endsWith("/clone"))
+                  .count())
+          .as("clone calls for request " + id + " killed " + point.getKey())
+          .isEqualTo(1);
+    }
+  }
+
+  @Test
+  void twoInstancesOnOneDatabaseShareTheWorkAndRunNoJobTwice() throws Exception {
+    cluster.taskDuration(Duration.ofMillis(500));
+    PayaraProcess a = berth("share-a", "berth.jobs.threads=4");
+    PayaraProcess b = berth("share-b", "berth.jobs.threads=4");
+    cluster.clearJournal();
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      ids.add(submitContainer(new Http(i % 2 == 0 ? a.base() : b.base()), "share-" + i));
+    }
+    Http http = new Http(a.base());
+    for (long id : ids) {
+      awaitReady(http, id);
+    }
+    for (long id : ids) {
+      assertThat(guestsOf(id)).as("guests of request " + id).hasSize(1);
+    }
+    List<JournalEntry> calls = cluster.journal();
+    assertThat(calls.stream().filter(c -> c.method().equals("POST") && c.path().endsWith("/lxc")))
+        .as("container creations")
+        .hasSize(20);
+    assertThat(
+            calls.stream()
+                .filter(c -> c.method().equals("POST") && c.path().endsWith("/status/start")))
+        .as("starts")
+        .hasSize(20);
+    Map<String, Long> byInstance =
+        ids.stream()
+            .flatMap(
+                id ->
+                    Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice"))
+                        .getJsonArray("log")
+                        .getValuesAs(JsonObject.class)
+                        .stream())
+            .filter(
+                l ->
+                    l.getString("step").equals("Create")
+                        && l.getString("outcome").equals("started"))
+            .collect(Collectors.groupingBy(l -> l.getString("instance"), Collectors.counting()));
+    assertThat(byInstance.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(20);
+    assertThat(byInstance).as("creations per instance").hasSize(2);
+  }
+
+  private boolean locked(String lock) {
+    return cluster.guests().stream().anyMatch(g -> lock.equals(g.lock()));
+  }
+
+  private boolean called(String method, String pathPattern) {
+    return cluster.journal().stream()
+        .anyMatch(c -> c.method().equals(method) && c.path().matches(".*" + pathPattern + "$"));
+  }
+
+  private List<SimulatedGuest> guestsOf(long id) {
+    return cluster.guests().stream().filter(g -> g.tags().contains("berth-request-" + id)).toList();
+  }
+
+  private static long submit(Http http, String name) {
+    return submit(http, "vm", name, "debian-12");
+  }
+
+  private static long submitContainer(Http http, String name) {
+    return submit(http, "container", name, "debian-12-ct");
+  }
+
+  private static long submit(Http http, String kind, String name, String template) {
+    HttpResponse<String> r =
+        http.call(
+            "POST",
+            "api/requests",
+            "alice",
+            "alice",
+            "{\"kind\":\""
+                + kind
+                + "\",\"name\":\""
+                + name
+                + "\",\"template\":\""
+                + template
+                + "\",\"cores\":1,\"memoryMiB\":1024,\"diskGiB\":10,"
+                + "\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
+                + KEY
+                + "\"],\"leaseDays\":5,\"purpose\":\"crash tests\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Http.json(r).getInt("id");
+  }
+
+  private static JsonObject awaitReady(Http http, long id) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    JsonObject r = null;
+    while (Instant.now().isBefore(deadline)) {
+      r = Http.json(http.get("api/requests/" + id, "alice", "alice"));
+      if (r.getString("state").equals("READY")) {
+        return r;
+      }
+      if (r.getString("state").equals("FAILED")) {
+        throw new AssertionError("request " + id + " failed: " + r);
+      }
+      sleep(250);
+    }
+    throw new AssertionError("request " + id + " is not READY: " + r);
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("timed out waiting for provisioning to reach: " + what);
+      }
+      sleep(20);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package org.berth.provisioning.control;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.berth.hypervisor.NodeCapacity;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+
+  static final List<NodeCapacity> NODES =
+      List.of(
+          new NodeCapacity("sim1", true, 65536, 2048, 16, 0.1),
+          new NodeCapacity("sim2", true, 131072, 100000, 32, 0.5),
+          new NodeCapacity("sim3", false, 262144, 0, 8, 0));
+
+  @Test
+  void picksTheOnlineNodeWithTheMostFreeMemory() {
+    Placement.Decision d = Placement.choose(NODES, Map.of(), Map.of(), 2048, 4);
+    // sim3 has the most memory but is offline; sim1 has 63488 MiB free, sim2 31072.
+    assertThat(d.node()).isEqualTo("sim1");
+  }
+
+  @Test
+  void guestsBeingCreatedCountAgainstTheirNode() {
+    Placement.Decision d = Placement.choose(NODES, Map.of("sim1", 40000L), Map.of(), 2048, 4);
+    assertThat(d.node()).isEqualTo("sim2");
+  }
+
+  @Test
+  void aFullNodeIsPassedOverForOneWithAFreeSlot() {
+    Placement.Decision d = Placement.choose(NODES, Map.of(), Map.of("sim1", 4), 2048, 4);
+    assertThat(d.node()).isEqualTo("sim2");
+  }
+
+  @Test
+  void waitsWhenEveryFittingNodeIsBusy() {
+    Placement.Decision d = Placement.choose(NODES, Map.of(), Map.of("sim1", 4, "sim2", 4), 2048, 4);
+    assertThat(d.chosen()).isEmpty();
+    assertThat(d.waitForSlot()).isTrue();
+    assertThat(d.noRoom()).isNull();
+  }
+
+  @Test
+  void saysWhyNoNodeHasRoom() {
+    Placement.Decision d = Placement.choose(NODES, Map.of(), Map.of(), 100000, 4);
+    assertThat(d.chosen()).isEmpty();
+    assertThat(d.waitForSlot()).isFalse();
+    assertThat(d.noRoom())
+        .isEqualTo(
+            "no online node has 100000 MiB of memory free"
+                + " (sim1: 63488 MiB free, sim2: 31072 MiB free, sim3: offline)");
+  }
+
+  @Test
+  void backoffDoublesUpToItsLongestPause() {
+    Backoff b = new Backoff(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
+    assertThat(List.of(b.after(1), b.after(2), b.after(3), b.after(4), b.after(10)))
+        .extracting(java.time.Duration::toSeconds)
+        .containsExactly(10L, 20L, 40L, 60L, 60L);
+  }
+
+  @Test
+  void natMacsAreLocallyAdministeredUnicastAndFollowTheRequestId() {
+    assertThat(GuestSpecs.natMac(1)).isEqualTo("02:42:00:00:00:01");
+    assertThat(GuestSpecs.natMac(0x01020304L)).isEqualTo("02:42:01:02:03:04");
+  }
+}
