@@ -2,7 +2,8 @@
 -- step-by-step log shown on the guest page, and what the last reconciliation found.
 
 -- One row per request that has been provisioned. A row that holds a slot counts against its
--- node's concurrency limit until the guest is ready or provisioning fails.
+-- node's concurrency limit until the guest is ready or provisioning fails. own_micros is the time
+-- the jobs spent on Berth's own work, hypervisor_micros the time they waited on the hypervisor.
 CREATE TABLE provisioning (
     request_id  bigint      PRIMARY KEY REFERENCES guest_request (id),
     step        text        NOT NULL,
@@ -11,6 +12,8 @@ CREATE TABLE provisioning (
     memory_mib  integer     NOT NULL,
     holds_slot  boolean     NOT NULL DEFAULT false,
     attempts    integer     NOT NULL DEFAULT 0,
+    own_micros  bigint      NOT NULL DEFAULT 0,
+    hypervisor_micros bigint NOT NULL DEFAULT 0,
     started     timestamptz NOT NULL,
     updated     timestamptz NOT NULL,
     CONSTRAINT provisioning_step_known CHECK (step IN ('PLACE', 'CREATE', 'CONFIGURE', 'START', 'DONE'))

@@ -89,7 +89,15 @@ public class Hypervisors {
     String secret =
         text("berth.proxmox.token-secret")
             .orElseThrow(() -> new InvalidSetting("berth.proxmox.token-secret", "must be set"));
-    proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
+    try {
+      proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
+    } catch (IllegalArgumentException e) {
+      // The adapter names the setting: "berth.proxmox.fingerprint: must be ...".
+      String[] keyAndRule = String.valueOf(e.getMessage()).split(": ", 2);
+      throw keyAndRule.length == 2
+          ? new InvalidSetting(keyAndRule[0], keyAndRule[1])
+          : new InvalidSetting("berth.proxmox", String.valueOf(e.getMessage()));
+    }
     LOG.log(
         Level.INFO, "Hypervisor: Proxmox VE at {0} with token {1}", new Object[] {uri, tokenId});
   }
@@ -108,7 +116,7 @@ public class Hypervisors {
         Duration.ofSeconds(seconds("berth.proxmox.connect-timeout-seconds", 5)),
         Duration.ofSeconds(seconds("berth.proxmox.read-timeout-seconds", 30)),
         Duration.ofSeconds(seconds("berth.proxmox.task-timeout-seconds", 900)),
-        Duration.ofSeconds(1),
+        Duration.ofMillis(500),
         text("berth.proxmox.storage").orElse("local-lvm"));
   }
 

@@ -49,10 +49,12 @@ public class Provisioner {
     }
     Work w = begun.get();
     Step step = w.step();
+    TimedHypervisor hv = new TimedHypervisor(hypervisor);
+    boolean timesRecorded = false;
     try {
       GuestRef ref = w.ref().orElse(null);
       if (step == Step.PLACE) {
-        Cluster cluster = hypervisor.cluster();
+        Cluster cluster = hv.cluster();
         ProvisioningStore.Placed placed = store.place(id, cluster);
         if (placed.noRoom() != null) {
           store.log(id, step.label(), Outcome.FAILED, placed.noRoom());
@@ -68,7 +70,7 @@ public class Provisioner {
         step = Step.CREATE;
       }
       if (step == Step.CREATE) {
-        Optional<GuestRef> created = create(w, ref);
+        Optional<GuestRef> created = create(hv, w, ref);
         if (created.isEmpty()) {
           return Optional.of(Instant.now().plus(WAIT));
         }
@@ -86,7 +88,7 @@ public class Provisioner {
             step.label(),
             Outcome.STARTED,
             "setting size, network " + spec.mac() + ", user and keys");
-        hypervisor.configure(spec);
+        hv.configure(spec);
         store.log(id, step.label(), Outcome.DONE, "configured");
         if (!store.advance(id, Step.CONFIGURE, Step.START)) {
           return stopped(id);
@@ -94,7 +96,7 @@ public class Provisioner {
         step = Step.START;
       }
       if (step == Step.START) {
-        Optional<GuestStatus> now = hypervisor.status(ref);
+        Optional<GuestStatus> now = hv.status(ref);
         if (now.isEmpty() || !now.get().carries(id)) {
           throw new HypervisorFailure(ref + " is gone before it could be started", false);
         }
@@ -102,17 +104,30 @@ public class Provisioner {
           store.log(id, step.label(), Outcome.NOTE, "already running");
         } else {
           store.log(id, step.label(), Outcome.STARTED, "starting " + ref);
-          hypervisor.start(ref);
+          hv.start(ref);
         }
         if (!store.advance(id, Step.START, Step.DONE)) {
           return stopped(id);
         }
-        store.ready(id, ref);
-        store.log(id, Step.DONE.label(), Outcome.DONE, "ready");
+        ProvisioningStore.Times total = store.ready(id, ref, hv.own(), hv.hypervisor());
+        timesRecorded = true;
+        store.log(
+            id,
+            Step.DONE.label(),
+            Outcome.DONE,
+            "ready; Berth's own work "
+                + total.own().toMillis()
+                + " ms, hypervisor calls "
+                + total.hypervisor().toMillis()
+                + " ms");
       }
       return Optional.empty();
     } catch (HypervisorFailure e) {
       return failedAttempt(id, step.label(), e, true);
+    } finally {
+      if (!timesRecorded) {
+        store.addTimes(id, hv.own(), hv.hypervisor());
+      }
     }
   }
 
@@ -121,10 +136,10 @@ public class Provisioner {
    * attempt), which is adopted. A VMID taken by anything else is given up for a new one. Empty
    * means: an earlier attempt's creation is still running; look again shortly.
    */
-  private Optional<GuestRef> create(Work w, GuestRef ref) {
+  private Optional<GuestRef> create(TimedHypervisor hv, Work w, GuestRef ref) {
     long id = w.request().id();
     for (int i = 0; i < VMID_TRIES; i++) {
-      Optional<GuestStatus> existing = hypervisor.status(ref);
+      Optional<GuestStatus> existing = hv.status(ref);
       if (existing.isPresent() && existing.get().carries(id)) {
         if (existing.get().lockHeld().isPresent()) {
           return Optional.empty();
@@ -138,7 +153,7 @@ public class Provisioner {
       }
       if (existing.isPresent()) {
         GuestRef taken = ref;
-        ref = store.newVmid(id, hypervisor.cluster().vmids());
+        ref = store.newVmid(id, hv.cluster().vmids());
         store.log(
             id,
             Step.CREATE.label(),
@@ -159,10 +174,10 @@ public class Provisioner {
               + " as "
               + ref);
       try {
-        hypervisor.create(spec);
+        hv.create(spec);
       } catch (VmidTaken e) {
         GuestRef taken = ref;
-        ref = store.newVmid(id, hypervisor.cluster().vmids());
+        ref = store.newVmid(id, hv.cluster().vmids());
         store.log(
             id,
             Step.CREATE.label(),

@@ -6,6 +6,7 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -238,15 +239,45 @@ public class ProvisioningStore {
         .intValue();
   }
 
-  /** The guest runs: the request is READY, and its node slot is free again. */
-  public void ready(long id, GuestRef ref) {
-    em.createNativeQuery(
-            "UPDATE provisioning SET step = 'DONE', holds_slot = false, attempts = 0, updated = ?2"
-                + " WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .executeUpdate();
+  /** Where provisioning's time went: Berth's own work, and waiting on hypervisor calls. */
+  public record Times(Duration own, Duration hypervisor) {}
+
+  /**
+   * The guest runs: the request is READY, and its node slot is free again. Returns the time all
+   * executions of the job took, with this one's.
+   */
+  public Times ready(long id, GuestRef ref, Duration own, Duration hypervisor) {
+    Object[] row =
+        (Object[])
+            em.createNativeQuery(
+                    "UPDATE provisioning SET step = 'DONE', holds_slot = false, attempts = 0,"
+                        + " updated = ?2, own_micros = own_micros + ?3,"
+                        + " hypervisor_micros = hypervisor_micros + ?4"
+                        + " WHERE request_id = ?1 RETURNING own_micros, hypervisor_micros")
+                .setParameter(1, id)
+                .setParameter(2, SqlValues.utc(clock.instant()))
+                .setParameter(3, micros(own))
+                .setParameter(4, micros(hypervisor))
+                .getSingleResult();
     requests.ready(id, ref.node(), String.valueOf(ref.vmid()));
+    return new Times(
+        Duration.ofNanos(((Number) row[0]).longValue() * 1000),
+        Duration.ofNanos(((Number) row[1]).longValue() * 1000));
+  }
+
+  /** Adds one job execution's times. */
+  public void addTimes(long id, Duration own, Duration hypervisor) {
+    em.createNativeQuery(
+            "UPDATE provisioning SET own_micros = own_micros + ?2,"
+                + " hypervisor_micros = hypervisor_micros + ?3 WHERE request_id = ?1")
+        .setParameter(1, id)
+        .setParameter(2, micros(own))
+        .setParameter(3, micros(hypervisor))
+        .executeUpdate();
+  }
+
+  private static long micros(Duration d) {
+    return d.toNanos() / 1000;
   }
 
   /** Provisioning gave up: the request is FAILED with the reason, and the slot is free again. */

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.berth.testing.Http;
 import org.berth.testing.ItDatabase;
+import org.berth.testing.SimulatorControl;
 import org.berth.testing.TestKeys;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -52,6 +53,8 @@ class RequestIT {
   static final Path DATA = Path.of("target", "it-data").toAbsolutePath();
   static final Path REMOTE = DATA.resolve("ledger.git");
   static final String KEY = TestKeys.ed25519("alice@laptop");
+  static final SimulatorControl SIMULATOR =
+      new SimulatorControl(java.net.URI.create("http://127.0.0.1:18006/"));
   static GreenMail smtp;
 
   @Deployment(testable = false)
@@ -453,6 +456,13 @@ class RequestIT {
     JsonObject r = Http.json(submit("alice", "web-lease", ledger("pvm057.example.com")));
     String id = String.valueOf(r.getInt("id"));
     http.call("POST", "api/requests/" + id + "/approve", "admin", "admin", null);
+    await(
+        "the guest",
+        () -> "READY".equals(Http.json(get("alice", "api/requests/" + id)).getString("state")));
+    int vmid = Http.json(get("alice", "api/requests/" + id)).getJsonObject("guest").getInt("vmid");
+    assertThat(SIMULATOR.guest(vmid).orElseThrow().getString("status")).isEqualTo("running");
+    assertThat(body(awaitMail("alice@example.com", "[Berth] web-lease is ready")))
+        .contains("pvm057.example.com");
 
     // Three days before the end: the 3-day warning comes, and only it.
     moveLeaseEnd(id, Duration.ofDays(3).minusMinutes(1));
@@ -476,6 +486,9 @@ class RequestIT {
         "expiry",
         () -> "EXPIRED".equals(Http.json(get("alice", "api/requests/" + id)).getString("state")));
     awaitMail("alice@example.com", "[Berth] The lease of web-lease has ended");
+    await(
+        "the guest to be shut down",
+        () -> "stopped".equals(SIMULATOR.guest(vmid).orElseThrow().getString("status")));
 
     // The grace period is over: deleted, and the entry goes back to the ledger.
     moveLeaseEnd(id, Duration.ofDays(-8));
@@ -483,13 +496,22 @@ class RequestIT {
         "deletion",
         () -> "DELETED".equals(Http.json(get("alice", "api/requests/" + id)).getString("state")));
     await("the release commit", () -> "free".equals(state("pvm057.example.com")));
+    assertThat(SIMULATOR.guest(vmid)).isEmpty();
     awaitMail("alice@example.com", "[Berth] web-lease is deleted");
     assertThat(
             Http.json(get("alice", "api/requests/" + id))
                 .getJsonArray("audit")
                 .getValuesAs(JsonObject.class))
         .extracting(e -> e.getString("to"))
-        .containsExactly("SUBMITTED", "APPROVED", "APPROVED", "EXPIRED", "DELETING", "DELETED");
+        .containsExactly(
+            "SUBMITTED",
+            "APPROVED",
+            "PROVISIONING",
+            "READY",
+            "READY",
+            "EXPIRED",
+            "DELETING",
+            "DELETED");
   }
 
   /** Sets the lease's end {@code fromNow} away and wakes its job, as if that much time passed. */
