@@ -2,16 +2,22 @@ package org.berth.web;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import org.berth.hypervisor.GuestType;
 import org.berth.hypervisor.PowerState;
 import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
 
 /**
- * How pages show a guest ({@code #{guestTags}}): the words and tag colours of its power state and
- * of the outcomes in its provisioning log.
+ * How pages show a guest ({@code #{guestTags}}): the word for its type, and the words and tag
+ * colours of its power state and of the outcomes in its provisioning log.
  */
 @Named
 @ApplicationScoped
 public class GuestTags {
+
+  /** The word for a guest's type. */
+  public String type(GuestType type) {
+    return Messages.text("guest.type." + type.name());
+  }
 
   /** The word for a power state; no state (the hypervisor has no such guest) reads as unknown. */
   public String power(PowerState power) {

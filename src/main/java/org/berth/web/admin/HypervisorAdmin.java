@@ -4,9 +4,7 @@ import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
-import org.berth.hypervisor.GuestType;
 import org.berth.provisioning.boundary.ClusterOverview;
-import org.berth.web.Messages;
 
 /**
  * Backs {@code admin/hypervisor.xhtml}: what the hypervisor is (and whether it is only simulated),
@@ -27,10 +25,5 @@ public class HypervisorAdmin implements Serializable {
       overview = cluster.overview();
     }
     return overview;
-  }
-
-  /** The word for a guest's type. */
-  public String type(GuestType type) {
-    return Messages.text("hypervisor.type." + type.name());
   }
 }
