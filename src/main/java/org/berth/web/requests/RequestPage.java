@@ -5,11 +5,20 @@ import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.platform.rest.ApiException;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.provisioning.boundary.Guests;
+import org.berth.provisioning.boundary.Provisioner.PowerAction;
+import org.berth.provisioning.boundary.ProvisioningStore.LogLine;
+import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
 import org.berth.requests.control.UnknownRequest;
@@ -17,9 +26,14 @@ import org.berth.requests.entity.RequestState;
 import org.berth.web.Messages;
 
 /**
- * Backs {@code requests/view.xhtml?id=N}: one request with its audit trail; its owner withdraws it
- * or extends its lease, admins approve or reject it. A request the caller may not see looks exactly
+ * Backs {@code requests/view.xhtml?id=N}: one request with its guest, provisioning log and audit
+ * trail; its owner withdraws it, extends its lease, starts, stops or reboots its guest and tries a
+ * failed one again, admins approve or reject it. A request the caller may not see looks exactly
  * like one that does not exist.
+ *
+ * <p>While the guest is being created or deleted, or a power action asked for here has not shown
+ * its outcome in the log yet, the page polls: the guest section refreshes, and the whole page
+ * reloads once the request has moved to another state.
  */
 @Named
 @ViewScoped
@@ -29,11 +43,25 @@ public class RequestPage implements Serializable {
   /** What the extension form offers first. */
   static final int DEFAULT_EXTENSION_DAYS = 7;
 
+  /** How long the page waits for a power action to show its outcome before it stops polling. */
+  static final Duration POWER_WAIT = Duration.ofMinutes(2);
+
+  /** The flash attribute that carries a power action just asked for across the redirect. */
+  static final String AWAITING = "berth.requestPage.awaiting";
+
+  /** The states in which Berth is at work on the guest by itself. */
+  static final Set<RequestState> BUSY =
+      Set.of(RequestState.APPROVED, RequestState.PROVISIONING, RequestState.DELETING);
+
   @Inject Requests requests;
+  @Inject Guests guests;
   @Inject CurrentUser currentUser;
 
   private String id;
   private transient RequestView request;
+  private transient Guests.Detail guest;
+  private RequestState shownState;
+  private Awaiting awaiting;
   private long requestId;
   private boolean missing;
   private String withdrawReason;
@@ -45,6 +73,12 @@ public class RequestPage implements Serializable {
     try {
       requestId = Long.parseLong(id == null ? "" : id.strip());
       request = requests.find(requestId, me());
+      shownState = request.state();
+      guest = null;
+      if (FacesContext.getCurrentInstance().getExternalContext().getFlash().get(AWAITING)
+          instanceof Awaiting asked) {
+        awaiting = asked;
+      }
     } catch (NumberFormatException | UnknownRequest e) {
       missing = true;
       request = null;
@@ -103,6 +137,103 @@ public class RequestPage implements Serializable {
         null);
   }
 
+  /** Retries a failed request: it is approved again and Berth creates its guest anew. */
+  public String retry() {
+    return act(
+        () -> {
+          RequestView after = requests.retry(requestId, getRequest().version(), me());
+          Messages.info("guest.retried", after.name());
+        },
+        Map.of(),
+        null);
+  }
+
+  public String start() {
+    return power(PowerAction.START);
+  }
+
+  public String stop() {
+    return power(PowerAction.SHUTDOWN);
+  }
+
+  public String reboot() {
+    return power(PowerAction.REBOOT);
+  }
+
+  /** Asks for a power action; a job carries it out a moment later, and the page polls till then. */
+  private String power(PowerAction action) {
+    return act(
+        () -> {
+          Instant asked = Instant.now();
+          guests.power(requestId, action, me());
+          Messages.info(
+              "guest.requested." + action.name().toLowerCase(Locale.ROOT), getRequest().name());
+          FacesContext.getCurrentInstance()
+              .getExternalContext()
+              .getFlash()
+              .put(AWAITING, new Awaiting(action, asked));
+        },
+        Map.of(),
+        null);
+  }
+
+  /**
+   * The poll: reads the guest again, or reloads the page once the request has moved to another
+   * state (its facts and actions change with it).
+   */
+  public void refresh() {
+    Guests.Detail fresh;
+    try {
+      fresh = guests.detail(requestId, me());
+    } catch (UnknownRequest e) {
+      reload();
+      return;
+    }
+    if (fresh.request().state() != shownState) {
+      reload();
+      return;
+    }
+    guest = fresh;
+    if (awaiting != null && awaiting.settled(fresh.log(), Instant.now())) {
+      awaiting = null;
+    }
+  }
+
+  private void reload() {
+    FacesContext faces = FacesContext.getCurrentInstance();
+    faces
+        .getApplication()
+        .getNavigationHandler()
+        .handleNavigation(faces, null, "/requests/view?faces-redirect=true&id=" + requestId);
+  }
+
+  /** Whether the page keeps polling: Berth is at work on the guest, or a power action is due. */
+  public boolean isPolling() {
+    Guests.Detail g = getGuest();
+    if (g == null) {
+      return false;
+    }
+    return BUSY.contains(g.request().state())
+        || (awaiting != null && !awaiting.settled(g.log(), Instant.now()));
+  }
+
+  /**
+   * A power action asked for at {@code since}. It has settled once the log shows an outcome after
+   * that (it is done, failed, or had nothing to do), or after {@link #POWER_WAIT} in any case.
+   */
+  record Awaiting(PowerAction action, Instant since) implements Serializable {
+
+    boolean settled(List<LogLine> log, Instant now) {
+      return now.isAfter(since.plus(POWER_WAIT))
+          || log.stream()
+              .anyMatch(
+                  line ->
+                      !line.at().isBefore(since)
+                          && line.outcome() != Outcome.STARTED
+                          && line.outcome() != Outcome.RETRY);
+    }
+  }
+
   /**
    * Runs a change; on success shows the request again (fresh), otherwise says why not: a broken
    * rule beside the input {@code inputs} names for its field, anything else beside {@code
@@ -124,9 +255,11 @@ public class RequestPage implements Serializable {
                   problem(otherwise, field + ": " + rule);
                 }
               });
+      guest = null;
       return null;
     } catch (ApiException e) {
       problem(otherwise, e.getMessage());
+      guest = null;
       return null;
     }
   }
@@ -148,6 +281,52 @@ public class RequestPage implements Serializable {
       request = requests.find(requestId, me());
     }
     return request;
+  }
+
+  /** The guest with its live power state and provisioning log; null when the page has none. */
+  public Guests.Detail getGuest() {
+    if (guest == null && getRequest() != null) {
+      guest = guests.detail(requestId, me());
+    }
+    return guest;
+  }
+
+  /** What the guest section says when there is no guest (yet, or any more). */
+  public String getNoGuest() {
+    RequestState state = getRequest().state();
+    if (state.terminal()) {
+      return Messages.text("guest.gone");
+    }
+    return Messages.text(
+        switch (state) {
+          case SUBMITTED -> "guest.afterApproval";
+          case APPROVED, PROVISIONING -> "guest.creating";
+          default -> "guest.none";
+        });
+  }
+
+  /** Whether the caller may start or reboot the guest: a READY one they manage. */
+  public boolean isMayPower() {
+    Guests.Detail g = getGuest();
+    return isMayManage()
+        && g != null
+        && g.ref() != null
+        && g.request().state() == RequestState.READY;
+  }
+
+  /** Whether the caller may shut the guest down: a READY or EXPIRED one they manage. */
+  public boolean isMayStop() {
+    Guests.Detail g = getGuest();
+    return isMayManage()
+        && g != null
+        && g.ref() != null
+        && (g.request().state() == RequestState.READY
+            || g.request().state() == RequestState.EXPIRED);
+  }
+
+  public boolean isMayRetry() {
+    RequestView r = getRequest();
+    return r != null && isMayManage() && r.state() == RequestState.FAILED;
   }
 
   public boolean isMissing() {

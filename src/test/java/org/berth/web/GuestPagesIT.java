@@ -1,0 +1,233 @@
+package org.berth.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.function.Function;
+import org.berth.testing.Browser;
+import org.berth.testing.Http;
+import org.berth.testing.TestKeys;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The guest pages in a real browser against the deployed application and the simulated Proxmox
+ * cluster it runs (0.3 s tasks): the owner watches a container come up on the request page and
+ * stops it there; an admin sees it on the hypervisor page and checks the cluster from the
+ * reconciliation page.
+ */
+@ExtendWith(ArquillianExtension.class)
+class GuestPagesIT {
+
+  /** Other IT classes share the database and the cluster: names are new each run. */
+  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
+  static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
+  @Deployment(testable = false)
+  static WebArchive berth() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("berth.war")));
+  }
+
+  @ArquillianResource URL deployment;
+
+  URI app;
+  Http http;
+
+  @BeforeEach
+  void ledgerTemplatesAndRoomForAlice() {
+    http = Http.forDeployment(deployment);
+    app = http.uri("");
+    http.awaitLedger(true);
+    assertThat(
+            http.call(
+                    "PUT",
+                    "api/quotas/alice",
+                    "admin",
+                    "admin",
+                    "{\"guests\":100,\"cores\":1000,\"memoryMiB\":1000000,\"diskGiB\":100000}")
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aliceWatchesHerContainerComeUpAndStopsItAndAnAdminFindsItOnTheCluster() {
+    String name = "page-ct-" + RUN;
+    HttpResponse<String> submitted =
+        http.call(
+            "POST",
+            "api/requests",
+            "alice",
+            "alice",
+            "{\"kind\":\"container\",\"name\":\""
+                + name
+                + "\",\"template\":\"debian-12-ct\",\"cores\":1,\"memoryMiB\":1024,"
+                + "\"diskGiB\":10,\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
+                + TestKeys.ed25519("alice@laptop")
+                + "\"],\"leaseDays\":5,\"purpose\":\"page tests\"}");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    long id = Http.json(submitted).getInt("id");
+    boolean deleted = false;
+    try {
+      String node;
+      try (Browser browser = Browser.start()) {
+        WebDriver page = browser.driver();
+        try {
+          signIn(page, "alice");
+          page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+
+          // The page polls while the guest is created and reloads once it is ready.
+          until(page, d -> text(d, "state").equalsIgnoreCase("ready"));
+          node = text(page, "guestNode");
+          assertThat(node).matches("sim[123]");
+          assertThat(text(page, "guestVmid")).matches("\\d+");
+          assertThat(text(page, "guestKind")).isEqualTo("LXC container");
+          assertThat(text(page, "guestPower")).isEqualToIgnoringCase("running");
+          assertThat(text(page, "guestLog"))
+              .containsIgnoringCase("Create")
+              .containsIgnoringCase("done");
+          assertThat(page.findElement(By.id("guest:start")).isEnabled()).isFalse();
+          show(page, "guestSection");
+          browser.screenshot("guest-ready");
+
+          page.findElement(By.id("guest:stop")).click();
+
+          until(page, d -> text(d, "messages").contains("Shutdown of " + name + " requested"));
+          until(page, d -> text(d, "guestPower").equalsIgnoreCase("stopped"));
+          assertThat(text(page, "guestLog")).containsIgnoringCase("Shutdown");
+          assertThat(page.findElement(By.id("guest:start")).isEnabled()).isTrue();
+          show(page, "guestSection");
+          browser.screenshot("guest-stopped");
+        } catch (RuntimeException | AssertionError e) {
+          browser.screenshot("guest-page-failure");
+          throw e;
+        }
+      }
+
+      try (Browser browser = Browser.start()) {
+        WebDriver page = browser.driver();
+        try {
+          signIn(page, "admin");
+          page.findElement(By.id("navAdmin")).click();
+          wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("hypervisorLink")));
+          page.findElement(By.id("hypervisorLink")).click();
+          wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("cluster:nodes")));
+
+          assertThat(text(page, "simulatedBanner"))
+              .contains("This is a simulated cluster, not real hardware.");
+          assertThat(text(page, "description")).startsWith("Simulated Proxmox VE cluster at ");
+          WebElement nodes = page.findElement(By.id("cluster:nodes"));
+          assertThat(nodes.getText()).contains("sim1", "sim2", "sim3");
+          WebElement guestRow =
+              nodes.findElement(
+                  By.xpath(".//tr[not(.//tr) and .//a[normalize-space() = '" + id + "']]"));
+          assertThat(guestRow.getText())
+              .contains(name, "LXC container")
+              .containsIgnoringCase("stopped");
+          browser.screenshot("admin-hypervisor");
+
+          page.findElement(By.id("navAdmin")).click();
+          wait(page)
+              .until(ExpectedConditions.presenceOfElementLocated(By.id("reconciliationLink")));
+          page.findElement(By.id("reconciliationLink")).click();
+          wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("recon:checkNow")));
+          assertThat(text(page, "intro")).contains("never deletes anything on its own");
+
+          Instant clicked = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+          page.findElement(By.id("recon:checkNow")).click();
+
+          until(page, d -> text(d, "messages").contains("Checked the cluster"));
+          Instant checked =
+              LocalDateTime.parse(text(page, "lastChecked"), SHOWN).toInstant(ZoneOffset.UTC);
+          assertThat(checked).isBetween(clicked, Instant.now());
+          assertThat(Integer.parseInt(text(page, "guestsSeen"))).isPositive();
+          browser.screenshot("admin-reconciliation");
+        } catch (RuntimeException | AssertionError e) {
+          browser.screenshot("admin-guest-pages-failure");
+          throw e;
+        }
+      }
+
+      HttpResponse<String> delete =
+          http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
+      assertThat(delete.statusCode()).as(delete.body()).isEqualTo(200);
+      deleted = true;
+      awaitDeleted(id);
+    } finally {
+      if (!deleted) {
+        http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
+      }
+    }
+  }
+
+  private void awaitDeleted(long id) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    JsonObject r = null;
+    while (Instant.now().isBefore(deadline)) {
+      r = Http.json(http.get("api/requests/" + id, "alice", "alice"));
+      if (r.getString("state").equals("DELETED")) {
+        return;
+      }
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("request " + id + " was not deleted: " + r);
+  }
+
+  private void signIn(WebDriver page, String user) {
+    page.get(app.resolve("login.xhtml").toString());
+    page.findElement(By.id("login:username")).sendKeys(user);
+    page.findElement(By.id("login:password")).sendKeys(user);
+    page.findElement(By.id("login:submit")).click();
+    wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+  }
+
+  /** Scrolls to an element, for the screenshot. */
+  private static void show(WebDriver page, String id) {
+    ((JavascriptExecutor) page)
+        .executeScript("document.getElementById(arguments[0]).scrollIntoView()", id);
+  }
+
+  private static String text(WebDriver page, String id) {
+    return page.findElement(By.id(id)).getText().strip();
+  }
+
+  /** Waits for what the page shows while it polls and reloads itself. */
+  private static void until(WebDriver page, Function<WebDriver, Boolean> shown) {
+    new WebDriverWait(page, Duration.ofSeconds(60))
+        .ignoring(StaleElementReferenceException.class)
+        .until(shown);
+  }
+
+  private static WebDriverWait wait(WebDriver page) {
+    return new WebDriverWait(page, Duration.ofSeconds(20));
+  }
+}
