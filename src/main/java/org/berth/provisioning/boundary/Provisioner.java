@@ -65,8 +65,6 @@ public class Provisioner {
           return Optional.of(Instant.now().plus(WAIT));
         }
         ref = placed.ref();
-        store.log(
-            id, step.label(), Outcome.DONE, "placed on " + ref.node() + " as VMID " + ref.vmid());
         step = Step.CREATE;
       }
       if (step == Step.CREATE) {
@@ -76,7 +74,7 @@ public class Provisioner {
         }
         ref = created.get();
         Step next = ref.type() == GuestType.VM ? Step.CONFIGURE : Step.START;
-        if (!store.advance(id, Step.CREATE, next)) {
+        if (!store.advance(id, Step.CREATE, next, "guest " + ref + " is in place")) {
           return stopped(id);
         }
         step = next;
@@ -89,8 +87,7 @@ public class Provisioner {
             Outcome.STARTED,
             "setting size, network " + spec.mac() + ", user and keys");
         hv.configure(spec);
-        store.log(id, step.label(), Outcome.DONE, "configured");
-        if (!store.advance(id, Step.CONFIGURE, Step.START)) {
+        if (!store.advance(id, Step.CONFIGURE, Step.START, "configured")) {
           return stopped(id);
         }
         step = Step.START;
@@ -106,20 +103,11 @@ public class Provisioner {
           store.log(id, step.label(), Outcome.STARTED, "starting " + ref);
           hv.start(ref);
         }
-        if (!store.advance(id, Step.START, Step.DONE)) {
+        Optional<ProvisioningStore.Times> total = store.ready(id, ref, hv.own(), hv.hypervisor());
+        timesRecorded = true;
+        if (total.isEmpty()) {
           return stopped(id);
         }
-        ProvisioningStore.Times total = store.ready(id, ref, hv.own(), hv.hypervisor());
-        timesRecorded = true;
-        store.log(
-            id,
-            Step.DONE.label(),
-            Outcome.DONE,
-            "ready; Berth's own work "
-                + total.own().toMillis()
-                + " ms, hypervisor calls "
-                + total.hypervisor().toMillis()
-                + " ms");
       }
       return Optional.empty();
     } catch (HypervisorFailure e) {
@@ -185,7 +173,6 @@ public class Provisioner {
             "VMID " + taken.vmid() + " was taken meanwhile; using " + ref.vmid());
         continue;
       }
-      store.log(id, Step.CREATE.label(), Outcome.DONE, "created " + ref);
       return Optional.of(ref);
     }
     throw new HypervisorFailure(

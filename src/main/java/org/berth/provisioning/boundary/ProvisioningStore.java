@@ -147,6 +147,7 @@ public class ProvisioningStore {
         .setParameter(4, SqlValues.utc(clock.instant()))
         .executeUpdate();
     requests.placed(id, node, String.valueOf(vmid));
+    insertLog(id, Step.PLACE.label(), Outcome.DONE, "placed on " + node + " as VMID " + vmid);
     return new Placed(new GuestRef(typeOf(w.request()), node, vmid), false, null);
   }
 
@@ -177,16 +178,22 @@ public class ProvisioningStore {
   }
 
   private int allocateVmid(long id, Set<Integer> inUse) {
-    List<?> free =
-        em.createNativeQuery(
-                "SELECT c FROM generate_series(?1, ?2) c"
-                    + " WHERE NOT EXISTS (SELECT 1 FROM vmid_allocation a WHERE a.vmid = c)"
-                    + " AND c <> ALL (CAST(?3 AS integer[])) ORDER BY c LIMIT 1")
-            .setParameter(1, settings.vmidMin())
-            .setParameter(2, settings.vmidMax())
-            .setParameter(3, inUse.toArray(Integer[]::new))
-            .getResultList();
-    if (free.isEmpty()) {
+    // The lowest id in the range that Berth has not given out and the cluster does not use: one
+    // pass over Berth's allocations, which are few, in order.
+    java.util.Set<Integer> taken = new java.util.HashSet<>(inUse);
+    em.createNativeQuery("SELECT vmid FROM vmid_allocation WHERE vmid BETWEEN ?1 AND ?2")
+        .setParameter(1, settings.vmidMin())
+        .setParameter(2, settings.vmidMax())
+        .getResultList()
+        .forEach(v -> taken.add(((Number) v).intValue()));
+    Integer vmid = null;
+    for (int c = settings.vmidMin(); c <= settings.vmidMax(); c++) {
+      if (!taken.contains(c)) {
+        vmid = c;
+        break;
+      }
+    }
+    if (vmid == null) {
       throw new org.berth.hypervisor.HypervisorFailure(
           "every VMID from "
               + settings.vmidMin()
@@ -195,7 +202,6 @@ public class ProvisioningStore {
               + " is in use; an admin must widen berth.proxmox.vmid-min/vmid-max",
           false);
     }
-    int vmid = ((Number) free.get(0)).intValue();
     em.createNativeQuery(
             "INSERT INTO vmid_allocation (vmid, request_id, allocated) VALUES (?1, ?2, ?3)"
                 + " ON CONFLICT (request_id) DO UPDATE SET vmid = EXCLUDED.vmid,"
@@ -211,11 +217,12 @@ public class ProvisioningStore {
    * Records that {@code done} is finished and {@code next} comes; false when the request has left
    * provisioning meanwhile (then the job stops).
    */
-  public boolean advance(long id, Step done, Step next) {
+  public boolean advance(long id, Step done, Step next, String detail) {
     GuestRequest r = requests.find(id);
     if (r.state() != RequestState.PROVISIONING) {
       return false;
     }
+    insertLog(id, done.label(), Outcome.DONE, detail);
     em.createNativeQuery(
             "UPDATE provisioning SET step = ?3, attempts = 0, updated = ?4"
                 + " WHERE request_id = ?1 AND step = ?2")
@@ -246,7 +253,10 @@ public class ProvisioningStore {
    * The guest runs: the request is READY, and its node slot is free again. Returns the time all
    * executions of the job took, with this one's.
    */
-  public Times ready(long id, GuestRef ref, Duration own, Duration hypervisor) {
+  public Optional<Times> ready(long id, GuestRef ref, Duration own, Duration hypervisor) {
+    if (requests.find(id).state() != RequestState.PROVISIONING) {
+      return Optional.empty();
+    }
     Object[] row =
         (Object[])
             em.createNativeQuery(
@@ -260,9 +270,20 @@ public class ProvisioningStore {
                 .setParameter(4, micros(hypervisor))
                 .getSingleResult();
     requests.ready(id, ref.node(), String.valueOf(ref.vmid()));
-    return new Times(
-        Duration.ofNanos(((Number) row[0]).longValue() * 1000),
-        Duration.ofNanos(((Number) row[1]).longValue() * 1000));
+    Times total =
+        new Times(
+            Duration.ofNanos(((Number) row[0]).longValue() * 1000),
+            Duration.ofNanos(((Number) row[1]).longValue() * 1000));
+    insertLog(
+        id,
+        Step.DONE.label(),
+        Outcome.DONE,
+        "ready; Berth's own work "
+            + total.own().toMillis()
+            + " ms, hypervisor calls "
+            + total.hypervisor().toMillis()
+            + " ms");
+    return Optional.of(total);
   }
 
   /** Adds one job execution's times. */
@@ -357,6 +378,10 @@ public class ProvisioningStore {
   /** Adds a line to the request's provisioning log, in its own transaction. */
   @Transactional(Transactional.TxType.REQUIRES_NEW)
   public void log(long id, String step, Outcome outcome, String detail) {
+    insertLog(id, step, outcome, detail);
+  }
+
+  private void insertLog(long id, String step, Outcome outcome, String detail) {
     em.createNativeQuery(
             "INSERT INTO guest_log (request_id, at, step, outcome, detail, instance)"
                 + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
