@@ -58,7 +58,17 @@ public class Hypervisors {
                               * config
                                   .getOptionalValue("berth.simulator.task-seconds", Double.class)
                                   .orElse(1.0))));
-      simulator = SimulatedProxmox.start(s);
+      try {
+        simulator = SimulatedProxmox.start(s);
+      } catch (java.io.UncheckedIOException e) {
+        // The demo must come up even where its usual port is taken.
+        LOG.log(
+            Level.WARNING,
+            "The simulated Proxmox VE cluster cannot listen on port {0} ({1}); it takes a free"
+                + " port instead",
+            new Object[] {s.port(), e.getMessage()});
+        simulator = SimulatedProxmox.start(s.withPort(0));
+      }
       proxmox = new ProxmoxHypervisor(settings(simulator.url(), "berth@pve!berth", secret));
       LOG.log(
           Level.WARNING,
