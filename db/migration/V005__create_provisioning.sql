@@ -1,15 +1,14 @@
 -- Provisioning: where each request's guest stands on the hypervisor, the VMIDs Berth uses, the
 -- step-by-step log shown on the guest page, and what the last reconciliation found.
 
--- One row per request that has been provisioned. A row that holds a slot counts against its
--- node's concurrency limit until the guest is ready or provisioning fails. own_micros is the time
--- the jobs spent on Berth's own work, hypervisor_micros the time they waited on the hypervisor.
+-- One row per request that has been provisioned; the node and VMID are the request's guest_node
+-- and guest_ref, recorded before the guest is created. A row that holds a slot counts against its
+-- node's concurrency limit (and its memory against the node's free memory) until the guest is
+-- ready or provisioning fails. own_micros is the time the jobs spent on Berth's own work,
+-- hypervisor_micros the time they waited on the hypervisor.
 CREATE TABLE provisioning (
     request_id  bigint      PRIMARY KEY REFERENCES guest_request (id),
     step        text        NOT NULL,
-    node        text,
-    vmid        integer,
-    memory_mib  integer     NOT NULL,
     holds_slot  boolean     NOT NULL DEFAULT false,
     attempts    integer     NOT NULL DEFAULT 0,
     own_micros  bigint      NOT NULL DEFAULT 0,
@@ -18,7 +17,7 @@ CREATE TABLE provisioning (
     updated     timestamptz NOT NULL,
     CONSTRAINT provisioning_step_known CHECK (step IN ('PLACE', 'CREATE', 'CONFIGURE', 'START', 'DONE'))
 );
-CREATE INDEX provisioning_slots ON provisioning (node) WHERE holds_slot;
+CREATE INDEX provisioning_slots ON provisioning (request_id) WHERE holds_slot;
 
 -- The VMIDs Berth has given to its guests; a VMID is recorded before the guest is created.
 CREATE TABLE vmid_allocation (

@@ -140,13 +140,7 @@ public class Provisioner {
         return Optional.of(ref);
       }
       if (existing.isPresent()) {
-        GuestRef taken = ref;
-        ref = store.newVmid(id, hv.cluster().vmids());
-        store.log(
-            id,
-            Step.CREATE.label(),
-            Outcome.NOTE,
-            "VMID " + taken.vmid() + " holds a guest that is not Berth's; using " + ref.vmid());
+        ref = anotherVmid(hv, id, ref, "holds a guest that is not Berth's");
         continue;
       }
       GuestSpec spec = spec(w, ref);
@@ -164,13 +158,7 @@ public class Provisioner {
       try {
         hv.create(spec);
       } catch (VmidTaken e) {
-        GuestRef taken = ref;
-        ref = store.newVmid(id, hv.cluster().vmids());
-        store.log(
-            id,
-            Step.CREATE.label(),
-            Outcome.NOTE,
-            "VMID " + taken.vmid() + " was taken meanwhile; using " + ref.vmid());
+        ref = anotherVmid(hv, id, ref, "was taken meanwhile");
         continue;
       }
       return Optional.of(ref);
@@ -180,15 +168,19 @@ public class Provisioner {
         false);
   }
 
+  /** Leaves a VMID that is not this request's to its owner and records another one. */
+  private GuestRef anotherVmid(Hypervisor hv, long id, GuestRef taken, String why) {
+    GuestRef next = store.newVmid(id, hv.cluster().vmids());
+    store.log(
+        id,
+        Step.CREATE.label(),
+        Outcome.NOTE,
+        "VMID " + taken.vmid() + " " + why + "; using " + next.vmid());
+    return next;
+  }
+
   private GuestSpec spec(Work w, GuestRef ref) {
-    ProvisioningSettings.Network l = settings.ledger();
-    ProvisioningSettings.Network n = settings.nat();
-    return GuestSpecs.of(
-        w.request(),
-        ref,
-        new GuestSpecs.Network(
-            l.bridge(), l.ipv4Prefix(), l.ipv4Gateway(), l.ipv6Prefix(), l.ipv6Gateway()),
-        new GuestSpecs.Network(n.bridge(), 0, null, 0, null));
+    return GuestSpecs.of(w.request(), ref, settings.ledger(), settings.nat());
   }
 
   private Optional<Instant> stopped(long id) {
@@ -242,7 +234,7 @@ public class Provisioner {
    * guest go; an admin sees them in the log.
    */
   public Optional<Instant> deprovision(long id) {
-    Optional<GuestRequestRef> found = store.deleting(id);
+    Optional<GuestRequestRef> found = store.inState(id, Set.of(RequestState.DELETING));
     if (found.isEmpty()) {
       return Optional.empty();
     }

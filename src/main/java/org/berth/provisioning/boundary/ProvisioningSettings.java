@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import org.berth.platform.database.InvalidSetting;
 import org.berth.provisioning.control.Backoff;
+import org.berth.provisioning.control.GuestSpecs.Network;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -27,10 +28,6 @@ public class ProvisioningSettings {
   private int vmidMax;
   private Network ledger;
   private Network nat;
-
-  /** How guests on one network are attached and addressed. */
-  public record Network(
-      String bridge, int ipv4Prefix, String ipv4Gateway, int ipv6Prefix, String ipv6Gateway) {}
 
   @PostConstruct
   void read() {

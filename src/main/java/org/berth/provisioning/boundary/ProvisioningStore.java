@@ -44,13 +44,11 @@ public class ProvisioningStore {
   Clock clock = Clock.systemUTC();
 
   /** A request being provisioned, with the step it is at. */
-  public record Work(GuestRequest request, Step step, String node, Integer vmid, int attempts) {
+  public record Work(GuestRequest request, Step step, int attempts) {
 
+    /** Where the guest is (being) created, once placement has recorded it on the request. */
     public Optional<GuestRef> ref() {
-      if (node == null || vmid == null) {
-        return Optional.empty();
-      }
-      return Optional.of(new GuestRef(typeOf(request), node, vmid));
+      return Optional.ofNullable(refOf(request));
     }
   }
 
@@ -74,11 +72,10 @@ public class ProvisioningStore {
     GuestRequest r = found.get();
     Instant now = clock.instant();
     em.createNativeQuery(
-            "INSERT INTO provisioning (request_id, step, memory_mib, started, updated)"
-                + " VALUES (?1, 'PLACE', ?2, ?3, ?3) ON CONFLICT (request_id) DO NOTHING")
+            "INSERT INTO provisioning (request_id, step, started, updated)"
+                + " VALUES (?1, 'PLACE', ?2, ?2) ON CONFLICT (request_id) DO NOTHING")
         .setParameter(1, id)
-        .setParameter(2, r.memoryMib())
-        .setParameter(3, SqlValues.utc(now))
+        .setParameter(2, SqlValues.utc(now))
         .executeUpdate();
     return Optional.of(work(r));
   }
@@ -86,16 +83,10 @@ public class ProvisioningStore {
   private Work work(GuestRequest r) {
     Object[] row =
         (Object[])
-            em.createNativeQuery(
-                    "SELECT step, node, vmid, attempts FROM provisioning WHERE request_id = ?1")
+            em.createNativeQuery("SELECT step, attempts FROM provisioning WHERE request_id = ?1")
                 .setParameter(1, r.id())
                 .getSingleResult();
-    return new Work(
-        r,
-        Step.valueOf((String) row[0]),
-        (String) row[1],
-        row[2] == null ? null : ((Number) row[2]).intValue(),
-        ((Number) row[3]).intValue());
+    return new Work(r, Step.valueOf((String) row[0]), ((Number) row[1]).intValue());
   }
 
   /** The outcome of placement. */
@@ -115,18 +106,13 @@ public class ProvisioningStore {
     }
     Map<String, Long> reserved = new HashMap<>();
     Map<String, Integer> busy = new HashMap<>();
-    for (Object o :
-        em.createNativeQuery(
-                "SELECT node, sum(memory_mib), count(*) FROM provisioning"
-                    + " WHERE holds_slot AND request_id <> ?1 GROUP BY node")
-            .setParameter(1, id)
-            .getResultList()) {
-      Object[] row = (Object[]) o;
+    for (Object[] row : creating(id)) {
       reserved.put((String) row[0], ((Number) row[1]).longValue());
       busy.put((String) row[0], ((Number) row[2]).intValue());
     }
     int slots = settings.nodeConcurrency();
-    String node = w.node();
+    GuestRef placed = w.ref().orElse(null);
+    String node = placed == null ? null : placed.node();
     if (node == null) {
       Placement.Decision d =
           Placement.choose(cluster.nodes(), reserved, busy, w.request().memoryMib(), slots);
@@ -137,14 +123,12 @@ public class ProvisioningStore {
     } else if (busy.getOrDefault(node, 0) >= slots) {
       return new Placed(null, true, null);
     }
-    int vmid = w.vmid() != null ? w.vmid() : allocateVmid(id, cluster.vmids());
+    int vmid = placed != null ? placed.vmid() : allocateVmid(id, cluster.vmids());
     em.createNativeQuery(
-            "UPDATE provisioning SET node = ?2, vmid = ?3, holds_slot = true, step = 'CREATE',"
-                + " attempts = 0, updated = ?4 WHERE request_id = ?1")
+            "UPDATE provisioning SET holds_slot = true, step = 'CREATE', attempts = 0, updated = ?2"
+                + " WHERE request_id = ?1")
         .setParameter(1, id)
-        .setParameter(2, node)
-        .setParameter(3, vmid)
-        .setParameter(4, SqlValues.utc(clock.instant()))
+        .setParameter(2, SqlValues.utc(clock.instant()))
         .executeUpdate();
     requests.placed(id, node, String.valueOf(vmid));
     insertLog(id, Step.PLACE.label(), Outcome.DONE, "placed on " + node + " as VMID " + vmid);
@@ -162,19 +146,12 @@ public class ProvisioningStore {
     em.createNativeQuery("DELETE FROM vmid_allocation WHERE request_id = ?1")
         .setParameter(1, id)
         .executeUpdate();
-    Work w = work(requests.find(id));
+    GuestRef taken = refOf(requests.find(id));
     java.util.Set<Integer> avoid = new java.util.HashSet<>(inUse);
-    if (w.vmid() != null) {
-      avoid.add(w.vmid());
-    }
+    avoid.add(taken.vmid());
     int vmid = allocateVmid(id, avoid);
-    em.createNativeQuery("UPDATE provisioning SET vmid = ?2, updated = ?3 WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, vmid)
-        .setParameter(3, SqlValues.utc(clock.instant()))
-        .executeUpdate();
-    requests.placed(id, w.node(), String.valueOf(vmid));
-    return new GuestRef(typeOf(w.request()), w.node(), vmid);
+    requests.placed(id, taken.node(), String.valueOf(vmid));
+    return new GuestRef(taken.type(), taken.node(), vmid);
   }
 
   private int allocateVmid(long id, Set<Integer> inUse) {
@@ -326,15 +303,6 @@ public class ProvisioningStore {
         .executeUpdate();
   }
 
-  /** A request whose guest is to be removed, with where the guest is; empty if there is none. */
-  public Optional<GuestRequestRef> deleting(long id) {
-    GuestRequest r = em.find(GuestRequest.class, id);
-    if (r == null || r.state() != RequestState.DELETING) {
-      return Optional.empty();
-    }
-    return Optional.of(new GuestRequestRef(r.id(), r.owner(), r.state(), refOf(r)));
-  }
-
   /** A request in one of {@code states}, with where its guest is (if it has one). */
   public Optional<GuestRequestRef> inState(long id, Set<RequestState> states) {
     GuestRequest r = em.find(GuestRequest.class, id);
@@ -367,12 +335,7 @@ public class ProvisioningStore {
 
   /** Records the guest on another node (it was migrated). */
   public void moved(long id, String node) {
-    GuestRequest r = requests.find(id);
-    em.createNativeQuery("UPDATE provisioning SET node = ?2 WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, node)
-        .executeUpdate();
-    r.moveGuest(node, clock.instant());
+    requests.find(id).moveGuest(node, clock.instant());
   }
 
   /** Adds a line to the request's provisioning log, in its own transaction. */
@@ -430,13 +393,26 @@ public class ProvisioningStore {
   /** Per node: guests being created now (holding slots). */
   public Map<String, Integer> busySlots() {
     Map<String, Integer> busy = new HashMap<>();
-    for (Object o :
-        em.createNativeQuery(
-                "SELECT node, count(*) FROM provisioning WHERE holds_slot GROUP BY node")
-            .getResultList()) {
-      Object[] row = (Object[]) o;
-      busy.put((String) row[0], ((Number) row[1]).intValue());
+    for (Object[] row : creating(-1)) {
+      busy.put((String) row[0], ((Number) row[2]).intValue());
     }
     return busy;
+  }
+
+  /**
+   * Per node, the guests being created there, other than request {@code except}'s: node, their
+   * memory in MiB, how many.
+   */
+  private List<Object[]> creating(long except) {
+    return em
+        .createNativeQuery(
+            "SELECT g.guest_node, sum(g.memory_mib), count(*) FROM provisioning p"
+                + " JOIN guest_request g ON g.id = p.request_id"
+                + " WHERE p.holds_slot AND p.request_id <> ?1 GROUP BY g.guest_node")
+        .setParameter(1, except)
+        .getResultList()
+        .stream()
+        .map(o -> (Object[]) o)
+        .toList();
   }
 }
