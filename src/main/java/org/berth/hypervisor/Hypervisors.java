@@ -99,15 +99,7 @@ public class Hypervisors {
     String secret =
         text("berth.proxmox.token-secret")
             .orElseThrow(() -> new InvalidSetting("berth.proxmox.token-secret", "must be set"));
-    try {
-      proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
-    } catch (IllegalArgumentException e) {
-      // The adapter names the setting: "berth.proxmox.fingerprint: must be ...".
-      String[] keyAndRule = String.valueOf(e.getMessage()).split(": ", 2);
-      throw keyAndRule.length == 2
-          ? new InvalidSetting(keyAndRule[0], keyAndRule[1])
-          : new InvalidSetting("berth.proxmox", String.valueOf(e.getMessage()));
-    }
+    proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
     LOG.log(
         Level.INFO, "Hypervisor: Proxmox VE at {0} with token {1}", new Object[] {uri, tokenId});
   }

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
+import org.berth.platform.database.InvalidSetting;
 
 /**
  * Trusts exactly one server certificate, named by its SHA-256 fingerprint: the way Proxmox clusters
@@ -23,9 +24,9 @@ final class PinnedCertificate extends X509ExtendedTrustManager {
   PinnedCertificate(String fingerprint) {
     String hex = fingerprint.replace(":", "").strip().toLowerCase(Locale.ROOT);
     if (!hex.matches("[0-9a-f]{64}")) {
-      throw new IllegalArgumentException(
-          "berth.proxmox.fingerprint: must be a SHA-256 fingerprint, 64 hex digits"
-              + " (colons allowed)");
+      throw new InvalidSetting(
+          "berth.proxmox.fingerprint",
+          "must be a SHA-256 fingerprint, 64 hex digits (colons allowed)");
     }
     expected = HexFormat.of().parseHex(hex);
   }

@@ -32,6 +32,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.berth.hypervisor.HypervisorFailure;
+import org.berth.platform.database.InvalidSetting;
 
 /**
  * HTTP calls to one Proxmox VE API with an API token. Every answer's {@code data} is returned;
@@ -77,8 +78,8 @@ final class ProxmoxClient {
             store.setCertificateEntry("ca-" + i++, c);
           }
           if (i == 0) {
-            throw new IllegalArgumentException(
-                "berth.proxmox.ca-file: " + settings.caFile() + " holds no certificate");
+            throw new InvalidSetting(
+                "berth.proxmox.ca-file", "must hold PEM certificates; it holds none");
           }
         }
         TrustManagerFactory factory =
@@ -90,11 +91,9 @@ final class ProxmoxClient {
       context.init(null, trust, null);
       return context;
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "berth.proxmox.ca-file: cannot read " + settings.caFile() + ": " + e.getMessage(), e);
+      throw new InvalidSetting("berth.proxmox.ca-file", "must name a readable file");
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          "berth.proxmox.ca-file: not PEM certificates: " + e.getMessage(), e);
+      throw new InvalidSetting("berth.proxmox.ca-file", "must hold PEM certificates");
     }
   }
 

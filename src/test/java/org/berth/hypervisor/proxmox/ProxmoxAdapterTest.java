@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -21,11 +25,13 @@ import org.berth.hypervisor.simulator.Fault;
 import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.berth.platform.database.InvalidSetting;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The Proxmox adapter against the simulated cluster, over real HTTP. */
 class ProxmoxAdapterTest {
@@ -272,6 +278,99 @@ class ProxmoxAdapterTest {
     assertThat(proxmox.simulated()).isTrue();
     assertThat(proxmox.description())
         .startsWith("Simulated Proxmox VE cluster at http://127.0.0.1:");
+  }
+
+  @Test
+  void tlsTrustsThePinnedFingerprintOrTheConfiguredCaAndNothingElse(@TempDir Path dir)
+      throws Exception {
+    Path keystore = dir.resolve("pve.p12");
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "pve",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "store-pass",
+        "-keypass",
+        "store-pass");
+    Path ca = dir.resolve("pve.pem");
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "pve",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        "store-pass",
+        "-file",
+        ca.toString());
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(keystore)) {
+      store.load(in, "store-pass".toCharArray());
+    }
+    String fingerprint =
+        PinnedCertificate.fingerprintOf((X509Certificate) store.getCertificate("pve"));
+
+    try (SimulatedProxmox https =
+        SimulatedProxmox.start(
+            SimulatorSettings.defaults()
+                .withToken("berth@pve!test", SECRET)
+                .withTls(keystore, "store-pass"))) {
+      assertThat(tls(https, null, fingerprint).cluster().nodes()).hasSize(3);
+      assertThat(tls(https, ca, null).cluster().nodes()).hasSize(3);
+      String other = "00:".repeat(31) + "00";
+      assertThatThrownBy(() -> tls(https, null, other).cluster())
+          .isInstanceOfSatisfying(
+              HypervisorFailure.class, e -> assertThat(e.transientFailure()).isFalse())
+          .hasMessageContaining("TLS connection to Proxmox was refused");
+      // Without a CA or fingerprint, only the JVM's CAs are trusted.
+      assertThatThrownBy(() -> tls(https, null, null).cluster())
+          .isInstanceOfSatisfying(
+              HypervisorFailure.class, e -> assertThat(e.transientFailure()).isFalse());
+    }
+    assertThatThrownBy(() -> tls(cluster, null, "not-a-fingerprint"))
+        .isInstanceOf(InvalidSetting.class)
+        .hasMessageStartingWith("berth.proxmox.fingerprint must be a SHA-256 fingerprint");
+  }
+
+  private static ProxmoxHypervisor tls(SimulatedProxmox on, Path ca, String fingerprint) {
+    URI https = URI.create("https://127.0.0.1:" + on.port());
+    ProxmoxSettings s = settings(https, SECRET);
+    return new ProxmoxHypervisor(
+        new ProxmoxSettings(
+            s.url(),
+            s.tokenId(),
+            s.tokenSecret(),
+            ca,
+            fingerprint,
+            s.connectTimeout(),
+            s.readTimeout(),
+            s.taskTimeout(),
+            s.taskPolling(),
+            s.storage()));
+  }
+
+  private static void keytool(String... args) throws Exception {
+    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+    List<String> command = new java.util.ArrayList<>(List.of(keytool.toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
   }
 
   static SimulatedGuest guest(int vmid) {
