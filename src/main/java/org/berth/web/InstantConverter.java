@@ -16,12 +16,19 @@ import java.time.format.DateTimeFormatter;
 @FacesConverter(forClass = Instant.class)
 public class InstantConverter implements Converter<Instant> {
 
-  static final DateTimeFormatter FORMAT =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+  private final DateTimeFormatter format;
+
+  public InstantConverter() {
+    this("yyyy-MM-dd HH:mm 'UTC'");
+  }
+
+  protected InstantConverter(String pattern) {
+    this.format = DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC);
+  }
 
   @Override
   public String getAsString(FacesContext context, UIComponent component, Instant value) {
-    return value == null ? "" : FORMAT.format(value);
+    return value == null ? "" : format.format(value);
   }
 
   @Override

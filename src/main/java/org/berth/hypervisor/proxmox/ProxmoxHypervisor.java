@@ -64,9 +64,12 @@ public class ProxmoxHypervisor implements Hypervisor {
     }
   }
 
+  /** Asks the cluster once; its kind does not change while Berth runs. */
   @Override
   public boolean simulated() {
-    version();
+    if (release == null) {
+      version();
+    }
     return "simulated".equals(release);
   }
 

@@ -100,10 +100,6 @@ public class GuestResource {
   }
 
   private static long id(String text) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new UnknownRequest(text);
-    }
+    return UnknownRequest.parseId(text);
   }
 }

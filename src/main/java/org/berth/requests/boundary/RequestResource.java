@@ -37,6 +37,7 @@ import org.berth.identity.Role;
 import org.berth.platform.rest.InvalidInput;
 import org.berth.platform.rest.Paging;
 import org.berth.requests.control.RequestDraft;
+import org.berth.requests.control.UnknownRequest;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestState;
 
@@ -279,12 +280,8 @@ public class RequestResource {
     return currentUser.account().orElseThrow();
   }
 
-  static long id(String text) {
-    try {
-      return Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new org.berth.requests.control.UnknownRequest(text);
-    }
+  private static long id(String text) {
+    return UnknownRequest.parseId(text);
   }
 
   private static Set<RequestState> states(String text) {

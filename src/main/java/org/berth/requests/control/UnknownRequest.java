@@ -14,6 +14,15 @@ public class UnknownRequest extends ApiException {
     super("There is no request " + (id.length() > 20 ? id.substring(0, 20) + "…" : id));
   }
 
+  /** Reads a request id from a path; anything that is not one is a request that does not exist. */
+  public static long parseId(String text) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new UnknownRequest(text);
+    }
+  }
+
   @Override
   public int status() {
     return 404;
