@@ -116,6 +116,23 @@ public final class Http {
             .build());
   }
 
+  /**
+   * Gives {@code user} room for far more guests than a test files (as the demo admin), so that test
+   * classes sharing the database do not run into the default quota.
+   */
+  public void roomFor(String user) {
+    HttpResponse<String> r =
+        call(
+            "PUT",
+            "api/quotas/" + user,
+            "admin",
+            "admin",
+            "{\"guests\":100,\"cores\":1000,\"memoryMiB\":1000000,\"diskGiB\":100000}");
+    if (r.statusCode() != 200) {
+      throw new AssertionError("raising the quota of " + user + " failed: " + r.body());
+    }
+  }
+
   /** Signs in through the sign-in page, as a browser would; returns the final response. */
   public HttpResponse<String> signIn(String user, String password) {
     HttpResponse<String> page = get("login.xhtml");

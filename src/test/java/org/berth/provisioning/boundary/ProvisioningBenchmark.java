@@ -70,14 +70,7 @@ class ProvisioningBenchmark {
       try {
         Http http = new Http(berth.base());
         http.awaitLedger(true);
-        HttpResponse<String> quota =
-            http.call(
-                "PUT",
-                "api/quotas/alice",
-                "admin",
-                "admin",
-                "{\"guests\":1000,\"cores\":10000,\"memoryMiB\":10000000,\"diskGiB\":1000000}");
-        assertThat(quota.statusCode()).isEqualTo(200);
+        http.roomFor("alice");
 
         measure(http, "warm", 1); // the first run warms the JVM up; it is not reported
         Duration single = measure(http, "one", 1);

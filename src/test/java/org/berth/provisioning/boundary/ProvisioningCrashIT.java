@@ -78,14 +78,7 @@ class ProvisioningCrashIT {
     running.add(p);
     Http http = new Http(p.base());
     http.awaitLedger(true);
-    HttpResponse<String> quota =
-        http.call(
-            "PUT",
-            "api/quotas/alice",
-            "admin",
-            "admin",
-            "{\"guests\":100,\"cores\":1000,\"memoryMiB\":1000000,\"diskGiB\":100000}");
-    assertThat(quota.statusCode()).as(quota.body()).isEqualTo(200);
+    http.roomFor("alice");
     return p;
   }
 

@@ -52,17 +52,8 @@ class ProvisioningIT {
   void ready() {
     http = Http.forDeployment(deployment);
     http.awaitLedger(true);
-    for (String user : List.of("alice", "bob")) {
-      assertThat(
-              http.call(
-                      "PUT",
-                      "api/quotas/" + user,
-                      "admin",
-                      "admin",
-                      "{\"guests\":100,\"cores\":1000,\"memoryMiB\":1000000,\"diskGiB\":100000}")
-                  .statusCode())
-          .isEqualTo(200);
-    }
+    http.roomFor("alice");
+    http.roomFor("bob");
     SIM.clearFaults();
   }
 

@@ -52,18 +52,4 @@ class PlacementTest {
             "no online node has 100000 MiB of memory free"
                 + " (sim1: 63488 MiB free, sim2: 31072 MiB free, sim3: offline)");
   }
-
-  @Test
-  void backoffDoublesUpToItsLongestPause() {
-    Backoff b = new Backoff(java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(60));
-    assertThat(List.of(b.after(1), b.after(2), b.after(3), b.after(4), b.after(10)))
-        .extracting(java.time.Duration::toSeconds)
-        .containsExactly(10L, 20L, 40L, 60L, 60L);
-  }
-
-  @Test
-  void natMacsAreLocallyAdministeredUnicastAndFollowTheRequestId() {
-    assertThat(GuestSpecs.natMac(1)).isEqualTo("02:42:00:00:00:01");
-    assertThat(GuestSpecs.natMac(0x01020304L)).isEqualTo("02:42:01:02:03:04");
-  }
 }
