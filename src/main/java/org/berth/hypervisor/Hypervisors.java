@@ -47,17 +47,20 @@ public class Hypervisors {
     Optional<String> url = text("berth.proxmox.url");
     if (url.isEmpty()) {
       String secret = UUID.randomUUID().toString();
+      int port = config.getOptionalValue("berth.simulator.port", Integer.class).orElse(8006);
+      if (port < 0 || port > 65535) {
+        throw new InvalidSetting("berth.simulator.port", "must be a port from 0 to 65535");
+      }
+      double taskSeconds =
+          config.getOptionalValue("berth.simulator.task-seconds", Double.class).orElse(1.0);
+      if (!(taskSeconds >= 0 && taskSeconds <= 3600)) {
+        throw new InvalidSetting("berth.simulator.task-seconds", "must be from 0 to 3600");
+      }
       SimulatorSettings s =
           SimulatorSettings.defaults()
-              .withPort(config.getOptionalValue("berth.simulator.port", Integer.class).orElse(8006))
+              .withPort(port)
               .withToken("berth@pve!berth", secret)
-              .withTaskDuration(
-                  Duration.ofMillis(
-                      Math.round(
-                          1000
-                              * config
-                                  .getOptionalValue("berth.simulator.task-seconds", Double.class)
-                                  .orElse(1.0))));
+              .withTaskDuration(Duration.ofMillis(Math.round(1000 * taskSeconds)));
       try {
         simulator = SimulatedProxmox.start(s);
       } catch (java.io.UncheckedIOException e) {

@@ -33,15 +33,13 @@ public class ProvisioningSettings {
   void read() {
     nodeConcurrency = positive("berth.provisioning.node-concurrency", 8);
     attempts = positive("berth.provisioning.attempts", 5);
+    double retrySeconds =
+        config.getOptionalValue("berth.provisioning.retry-seconds", Double.class).orElse(10.0);
+    if (!(retrySeconds >= 0.1 && retrySeconds <= 3600)) {
+      throw new InvalidSetting("berth.provisioning.retry-seconds", "must be from 0.1 to 3600");
+    }
     backoff =
-        new Backoff(
-            Duration.ofMillis(
-                Math.round(
-                    1000
-                        * config
-                            .getOptionalValue("berth.provisioning.retry-seconds", Double.class)
-                            .orElse(10.0))),
-            Duration.ofMinutes(15));
+        new Backoff(Duration.ofMillis(Math.round(1000 * retrySeconds)), Duration.ofMinutes(15));
     reconcileEvery = Duration.ofMinutes(positive("berth.provisioning.reconcile-minutes", 10));
     shutdownTimeout = Duration.ofSeconds(positive("berth.provisioning.shutdown-seconds", 60));
     vmidMin = positive("berth.proxmox.vmid-min", 10000);
