@@ -1,0 +1,33 @@
+package org.berth.access.proxy;
+
+import java.util.Set;
+
+/**
+ * The reverse proxy in front of NAT guests, as Berth changes it: one route per guest, identified by
+ * its request id. Every method is idempotent and safe to call again after a failure, so jobs can
+ * retry them and a periodic sync can re-apply the whole set.
+ */
+public interface ProxyRoutes {
+
+  /** What this writer changes, for logs and the admin pages, such as "nginx in /etc/nginx/...". */
+  String description();
+
+  /**
+   * Makes the proxy serve {@code route}, replacing the request's earlier route if it differs.
+   *
+   * @return false if the proxy already served exactly this route and nothing was changed
+   * @throws ProxyFailure if the proxy did not take the change; it then serves what it did before
+   */
+  boolean put(Route route);
+
+  /**
+   * Removes the route of a request.
+   *
+   * @return false if there was no such route
+   * @throws ProxyFailure if the proxy did not take the change; it then serves what it did before
+   */
+  boolean remove(long requestId);
+
+  /** The request ids of the routes Berth has in the proxy now. */
+  Set<Long> routes();
+}
