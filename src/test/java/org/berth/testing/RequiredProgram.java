@@ -22,6 +22,18 @@ public record RequiredProgram(Path path, String install) {
       new RequiredProgram(Path.of("/usr/sbin/sshd"), "apt-get install openssh-server");
   public static final RequiredProgram SSH_KEYGEN =
       new RequiredProgram(Path.of("/usr/bin/ssh-keygen"), "apt-get install openssh-client");
+  public static final RequiredProgram SSH =
+      new RequiredProgram(Path.of("/usr/bin/ssh"), "apt-get install openssh-client");
+  public static final RequiredProgram CURL =
+      new RequiredProgram(Path.of("/usr/bin/curl"), "apt-get install curl");
+
+  /** Runs a test sshd in a private mount namespace (util-linux). */
+  public static final RequiredProgram UNSHARE =
+      new RequiredProgram(Path.of("/usr/bin/unshare"), "apt-get install util-linux");
+
+  /** Runs a program as another user, as sshd runs its AuthorizedKeysCommand (util-linux). */
+  public static final RequiredProgram SETPRIV =
+      new RequiredProgram(Path.of("/usr/bin/setpriv"), "apt-get install util-linux");
 
   /** Skips (or in CI fails) the calling test unless the program is installed. */
   public Path require() {
