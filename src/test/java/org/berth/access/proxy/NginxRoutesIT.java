@@ -124,6 +124,16 @@ class NginxRoutesIT extends ProxyRoutesContract {
     stop(nginx);
   }
 
+  /** Waits until the workers of earlier configurations have exited. */
+  @Override
+  void settle() {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (nginx.children().count() > 1 && System.nanoTime() < deadline) {
+      sleep(20);
+    }
+    assertThat(nginx.children().count()).as("nginx workers").isEqualTo(1);
+  }
+
   @Override
   ProxyRoutes writer() {
     return writer;

@@ -237,8 +237,15 @@ abstract class ProxyRoutesContract {
       sleep(50);
       answer = get(name);
     }
+    settle();
     return answer;
   }
+
+  /**
+   * Waits until the proxy answers from its newest configuration only. nginx's workers of the
+   * previous configuration keep accepting connections for a moment after the new ones started.
+   */
+  void settle() {}
 
   /** Runs curl; the status is 0 if no HTTP answer came (the body then says why). */
   static Answer curl(String... args) {
