@@ -2,6 +2,7 @@ package org.berth.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -35,15 +36,49 @@ public record RequiredProgram(Path path, String install) {
   public static final RequiredProgram SETPRIV =
       new RequiredProgram(Path.of("/usr/bin/setpriv"), "apt-get install util-linux");
 
+  public static final RequiredProgram NGINX =
+      new RequiredProgram(Path.of("/usr/sbin/nginx"), "apt-get install nginx-light");
+  public static final RequiredProgram CADDY =
+      new RequiredProgram(Path.of("/usr/bin/caddy"), "apt-get install caddy");
+  public static final RequiredProgram IP =
+      new RequiredProgram(Path.of("/usr/sbin/ip"), "apt-get install iproute2");
+  public static final RequiredProgram NFT =
+      new RequiredProgram(Path.of("/usr/sbin/nft"), "apt-get install nftables");
+  public static final RequiredProgram CURL =
+      new RequiredProgram(Path.of("/usr/bin/curl"), "apt-get install curl");
+  public static final RequiredProgram OPENSSL =
+      new RequiredProgram(Path.of("/usr/bin/openssl"), "apt-get install openssl");
+
   /** Skips (or in CI fails) the calling test unless the program is installed. */
   public Path require() {
     if (!Files.isExecutable(path)) {
-      String message = "needs " + path + ", which this machine lacks; install it with: " + install;
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        fail(message);
-      }
-      Assumptions.abort(message);
+      unavailable("needs " + path + ", which this machine lacks; install it with: " + install);
     }
     return path;
+  }
+
+  /**
+   * Skips (or in CI fails) the calling test unless it runs as root, as tests that create network
+   * namespaces must.
+   */
+  public static void requireRoot() {
+    int uid;
+    try {
+      uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | UnsupportedOperationException e) {
+      uid = -1;
+    }
+    if (uid != 0) {
+      unavailable(
+          "needs to run as root (it creates network namespaces); this JVM runs as uid " + uid);
+    }
+  }
+
+  /** Skips the calling test with {@code message}, or fails it in CI, where nothing may skip. */
+  public static void unavailable(String message) {
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(message);
+    }
+    Assumptions.abort(message);
   }
 }

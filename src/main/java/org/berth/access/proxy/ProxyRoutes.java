@@ -5,7 +5,9 @@ import java.util.Set;
 /**
  * The reverse proxy in front of NAT guests, as Berth changes it: one route per guest, identified by
  * its request id. Every method is idempotent and safe to call again after a failure, so jobs can
- * retry them and a periodic sync can re-apply the whole set.
+ * retry them and a periodic sync can re-apply the whole set. Writers serialise their own changes
+ * and may be shared between threads; their calls wait on the proxy (commands, HTTP requests), so
+ * make them from jobs, never inside a database transaction.
  */
 public interface ProxyRoutes {
 
@@ -28,6 +30,11 @@ public interface ProxyRoutes {
    */
   boolean remove(long requestId);
 
-  /** The request ids of the routes Berth has in the proxy now. */
+  /**
+   * The request ids of the routes Berth has in the proxy now, for a periodic sync to compare with
+   * the routes it wants.
+   *
+   * @throws ProxyFailure if the proxy cannot be read
+   */
   Set<Long> routes();
 }
