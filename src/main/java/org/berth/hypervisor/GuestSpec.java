@@ -10,6 +10,7 @@ import java.util.List;
  * @param fullClone for a VM: a full copy of the template, or a linked clone
  * @param ipv4 an address with its prefix length ({@code 192.0.2.10/24}), {@code dhcp}, or null
  * @param ipv6 an address with its prefix length, {@code dhcp}, {@code auto}, or null
+ * @param nameservers the guest's DNS servers; empty leaves the hypervisor's default
  * @param user the OS user cloud-init creates with the SSH keys (VMs)
  */
 public record GuestSpec(
@@ -28,8 +29,14 @@ public record GuestSpec(
     String gateway4,
     String ipv6,
     String gateway6,
+    List<String> nameservers,
     String user,
     List<String> sshKeys) {
+
+  public GuestSpec {
+    nameservers = nameservers == null ? List.of() : List.copyOf(nameservers);
+    sshKeys = List.copyOf(sshKeys);
+  }
 
   /** The tag every guest Berth creates carries, and the one that names its request. */
   public static final String TAG = "berth";

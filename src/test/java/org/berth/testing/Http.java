@@ -133,6 +133,69 @@ public final class Http {
     }
   }
 
+  /**
+   * Submits a request as {@code user} (demo password = user name) with one key and a five-day
+   * lease; {@code network} is the request's network object in JSON. Asserts 201.
+   */
+  public JsonObject submit(
+      String user, String kind, String name, String template, String network, String key) {
+    String body =
+        Json.createObjectBuilder()
+            .add("kind", kind)
+            .add("name", name)
+            .add("template", template)
+            .add("cores", 1)
+            .add("memoryMiB", 1024)
+            .add("diskGiB", 10)
+            .add("network", Json.createReader(new StringReader(network)).readObject())
+            .add("sshKeys", Json.createArrayBuilder().add(key))
+            .add("leaseDays", 5)
+            .add("purpose", "tests")
+            .build()
+            .toString();
+    HttpResponse<String> r = call("POST", "api/requests", user, user, body);
+    if (r.statusCode() != 201) {
+      throw new AssertionError("submitting " + name + " gave " + r.statusCode() + ": " + r.body());
+    }
+    return json(r);
+  }
+
+  /**
+   * Waits until request {@code id} is in {@code state} (as {@code user}); fails at once when it
+   * settles in another final state, with the request and its guest log.
+   */
+  public JsonObject awaitRequest(String user, long id, String state) {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+    JsonObject r = null;
+    while (java.time.Instant.now().isBefore(deadline)) {
+      r = json(get("api/requests/" + id, user, user));
+      String now = r.getString("state");
+      if (now.equals(state)) {
+        return r;
+      }
+      if (java.util.Set.of("READY", "FAILED", "DELETED").contains(now)) {
+        throw new AssertionError(
+            "request "
+                + id
+                + " is "
+                + now
+                + ", not "
+                + state
+                + ": "
+                + r
+                + "\nlog: "
+                + get("api/requests/" + id + "/guest", user, user).body());
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("request " + id + " did not become " + state + ": " + r);
+  }
+
   /** Signs in through the sign-in page, as a browser would; returns the final response. */
   public HttpResponse<String> signIn(String user, String password) {
     HttpResponse<String> page = get("login.xhtml");

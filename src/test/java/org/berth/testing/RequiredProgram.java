@@ -44,8 +44,6 @@ public record RequiredProgram(Path path, String install) {
       new RequiredProgram(Path.of("/usr/sbin/ip"), "apt-get install iproute2");
   public static final RequiredProgram NFT =
       new RequiredProgram(Path.of("/usr/sbin/nft"), "apt-get install nftables");
-  public static final RequiredProgram CURL =
-      new RequiredProgram(Path.of("/usr/bin/curl"), "apt-get install curl");
   public static final RequiredProgram OPENSSL =
       new RequiredProgram(Path.of("/usr/bin/openssl"), "apt-get install openssl");
 

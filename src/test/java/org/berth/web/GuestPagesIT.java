@@ -78,7 +78,7 @@ class GuestPagesIT {
             "{\"kind\":\"container\",\"name\":\""
                 + name
                 + "\",\"template\":\"debian-12-ct\",\"cores\":1,\"memoryMiB\":1024,"
-                + "\"diskGiB\":10,\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
+                + "\"diskGiB\":10,\"network\":{\"mode\":\"nat\",\"httpPort\":8080},\"sshKeys\":[\""
                 + TestKeys.ed25519("alice@laptop")
                 + "\"],\"leaseDays\":5,\"purpose\":\"page tests\"}");
     assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
@@ -103,6 +103,16 @@ class GuestPagesIT {
               .containsIgnoringCase("Create")
               .containsIgnoringCase("done");
           assertThat(page.findElement(By.id("guest:start")).isEnabled()).isFalse();
+          // How to reach it: the web address through the proxy, SSH through the jump host.
+          assertThat(text(page, "accessUrl")).isEqualTo("https://" + name + ".guests.berth.test/");
+          assertThat(text(page, "noProxy")).contains("No reverse proxy is configured");
+          assertThat(text(page, "sshConfig"))
+              .startsWith("Host " + name + "\n    HostName 10.77.0.")
+              .contains("\n    User root\n")
+              .endsWith("ProxyJump alice@jump.berth.test");
+          assertThat(text(page, "sshHint")).contains("ssh " + name);
+          show(page, "access");
+          browser.screenshot("guest-access");
           show(page, "guestSection");
           browser.screenshot("guest-ready");
 

@@ -197,6 +197,7 @@ public class ProxmoxHypervisor implements Hypervisor {
     form.put("rootfs", settings.storage() + ":" + spec.diskGib());
     form.put("net0", containerNet(spec));
     form.put("ssh-public-keys", String.join("\n", spec.sshKeys()) + "\n");
+    nameservers(spec, form);
     form.put("unprivileged", "1");
     form.put("description", spec.description());
     form.put("tags", tags(spec));
@@ -227,6 +228,7 @@ public class ProxmoxHypervisor implements Hypervisor {
       form.put("memory", String.valueOf(spec.memoryMib()));
       form.put("net0", containerNet(spec));
     }
+    nameservers(spec, form);
     form.put("tags", tags(spec));
     form.put("description", spec.description());
     client.put(path(ref) + "/config", form);
@@ -265,6 +267,13 @@ public class ProxmoxHypervisor implements Hypervisor {
       case "K" -> n / (1024 * 1024);
       default -> n / (1024.0 * 1024 * 1024);
     };
+  }
+
+  /** The guest's DNS servers (cloud-init for VMs), if the network names any. */
+  private static void nameservers(GuestSpec spec, Map<String, String> form) {
+    if (!spec.nameservers().isEmpty()) {
+      form.put("nameserver", String.join(" ", spec.nameservers()));
+    }
   }
 
   private static String containerNet(GuestSpec spec) {

@@ -4,7 +4,11 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import org.berth.access.control.NatNetwork;
+import org.berth.ledger.control.IpAddresses;
 import org.berth.platform.database.InvalidSetting;
 import org.berth.provisioning.control.Backoff;
 import org.berth.provisioning.control.GuestSpecs.Network;
@@ -12,12 +16,13 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * The provisioning settings of this instance ({@code berth.provisioning.*}, {@code
- * berth.network.*}).
+ * berth.network.*}); the internal network of NAT guests comes from the access settings.
  */
 @ApplicationScoped
 public class ProvisioningSettings {
 
   @Inject Config config;
+  @Inject NatNetwork natNetwork;
 
   private int nodeConcurrency;
   private int attempts;
@@ -54,8 +59,29 @@ public class ProvisioningSettings {
             prefix("berth.network.ipv4-prefix", 24, 32),
             string("berth.network.ipv4-gateway").orElse(null),
             prefix("berth.network.ipv6-prefix", 64, 128),
-            string("berth.network.ipv6-gateway").orElse(null));
-    nat = new Network(string("berth.nat.bridge").orElse("vmbr1"), 0, null, 0, null);
+            string("berth.network.ipv6-gateway").orElse(null),
+            dns("berth.network.dns"));
+    nat =
+        new Network(
+            natNetwork.bridge(),
+            natNetwork.prefixLength(),
+            natNetwork.gateway(),
+            0,
+            null,
+            natNetwork.dns());
+  }
+
+  /** IP addresses separated by commas or spaces; empty when not set. */
+  private List<String> dns(String key) {
+    List<String> servers = new ArrayList<>();
+    for (String s : string(key).map(v -> v.split("[,\\s]+")).orElse(new String[0])) {
+      try {
+        servers.add(s.contains(":") ? IpAddresses.ipv6(s) : IpAddresses.ipv4(s));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSetting(key, "must be IP addresses separated by commas");
+      }
+    }
+    return servers;
   }
 
   private int positive(String key, int fallback) {

@@ -30,7 +30,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import org.berth.access.control.AccessPoints;
+import org.berth.access.control.AccessPoints.GuestAccess;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
@@ -53,6 +56,7 @@ public class RequestResource {
 
   @Inject Requests requests;
   @Inject CurrentUser currentUser;
+  @Inject AccessPoints accessPoints;
 
   /**
    * Submits a request: {@code {"kind","name","template","cores","memoryMiB","diskGiB",
@@ -212,7 +216,7 @@ public class RequestResource {
     return json(requests.retry(id(id), -1, caller()));
   }
 
-  static JsonObject json(RequestView r) {
+  JsonObject json(RequestView r) {
     JsonObjectBuilder network = Json.createObjectBuilder();
     if (r.networkMode() == NetworkMode.LEDGER) {
       network.add("mode", "ledger").add("host", r.host());
@@ -237,7 +241,13 @@ public class RequestResource {
     JsonArrayBuilder keys = Json.createArrayBuilder();
     r.sshKeys().forEach(keys::add);
     out.add("sshKeys", keys).add("leaseDays", r.leaseDays()).add("purpose", r.purpose());
-    if (r.host() != null && r.claimCommit() != null) {
+    if (r.networkMode() == NetworkMode.NAT && r.ipv4() != null) {
+      JsonObjectBuilder address = Json.createObjectBuilder().addNull("host");
+      add(address, "ipv4", r.ipv4());
+      address.addNull("ipv6");
+      add(address, "mac", r.mac());
+      out.add("address", address);
+    } else if (r.host() != null && r.claimCommit() != null) {
       JsonObjectBuilder address = Json.createObjectBuilder().add("host", r.host());
       add(address, "ipv4", r.ipv4());
       add(address, "ipv6", r.ipv6());
@@ -257,7 +267,15 @@ public class RequestResource {
     } else {
       out.addNull("guest");
     }
-    out.addNull("access");
+    Optional<GuestAccess> access = r.accessTarget().flatMap(accessPoints::of);
+    if (access.isPresent()) {
+      JsonObjectBuilder reach = Json.createObjectBuilder();
+      add(reach, "url", access.get().url());
+      add(reach, "ssh", access.get().ssh());
+      out.add("access", reach);
+    } else {
+      out.addNull("access");
+    }
     add(out, "leaseEnds", r.leaseEnds() == null ? null : r.leaseEnds().toString());
     add(out, "reason", r.reason());
     out.add("created", r.created().toString()).add("updated", r.updated().toString());

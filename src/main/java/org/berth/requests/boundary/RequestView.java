@@ -2,6 +2,8 @@ package org.berth.requests.boundary;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.berth.access.control.AccessPoints;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.NetworkMode;
@@ -15,6 +17,7 @@ public record RequestView(
     GuestKind kind,
     String name,
     String template,
+    String osUser,
     int cores,
     int memoryMib,
     int diskGib,
@@ -54,6 +57,7 @@ public record RequestView(
         r.kind(),
         r.name(),
         r.template().name(),
+        r.template().spec().osUser(),
         r.cores(),
         r.memoryMib(),
         r.diskGib(),
@@ -82,10 +86,27 @@ public record RequestView(
             : List.of());
   }
 
+  /**
+   * The guest as people reach it, once it is READY: a NAT guest at its internal address (through
+   * the jump host and the reverse proxy), a ledger guest directly at its entry's host name.
+   */
+  public Optional<AccessPoints.Guest> accessTarget() {
+    if (state != RequestState.READY) {
+      return Optional.empty();
+    }
+    boolean nat = networkMode == NetworkMode.NAT;
+    String hostName = nat ? ipv4 : host;
+    if (hostName == null) {
+      return Optional.empty();
+    }
+    return Optional.of(new AccessPoints.Guest(name, nat, hostName, httpPort, osUser, owner));
+  }
+
   /** Where the guest lives on the network, in a few words for tables. */
   public String addressLabel() {
     if (networkMode == NetworkMode.NAT) {
-      return httpPort == null ? "NAT" : "NAT, HTTP port " + httpPort;
+      String where = ipv4 == null ? "NAT" : "NAT " + ipv4;
+      return httpPort == null ? where : where + ", HTTP port " + httpPort;
     }
     return ipv4 != null ? host + " (" + ipv4 + ")" : ipv6 != null ? host + " (" + ipv6 + ")" : host;
   }

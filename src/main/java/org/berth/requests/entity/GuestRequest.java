@@ -158,6 +158,26 @@ public class GuestRequest {
     this.mac = mac;
   }
 
+  /**
+   * Gives a NAT guest its address and MAC on the internal network. Giving the same pair again is
+   * harmless; a different pair, a ledger request or a request that is over is refused.
+   */
+  public void assignNatAddress(String ipv4, String mac, Instant now) {
+    if (networkMode != NetworkMode.NAT || state.terminal()) {
+      throw new IllegalStateException(
+          "request " + id + " (" + networkMode + ", " + state + ") cannot take a NAT address");
+    }
+    if (this.ipv4 != null) {
+      if (this.ipv4.equals(ipv4) && this.mac.equalsIgnoreCase(mac)) {
+        return;
+      }
+      throw new IllegalStateException("request " + id + " has its NAT address already");
+    }
+    this.ipv4 = Objects.requireNonNull(ipv4);
+    this.mac = Objects.requireNonNull(mac);
+    this.updated = now;
+  }
+
   /** Approves it; the lease starts now and ends {@code leaseDays} later. */
   public void approve(String actor, String reason, Instant now) {
     move(RequestState.APPROVED, actor, reason, now, "approved");
@@ -283,6 +303,9 @@ public class GuestRequest {
     }
     events.add(new RequestEvent(this, now, actor, state, to, why));
     this.state = to;
+    if (to.terminal() && networkMode == NetworkMode.NAT && ipv4 != null) {
+      this.addressReleasedAt = now;
+    }
     this.reason = why == null ? reason : why;
     this.updated = now;
   }

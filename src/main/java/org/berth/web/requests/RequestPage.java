@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.berth.access.boundary.ReverseProxy;
+import org.berth.access.control.AccessPoints;
+import org.berth.access.control.AccessPoints.GuestAccess;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.platform.rest.ApiException;
@@ -56,6 +59,8 @@ public class RequestPage implements Serializable {
   @Inject Requests requests;
   @Inject Guests guests;
   @Inject CurrentUser currentUser;
+  @Inject AccessPoints accessPoints;
+  @Inject ReverseProxy reverseProxy;
 
   private String id;
   private transient RequestView request;
@@ -281,6 +286,17 @@ public class RequestPage implements Serializable {
       request = requests.find(requestId, me());
     }
     return request;
+  }
+
+  /** How to reach the guest (web address, SSH block); null until it is READY. */
+  public GuestAccess getAccess() {
+    RequestView r = getRequest();
+    return r == null ? null : r.accessTarget().flatMap(accessPoints::of).orElse(null);
+  }
+
+  /** Whether Berth writes routes to a reverse proxy (otherwise web addresses are not served). */
+  public boolean isProxyConfigured() {
+    return reverseProxy.writer().isPresent();
   }
 
   /** The guest with its live power state and provisioning log; null when the page has none. */

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.berth.access.jumphost.StandInBerth.Answer;
+import org.berth.testing.Exec;
 import org.berth.testing.RequiredProgram;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.berth.testing.Exec;
+import org.berth.testing.JumpHost;
 import org.berth.testing.RequiredProgram;
+import org.berth.testing.SshClient;
 import org.berth.testing.Sshd;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -35,14 +36,10 @@ import org.junit.jupiter.api.Test;
  */
 class JumpHostSshIT {
 
-  static final Path SNIPPET = Path.of("deploy/jumphost/sshd_config.d/berth-jumphost.conf");
-  static final Path SCRIPT = Path.of("deploy/jumphost/berth-authorized-keys");
-  static final String SHIPPED_COMMAND =
-      "AuthorizedKeysCommand /usr/local/lib/berth/berth-authorized-keys %u %f";
   static final String TOKEN = "jh_2f9Qx7mB4kLw8sVt1nYc6dRz";
 
   static Path keys;
-  static Path clientConfig;
+  static SshClient client;
   static String alicePub;
   static String aliceFingerprint;
   static StandInBerth berth;
@@ -62,7 +59,7 @@ class JumpHostSshIT {
     Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
     alicePub = Sshd.generateKey(keys.resolve("alice"));
     aliceFingerprint = StandInBerth.fingerprint(alicePub);
-    clientConfig = clientConfig();
+    client = new SshClient(keys.resolve("alice"));
 
     int[] ports = freePorts(3);
     jumpPort = ports[0];
@@ -263,76 +260,18 @@ class JumpHostSshIT {
   }
 
   private static Sshd jumpHost() throws IOException {
-    Sshd sshd = Sshd.create("jump");
-    try {
-      // As the README sets up a jump host: Berth users with no shell, the keys command's user.
-      sshd.account("alice", "/usr/sbin/nologin", "berth-users");
-      sshd.account("bob", "/bin/sh", "berth-users");
-      sshd.account("berth-keys", "/usr/sbin/nologin");
-      Path script = sshd.dir().resolve("berth-authorized-keys");
-      Files.copy(SCRIPT, script, StandardCopyOption.REPLACE_EXISTING);
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-      Path token = sshd.dir().resolve("jumphost.token");
-      Files.writeString(token, TOKEN + "\n");
-      Files.setAttribute(token, "unix:gid", sshd.gid("berth-keys"));
-      Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r-----"));
-      Path conf = sshd.dir().resolve("jumphost.conf");
-      Files.writeString(
-          conf,
-          String.join(
-              "\n",
-              "BERTH_URL=" + berth.url(),
-              "BERTH_TOKEN_FILE=" + token,
-              "BERTH_TIMEOUT=3",
-              ""));
-
-      String snippet = Files.readString(SNIPPET);
-      assertThat(snippet).contains(SHIPPED_COMMAND);
-      String config =
-          snippet.replace(
-              SHIPPED_COMMAND,
-              "AuthorizedKeysCommand /usr/bin/env BERTH_JUMPHOST_CONF="
-                  + conf
-                  + " "
-                  + script
-                  + " %u %f");
-      return sshd.start("127.0.0.1", jumpPort, "UsePAM no\n" + config);
-    } catch (IOException | RuntimeException | Error e) {
-      sshd.close();
-      throw e;
-    }
-  }
-
-  /**
-   * ssh's options in a config file, not on the command line: ssh -J starts the jump leg as another
-   * ssh that gets only -F, not -i or -o.
-   */
-  private static Path clientConfig() throws IOException {
-    Path config = keys.resolve("ssh_config");
-    Files.writeString(
-        config,
-        String.join(
-            "\n",
-            "Host *",
-            "  IdentityFile " + keys.resolve("alice"),
-            "  IdentitiesOnly yes",
-            "  StrictHostKeyChecking no",
-            "  UserKnownHostsFile /dev/null",
-            "  GlobalKnownHostsFile /dev/null",
-            "  BatchMode yes",
-            "  ConnectTimeout 10",
-            ""));
-    return config;
+    // As the README sets up a jump host: Berth users with no shell; bob has one, to show that
+    // the forced command holds even then.
+    return JumpHost.start(
+        URI.create(berth.url()),
+        TOKEN,
+        jumpPort,
+        JumpHost.Account.of("alice"),
+        new JumpHost.Account("bob", "/bin/sh"));
   }
 
   private static Exec.Result ssh(Object... args) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(RequiredProgram.SSH.path().toString(), "-F", clientConfig.toString()));
-    for (Object a : args) {
-      command.add(a.toString());
-    }
-    return Exec.run(command, null, Duration.ofSeconds(30));
+    return client.run(args);
   }
 
   private static int[] freePorts(int count) throws IOException {

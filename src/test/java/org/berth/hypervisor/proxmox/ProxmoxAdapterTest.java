@@ -92,6 +92,7 @@ class ProxmoxAdapterTest {
         "192.0.2.1",
         "2001:db8:0:160::a/64",
         "2001:db8:0:160::1",
+        List.of("192.0.2.53"),
         "debian",
         List.of(ALICE_KEY));
   }
@@ -113,6 +114,7 @@ class ProxmoxAdapterTest {
         "192.0.2.1",
         null,
         null,
+        List.of("192.0.2.53", "192.0.2.54"),
         "root",
         List.of(TestKeys.ed25519("bob@desk")));
   }
@@ -138,6 +140,7 @@ class ProxmoxAdapterTest {
             "ipconfig0",
             "ip=192.0.2.10/24,gw=192.0.2.1,ip6=2001:db8:0:160::a/64,gw6=2001:db8:0:160::1")
         .containsEntry("ciuser", "debian")
+        .containsEntry("nameserver", "192.0.2.53")
         .containsEntry("cores", "2")
         .containsEntry("memory", "4096")
         .containsEntry("name", "web-42");
@@ -173,7 +176,8 @@ class ProxmoxAdapterTest {
             // As Proxmox shows it: keys sorted, the default type added.
             "net0",
             "name=eth0,bridge=vmbr0,gw=192.0.2.1,hwaddr=DE:AD:BE:EF:00:0B,ip=192.0.2.11/24,type=veth")
-        .containsEntry("hostname", "db-43");
+        .containsEntry("hostname", "db-43")
+        .containsEntry("nameserver", "192.0.2.53 192.0.2.54");
     proxmox.reboot(spec.ref());
     proxmox.stop(spec.ref());
     proxmox.delete(spec.ref());
@@ -264,6 +268,7 @@ class ProxmoxAdapterTest {
             null,
             null,
             null,
+            List.of(),
             "root",
             List.of(TestKeys.ed25519("a")));
     assertThatThrownBy(() -> proxmox.create(bad))

@@ -116,8 +116,19 @@ class ProvisioningIT {
     int vmid = ready.getJsonObject("guest").getInt("vmid");
     JsonObject guest = SIM.guest(vmid).orElseThrow();
     assertThat(guest.getString("type")).isEqualTo("lxc");
+    JsonObject address = ready.getJsonObject("address");
+    String ipv4 = address.getString("ipv4");
+    assertThat(ipv4).startsWith("10.77.0.");
+    String suffix = String.format("%02X", Integer.parseInt(ipv4.substring("10.77.0.".length())));
+    assertThat(address.getString("mac")).isEqualTo("02:BE:27:00:00:" + suffix);
     assertThat(guest.getJsonObject("config").getString("net0"))
-        .matches("name=eth0,bridge=vmbr1,hwaddr=02:42:[0-9A-F:]{11},ip=dhcp,type=veth");
+        .isEqualTo(
+            "name=eth0,bridge=vmbr1,gw=10.77.0.1,hwaddr=02:BE:27:00:00:"
+                + suffix
+                + ",ip="
+                + ipv4
+                + "/24,type=veth");
+    assertThat(guest.getJsonObject("config").getString("nameserver")).isEqualTo("10.77.0.1");
 
     assertThat(
             http.call("POST", "api/requests/" + id + "/guest/stop", "alice", "alice", null)

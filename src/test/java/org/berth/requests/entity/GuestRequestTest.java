@@ -38,6 +38,51 @@ class GuestRequestTest {
         T0);
   }
 
+  static GuestRequest natSubmitted() {
+    return new GuestRequest(
+        new RequestForm(
+            GuestKind.VM,
+            "web-2",
+            "debian-12",
+            2,
+            2048,
+            20,
+            NetworkMode.NAT,
+            null,
+            8080,
+            List.of(TestKeys.ed25519("a")),
+            14,
+            "testing"),
+        DEBIAN,
+        "alice",
+        T0);
+  }
+
+  @Test
+  void aNatGuestKeepsItsAddressUntilItIsDeletedAndThenReleasesIt() {
+    GuestRequest r = natSubmitted();
+    r.approve("admin", null, T0);
+    r.assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0);
+    r.assignNatAddress("10.77.0.5", "02:be:27:00:00:05", T0);
+    assertThatThrownBy(() -> r.assignNatAddress("10.77.0.6", "02:BE:27:00:00:06", T0))
+        .hasMessageContaining("has its NAT address already");
+    r.startProvisioning("berth", T0);
+    r.markReady("sim1", "10000", T0);
+    r.beginDeletion("alice", null, T0);
+    assertThat(r.addressReleasedAt()).isNull();
+    r.markDeleted(T0.plusSeconds(5));
+    assertThat(r.ipv4()).isEqualTo("10.77.0.5");
+    assertThat(r.addressReleasedAt()).isEqualTo(T0.plusSeconds(5));
+    assertThatThrownBy(() -> r.assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aLedgerRequestTakesNoNatAddress() {
+    assertThatThrownBy(() -> submitted().assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
   @Test
   void submissionIsTheFirstAuditEvent() {
     GuestRequest r = submitted();

@@ -1,4 +1,4 @@
-package org.berth.access.jumphost;
+package org.berth.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,11 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a program to its end, with a time limit, and keeps what it printed. */
-final class Exec {
+public final class Exec {
 
-  record Result(int exit, String out, String err, Duration took) {
+  public record Result(int exit, String out, String err, Duration took) {
     /** Standard output and error together, for messages and for what ssh prints. */
-    String all() {
+    public String all() {
       return out + err;
     }
   }
@@ -34,7 +34,7 @@ final class Exec {
   private Exec() {}
 
   /** Runs {@code command}; with {@code env} not null, in exactly that environment. */
-  static Result run(List<String> command, Map<String, String> env, Duration limit)
+  public static Result run(List<String> command, Map<String, String> env, Duration limit)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     Process p = start(command, env);
@@ -51,7 +51,7 @@ final class Exec {
   }
 
   /** Starts {@code command} without waiting; with {@code env} not null, in exactly that one. */
-  static Process start(List<String> command, Map<String, String> env) throws IOException {
+  public static Process start(List<String> command, Map<String, String> env) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     if (env != null) {
       builder.environment().clear();
@@ -60,7 +60,7 @@ final class Exec {
     return builder.start();
   }
 
-  static CompletableFuture<String> read(InputStream in) {
+  public static CompletableFuture<String> read(InputStream in) {
     return CompletableFuture.supplyAsync(
         () -> {
           try (in) {

@@ -1,0 +1,78 @@
+package org.berth.access.boundary;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotAuthorizedException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code GET /api/jumphost/authorized-keys?user=…&fingerprint=…}: answers the jump host's {@code
+ * AuthorizedKeysCommand} in {@code authorized_keys} format. Only the jump host may ask: it sends
+ * {@code Authorization: Bearer <berth.jumphost.token>}; without that setting every call is refused.
+ * The path is outside the container's sign-in (see {@code web.xml}).
+ */
+@Path("jumphost")
+@RequestScoped
+@PermitAll
+public class JumpHostResource {
+
+  private static final Logger LOG = Logger.getLogger(JumpHostResource.class.getName());
+
+  @Inject JumpHostKeys keys;
+  @Inject AccessSettings settings;
+
+  @GET
+  @Path("authorized-keys")
+  @Produces(MediaType.TEXT_PLAIN)
+  public Response authorizedKeys(
+      @HeaderParam("Authorization") String authorization,
+      @QueryParam("user") String user,
+      @QueryParam("fingerprint") String fingerprint) {
+    requireToken(authorization);
+    String lines = keys.authorizedKeys(user, fingerprint);
+    LOG.log(
+        Level.FINE,
+        "Jump host asked for {0} {1}: {2} key line(s)",
+        new Object[] {user, fingerprint, lines.lines().count()});
+    return Response.ok(lines, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8"))
+        .header("Cache-Control", "no-store")
+        .build();
+  }
+
+  private void requireToken(String authorization) {
+    Optional<String> expected = settings.jumpHostToken();
+    if (expected.isEmpty()) {
+      LOG.warning("Jump host key request refused: berth.jumphost.token is not set");
+      throw new NotAuthorizedException("Bearer realm=\"Berth jump host\"");
+    }
+    String given =
+        authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? authorization.substring(7).strip()
+            : "";
+    if (!MessageDigest.isEqual(sha256(given), sha256(expected.get()))) {
+      LOG.warning("Jump host key request refused: wrong or missing token");
+      throw new NotAuthorizedException("Bearer realm=\"Berth jump host\"");
+    }
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

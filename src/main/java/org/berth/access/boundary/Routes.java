@@ -1,0 +1,134 @@
+package org.berth.access.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.berth.access.proxy.ProxyFailure;
+import org.berth.access.proxy.ProxyRoutes;
+import org.berth.access.proxy.Route;
+import org.berth.provisioning.boundary.ProvisioningStore;
+import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+
+/**
+ * Brings the reverse proxy in line with the requests, outside any database transaction: one
+ * request's route after it changed, or every route in a periodic sync that also removes routes no
+ * request wants (left by a crash, or by an operator). Each outcome is a line in the request's guest
+ * log, which its owner sees.
+ */
+@ApplicationScoped
+public class Routes {
+
+  private static final Logger LOG = Logger.getLogger(Routes.class.getName());
+  static final String STEP = "Web address";
+  static final int ATTEMPTS = 6;
+
+  @Inject RouteStore store;
+  @Inject ReverseProxy proxy;
+  @Inject ProvisioningStore log;
+
+  /** When to look again, and whether it is because of a failure. */
+  public record Again(Instant at, boolean afterFailure) {}
+
+  /**
+   * Puts or removes the request's route, as its state asks.
+   *
+   * @param failures how many times in a row this has failed before
+   * @return when to look again (after a passing failure, or because the request moved meanwhile);
+   *     empty when done (or given up)
+   */
+  public Optional<Again> apply(long requestId, int failures) {
+    Optional<ProxyRoutes> writer = proxy.writer();
+    if (writer.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Route> wanted = store.wanted(requestId);
+    try {
+      if (wanted.isPresent()) {
+        Route r = wanted.get();
+        if (writer.get().put(r)) {
+          log.log(
+              requestId, STEP, Outcome.DONE, "https://" + r.host() + "/ leads to " + r.upstream());
+        }
+      } else if (writer.get().remove(requestId)) {
+        log.log(requestId, STEP, Outcome.DONE, "the web address was removed from the proxy");
+      }
+      // The request may have moved while the proxy was being changed; a running job is not
+      // scheduled again by that move, so it looks once more itself.
+      return store.wanted(requestId).equals(wanted)
+          ? Optional.empty()
+          : Optional.of(new Again(Instant.now(), false));
+    } catch (ProxyFailure e) {
+      boolean again = e.transientFailure() && failures + 1 < ATTEMPTS;
+      log.log(
+          requestId,
+          STEP,
+          again ? Outcome.RETRY : Outcome.FAILED,
+          "the proxy did not take the change: "
+              + e.getMessage()
+              + (again ? "; trying again" : "; the periodic sync tries again"));
+      return again
+          ? Optional.of(
+              new Again(Instant.now().plus(Duration.ofSeconds(2L << Math.min(failures, 6))), true))
+          : Optional.empty();
+    }
+  }
+
+  /** Puts every wanted route and removes every other route of Berth's from the proxy. */
+  public void sync() {
+    Optional<ProxyRoutes> writer = proxy.writer();
+    if (writer.isEmpty()) {
+      return;
+    }
+    Map<Long, Route> wanted = store.allWanted();
+    Set<Long> present;
+    try {
+      present = writer.get().routes();
+    } catch (ProxyFailure e) {
+      LOG.log(Level.WARNING, "Route sync could not read the proxy: {0}", e.getMessage());
+      return;
+    }
+    int changed = 0;
+    int failed = 0;
+    for (Route r : wanted.values()) {
+      try {
+        if (writer.get().put(r)) {
+          changed++;
+          log.log(
+              r.requestId(),
+              STEP,
+              Outcome.DONE,
+              "https://" + r.host() + "/ leads to " + r.upstream());
+        }
+      } catch (ProxyFailure e) {
+        failed++;
+        LOG.log(Level.WARNING, "Route sync: {0}: {1}", new Object[] {r.host(), e.getMessage()});
+      }
+    }
+    for (long id : present) {
+      if (!wanted.containsKey(id)) {
+        try {
+          writer.get().remove(id);
+          changed++;
+        } catch (ProxyFailure e) {
+          failed++;
+          LOG.log(
+              Level.WARNING,
+              "Route sync could not remove {0}: {1}",
+              new Object[] {Route.idOf(id), e.getMessage()});
+        }
+      }
+    }
+    if (changed > 0 || failed > 0) {
+      LOG.log(
+          failed > 0 ? Level.WARNING : Level.INFO,
+          "Route sync: {0} route(s) wanted, {1} change(s), {2} failure(s)",
+          new Object[] {wanted.size(), changed, failed});
+    }
+  }
+}

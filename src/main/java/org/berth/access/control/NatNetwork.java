@@ -1,0 +1,203 @@
+package org.berth.access.control;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The internal network of NAT guests: its IPv4 subnet, gateway and DNS servers, the hypervisor
+ * bridge the guests are attached to, and the locally administered prefix of their MACs. It hands
+ * out addresses in order, skipping the network and broadcast addresses, the gateway and the DNS
+ * servers; a guest's MAC is the prefix followed by its address's offset in the subnet, so two
+ * guests with different addresses never share a MAC.
+ */
+public final class NatNetwork {
+
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+  private static final Pattern MAC_PREFIX = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){0,4}");
+
+  /** An address given to a guest, with the MAC that goes with it. */
+  public record Assignment(String ipv4, String mac) {}
+
+  private final int base;
+  private final int prefixLength;
+  private final int gateway;
+  private final List<Integer> dns;
+  private final byte[] macPrefix;
+  private final String bridge;
+
+  /**
+   * @param cidr the subnet, such as {@code 10.77.0.0/24}; prefix length 8 to 30
+   * @param gateway the guests' gateway inside the subnet, or null for the subnet's first address
+   * @param dns the guests' DNS servers, or empty for the gateway
+   * @param macPrefix one to five octets such as {@code 02:be:27}, locally administered and unicast,
+   *     leaving at least as many bits as the subnet has host bits
+   * @param bridge the hypervisor bridge of the internal network
+   * @throws IllegalArgumentException naming the part that breaks its rule
+   */
+  public NatNetwork(
+      String cidr, String gateway, Collection<String> dns, String macPrefix, String bridge) {
+    String[] parts = cidr == null ? new String[0] : cidr.strip().split("/", -1);
+    if (parts.length != 2 || !IPV4.matcher(parts[0]).matches() || !parts[1].matches("\\d{1,2}")) {
+      throw new IllegalArgumentException("network: must be an IPv4 subnet such as 10.77.0.0/24");
+    }
+    this.prefixLength = Integer.parseInt(parts[1]);
+    if (prefixLength < 8 || prefixLength > 30) {
+      throw new IllegalArgumentException("network: the prefix length must be from 8 to 30");
+    }
+    int address = toInt(parts[0]);
+    this.base = address & mask();
+    if (address != base) {
+      throw new IllegalArgumentException(
+          "network: " + cidr.strip() + " has host bits set; the subnet is " + cidrText());
+    }
+    this.gateway = gateway == null || gateway.isBlank() ? base + 1 : inside("gateway", gateway);
+    List<Integer> servers = new ArrayList<>();
+    for (String server : dns == null ? List.<String>of() : dns) {
+      if (!IPV4.matcher(server.strip()).matches()) {
+        throw new IllegalArgumentException("dns: must be IPv4 addresses such as 10.77.0.1");
+      }
+      servers.add(toInt(server.strip()));
+    }
+    this.dns = servers.isEmpty() ? List.of(this.gateway) : List.copyOf(servers);
+    String prefix = macPrefix == null ? "" : macPrefix.strip().toLowerCase(Locale.ROOT);
+    if (!MAC_PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "mac-prefix: must be one to five octets in hex separated by colons, such as 02:be:27");
+    }
+    this.macPrefix = HexFormat.ofDelimiter(":").parseHex(prefix);
+    if ((this.macPrefix[0] & 0x02) == 0 || (this.macPrefix[0] & 0x01) != 0) {
+      throw new IllegalArgumentException(
+          "mac-prefix: the first octet must be locally administered and unicast (x2, x6, xA or"
+              + " xE)");
+    }
+    if (8 * (6 - this.macPrefix.length) < 32 - prefixLength) {
+      throw new IllegalArgumentException(
+          "mac-prefix: leaves "
+              + 8 * (6 - this.macPrefix.length)
+              + " bits for guests, but the network has "
+              + (32 - prefixLength)
+              + " host bits; use a shorter prefix");
+    }
+    if (bridge == null || !bridge.strip().matches("[A-Za-z0-9_.-]{1,15}")) {
+      throw new IllegalArgumentException("bridge: must be an interface name such as vmbr1");
+    }
+    this.bridge = bridge.strip();
+  }
+
+  private int inside(String part, String text) {
+    if (!IPV4.matcher(text.strip()).matches()) {
+      throw new IllegalArgumentException(part + ": must be an IPv4 address such as 10.77.0.1");
+    }
+    int a = toInt(text.strip());
+    if ((a & mask()) != base || a == base || a == broadcast()) {
+      throw new IllegalArgumentException(part + ": must be a host address inside " + cidrText());
+    }
+    return a;
+  }
+
+  /** The first address not in {@code taken} that may be given to a guest. */
+  public Optional<Assignment> firstFree(Set<String> taken) {
+    return firstFree(taken, Set.of());
+  }
+
+  /**
+   * The first address not in {@code taken} whose MAC is not in {@code takenMacs} (upper case): a
+   * guest assigned under an earlier network or MAC prefix may hold the MAC an address would get.
+   */
+  public Optional<Assignment> firstFree(Set<String> taken, Set<String> takenMacs) {
+    for (long a = (base & 0xffffffffL) + 1; a < (broadcast() & 0xffffffffL); a++) {
+      int address = (int) a;
+      if (address == gateway || dns.contains(address)) {
+        continue;
+      }
+      String text = toText(address);
+      if (!taken.contains(text)) {
+        String mac = macOf(address);
+        if (!takenMacs.contains(mac)) {
+          return Optional.of(new Assignment(text, mac));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How many addresses guests can get. */
+  public int capacity() {
+    int hosts = (1 << (32 - prefixLength)) - 2;
+    return hosts - 1 - (int) dns.stream().distinct().filter(d -> d != gateway && in(d)).count();
+  }
+
+  private boolean in(int address) {
+    return (address & mask()) == base && address != base && address != broadcast();
+  }
+
+  /** Whether {@code ipv4} lies in this network. */
+  public boolean contains(String ipv4) {
+    return ipv4 != null && IPV4.matcher(ipv4).matches() && in(toInt(ipv4));
+  }
+
+  private String macOf(int address) {
+    byte[] mac = new byte[6];
+    System.arraycopy(macPrefix, 0, mac, 0, macPrefix.length);
+    long offset = (address - base) & 0xffffffffL;
+    for (int i = 5; i >= macPrefix.length; i--) {
+      mac[i] = (byte) offset;
+      offset >>>= 8;
+    }
+    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(mac);
+  }
+
+  public String cidrText() {
+    return toText(base) + "/" + prefixLength;
+  }
+
+  public int prefixLength() {
+    return prefixLength;
+  }
+
+  public String gateway() {
+    return toText(gateway);
+  }
+
+  public List<String> dns() {
+    return dns.stream().map(NatNetwork::toText).toList();
+  }
+
+  public String bridge() {
+    return bridge;
+  }
+
+  private int mask() {
+    return (int) (0xffffffffL << (32 - prefixLength));
+  }
+
+  private int broadcast() {
+    return base | ~mask();
+  }
+
+  private static int toInt(String ipv4) {
+    int value = 0;
+    for (String part : ipv4.split("\\.")) {
+      value = (value << 8) | Integer.parseInt(part);
+    }
+    return value;
+  }
+
+  private static String toText(int address) {
+    return ((address >>> 24) & 0xff)
+        + "."
+        + ((address >>> 16) & 0xff)
+        + "."
+        + ((address >>> 8) & 0xff)
+        + "."
+        + (address & 0xff);
+  }
+}

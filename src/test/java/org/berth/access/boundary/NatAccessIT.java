@@ -1,0 +1,264 @@
+package org.berth.access.boundary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.JsonObject;
+import java.io.File;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.berth.testing.Http;
+import org.berth.testing.SimulatorControl;
+import org.berth.testing.TestKeys;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Access to guests in the deployed application (arquillian.xml sets the jump host token, the jump
+ * host's name and the proxy domain; no proxy is written here): NAT addresses and MACs on the
+ * internal network, the jump host's key answers, and how a READY guest says it is reached.
+ */
+@ExtendWith(ArquillianExtension.class)
+class NatAccessIT {
+
+  static final String TOKEN = "it-jumphost-token-0123456789";
+  static final SimulatorControl SIM = new SimulatorControl(URI.create("http://127.0.0.1:18006/"));
+
+  @Deployment(testable = false)
+  static WebArchive berth() {
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("berth.war")));
+  }
+
+  @ArquillianResource URL deployment;
+  Http http;
+
+  @BeforeEach
+  void ready() {
+    http = Http.forDeployment(deployment);
+    http.awaitLedger(true);
+    http.roomFor("alice");
+    http.roomFor("bob");
+  }
+
+  @Test
+  void natGuestsGetDistinctAddressesAndMacsAndADeletedGuestsAddressIsHandedOutAgain() {
+    String key = TestKeys.ed25519("bob@desk");
+    long a = id(http.submit("bob", "container", "nat-a", "alpine-3.20-ct", nat(null), key));
+    long b = id(http.submit("bob", "container", "nat-b", "alpine-3.20-ct", nat(null), key));
+    JsonObject ra = http.awaitRequest("bob", a, "READY").getJsonObject("address");
+    JsonObject rb = http.awaitRequest("bob", b, "READY").getJsonObject("address");
+    assertThat(ra.getString("ipv4")).startsWith("10.77.0.").isNotEqualTo(rb.getString("ipv4"));
+    assertThat(ra.getString("mac")).startsWith("02:BE:27:").isNotEqualTo(rb.getString("mac"));
+    assertThat(ra.isNull("host")).isTrue();
+    String net0 = SIM.guestsOf(a).get(0).getJsonObject("config").getString("net0");
+    assertThat(net0)
+        .contains("hwaddr=" + ra.getString("mac"))
+        .contains("ip=" + ra.getString("ipv4") + "/24")
+        .contains("gw=10.77.0.1");
+
+    delete("bob", a);
+    long c = id(http.submit("bob", "container", "nat-c", "alpine-3.20-ct", nat(null), key));
+    JsonObject rc = http.awaitRequest("bob", c, "READY").getJsonObject("address");
+    assertThat(rc.getString("ipv4")).as("the freed address").isEqualTo(ra.getString("ipv4"));
+    assertThat(rc.getString("mac")).isEqualTo(ra.getString("mac"));
+    delete("bob", b);
+    delete("bob", c);
+  }
+
+  @Test
+  void aReadyGuestReadsBackItsWebAddressAndSshBlock() {
+    String key = TestKeys.ed25519("alice@laptop");
+    long nat = id(http.submit("alice", "vm", "reach-web", "debian-12", nat(8080), key));
+    long ledger =
+        id(
+            http.submit(
+                "alice",
+                "container",
+                "reach-direct",
+                "debian-12-ct",
+                "{\"mode\":\"ledger\",\"host\":\"pvm049.example.com\"}",
+                key));
+    JsonObject n = http.awaitRequest("alice", nat, "READY");
+    String ip = n.getJsonObject("address").getString("ipv4");
+    JsonObject access = n.getJsonObject("access");
+    assertThat(access.getString("url")).isEqualTo("https://reach-web.guests.berth.test/");
+    assertThat(access.getString("ssh"))
+        .isEqualTo(
+            "Host reach-web\n"
+                + "    HostName "
+                + ip
+                + "\n    User debian\n"
+                + "    ProxyJump alice@jump.berth.test\n");
+
+    JsonObject l = http.awaitRequest("alice", ledger, "READY").getJsonObject("access");
+    assertThat(l.isNull("url")).isTrue();
+    assertThat(l.getString("ssh"))
+        .isEqualTo("Host reach-direct\n    HostName pvm049.example.com\n    User root\n");
+
+    delete("alice", nat);
+    JsonObject gone = Http.json(http.get("api/requests/" + nat, "alice", "alice"));
+    assertThat(gone.isNull("access")).as("a deleted guest has no way in").isTrue();
+    delete("alice", ledger);
+  }
+
+  @Test
+  void theJumpHostGetsEachKeyRestrictedToItsOwnersReadyGuestsAndNothingElse() throws Exception {
+    JsonObject aliceKey = addKey("alice", TestKeys.ed25519("alice@jump"));
+    JsonObject bobKey = addKey("bob", TestKeys.ed25519("bob@jump"));
+    long alices =
+        id(
+            http.submit(
+                "alice",
+                "container",
+                "jump-a",
+                "alpine-3.20-ct",
+                nat(null),
+                aliceKey.getString("key")));
+    long bobs =
+        id(
+            http.submit(
+                "bob",
+                "container",
+                "jump-b",
+                "alpine-3.20-ct",
+                nat(null),
+                bobKey.getString("key")));
+    String aliceIp =
+        http.awaitRequest("alice", alices, "READY").getJsonObject("address").getString("ipv4");
+    String bobIp =
+        http.awaitRequest("bob", bobs, "READY").getJsonObject("address").getString("ipv4");
+
+    HttpResponse<String> answer = keys(TOKEN, "alice", aliceKey.getString("fingerprint"));
+    assertThat(answer.statusCode()).as(answer.headers() + " " + answer.body()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type"))
+        .get()
+        .asString()
+        .startsWith("text/plain");
+    assertThat(answer.body().lines()).hasSize(1);
+    String line = answer.body().strip();
+    assertThat(line)
+        .startsWith("restrict,port-forwarding,permitopen=")
+        .endsWith(" " + aliceKey.getString("key"))
+        .contains("permitopen=\"" + aliceIp + ":22\"")
+        .doesNotContain(bobIp + ":");
+    assertThat(permitted(line)).isEqualTo(readyAddresses("alice"));
+
+    assertThat(keys(TOKEN, "alice", bobKey.getString("fingerprint")).body())
+        .as("bob's key asked for alice's account")
+        .isEmpty();
+    assertThat(
+            keys("wrong-token-0123456789", "alice", aliceKey.getString("fingerprint")).statusCode())
+        .isEqualTo(401);
+    assertThat(keys(null, "alice", aliceKey.getString("fingerprint")).statusCode()).isEqualTo(401);
+    HttpResponse<String> badUser = keys(TOKEN, "al ice", aliceKey.getString("fingerprint"));
+    assertThat(badUser.statusCode()).isEqualTo(400);
+    assertThat(badUser.body()).contains("user: must be a Berth user name");
+    HttpResponse<String> badPrint = keys(TOKEN, "alice", "MD5:00:11");
+    assertThat(badPrint.statusCode()).isEqualTo(400);
+    assertThat(badPrint.body()).contains("fingerprint: must be an OpenSSH SHA256 fingerprint");
+
+    delete("alice", alices);
+    String afterDelete = keys(TOKEN, "alice", aliceKey.getString("fingerprint")).body();
+    assertThat(afterDelete).doesNotContain(aliceIp + ":");
+
+    long again =
+        id(
+            http.submit(
+                "alice",
+                "container",
+                "jump-a2",
+                "alpine-3.20-ct",
+                nat(null),
+                aliceKey.getString("key")));
+    http.awaitRequest("alice", again, "READY");
+    assertThat(keys(TOKEN, "alice", aliceKey.getString("fingerprint")).body()).isNotEmpty();
+    HttpResponse<String> removed =
+        http.call("DELETE", "api/me/keys/" + aliceKey.getInt("id"), "alice", "alice", null);
+    assertThat(removed.statusCode()).isEqualTo(204);
+    assertThat(keys(TOKEN, "alice", aliceKey.getString("fingerprint")).body())
+        .as("a removed key")
+        .isEmpty();
+    delete("alice", again);
+    delete("bob", bobs);
+  }
+
+  private JsonObject addKey(String user, String key) {
+    HttpResponse<String> r =
+        http.call(
+            "POST",
+            "api/me/keys",
+            user,
+            user,
+            jakarta.json.Json.createObjectBuilder()
+                .add("label", "jump test")
+                .add("key", key)
+                .build()
+                .toString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Http.json(r);
+  }
+
+  /** The jump host's question, as its key command asks it. */
+  private HttpResponse<String> keys(String token, String user, String fingerprint)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(
+            http.uri(
+                "api/jumphost/authorized-keys?user="
+                    + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                    + "&fingerprint="
+                    + URLEncoder.encode(fingerprint, StandardCharsets.UTF_8)));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static Set<String> permitted(String line) {
+    return java.util.regex.Pattern.compile("permitopen=\"([^\"]+)\"")
+        .matcher(line)
+        .results()
+        .map(m -> m.group(1))
+        .collect(Collectors.toSet());
+  }
+
+  /** {@code ip:22} of each of {@code user}'s READY guests, as the API lists them. */
+  private Set<String> readyAddresses(String user) {
+    JsonObject page = Http.json(http.get("api/requests?state=READY&limit=100", user, user));
+    return page.getJsonArray("requests").getValuesAs(JsonObject.class).stream()
+        .filter(r -> r.getString("state").equals("READY") && !r.isNull("address"))
+        .map(r -> r.getJsonObject("address"))
+        .map(
+            a -> (a.isNull("ipv4") ? "[" + a.getString("ipv6") + "]" : a.getString("ipv4")) + ":22")
+        .collect(Collectors.toSet());
+  }
+
+  private void delete(String user, long id) {
+    HttpResponse<String> r = http.call("DELETE", "api/requests/" + id, user, user, null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    http.awaitRequest(user, id, "DELETED");
+  }
+
+  private static long id(JsonObject request) {
+    return request.getJsonNumber("id").longValue();
+  }
+
+  private static String nat(Integer httpPort) {
+    return httpPort == null
+        ? "{\"mode\":\"nat\"}"
+        : "{\"mode\":\"nat\",\"httpPort\":" + httpPort + "}";
+  }
+}
