@@ -18,7 +18,17 @@ public final class SshClient {
 
   /** A client using the private key {@code identity}; its config file is written beside it. */
   public SshClient(Path identity) throws IOException {
-    this.config = identity.resolveSibling(identity.getFileName() + ".ssh_config");
+    this(identity, "");
+  }
+
+  /**
+   * A client using {@code identity}, with {@code more} appended to its config file: settings for
+   * every host (indented) and then {@code Host} blocks, such as the block a guest page shows.
+   */
+  public SshClient(Path identity, String more) throws IOException {
+    this.config =
+        identity.resolveSibling(
+            identity.getFileName() + "-" + Integer.toHexString(more.hashCode()) + ".ssh_config");
     Files.writeString(
         config,
         String.join(
@@ -31,7 +41,7 @@ public final class SshClient {
             "  GlobalKnownHostsFile /dev/null",
             "  BatchMode yes",
             "  ConnectTimeout 10",
-            ""));
+            more));
   }
 
   /** Runs {@code ssh -F <config> args...} to its end (at most 30 s). */

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.berth.testing.Curl.Answer;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.RequiredProgram;
 import org.junit.jupiter.api.Test;

@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.berth.testing.PayaraProcess;
-import org.berth.testing.RequiredProgram;
+import org.berth.testing.Curl.Answer;
+import org.berth.testing.ShippedNginx;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,12 +27,9 @@ class NginxRoutesIT extends ProxyRoutesContract {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
-  private Path prefix;
+  private ShippedNginx nginx;
   private Path routesDir;
   private Path errorLog;
-  private int httpsPort;
-  private int httpPort;
-  private Process nginx;
   private NginxRoutes writer;
 
   @Override
@@ -47,72 +44,18 @@ class NginxRoutesIT extends ProxyRoutesContract {
 
   @Override
   void startProxy() throws Exception {
-    Path nginxProgram = RequiredProgram.NGINX.require();
-    prefix = Files.createDirectories(dir.resolve("nginx"));
-    routesDir = Files.createDirectories(prefix.resolve("berth-routes"));
-    Path temp = Files.createDirectories(prefix.resolve("temp"));
-    errorLog = prefix.resolve("error.log");
-    httpsPort = PayaraProcess.freePort();
-    httpPort = PayaraProcess.freePort();
-
-    String site = Files.readString(Path.of("deploy/nginx/berth-guests.conf"));
-    site = substitute(site, "/etc/nginx/berth-routes", routesDir.toString());
-    site = substitute(site, "/etc/ssl/berth/guests.crt", certificate.toString());
-    site = substitute(site, "/etc/ssl/berth/guests.key", key.toString());
-    site = substitute(site, "guests.example.org", DOMAIN);
-    site =
-        substitute(site, "listen 443 ssl http2;", "listen 127.0.0.1:" + httpsPort + " ssl http2;");
-    site = substitute(site, "listen [::]:443 ssl http2;", "");
-    site = substitute(site, "listen 80;", "listen 127.0.0.1:" + httpPort + ";");
-    site = substitute(site, "listen [::]:80;", "");
-    Files.writeString(prefix.resolve("berth-guests.conf"), site);
-    Files.writeString(
-        prefix.resolve("nginx.conf"),
-        String.join(
-            "\n",
-            "daemon off;",
-            "worker_processes 1;",
-            "pid " + prefix.resolve("nginx.pid") + ";",
-            "error_log " + errorLog + " notice;",
-            "events { worker_connections 256; }",
-            "http {",
-            "  access_log off;",
-            "  client_body_temp_path " + temp + ";",
-            "  proxy_temp_path " + temp + ";",
-            "  fastcgi_temp_path " + temp + ";",
-            "  uwsgi_temp_path " + temp + ";",
-            "  scgi_temp_path " + temp + ";",
-            "  include " + prefix.resolve("berth-guests.conf") + ";",
-            "}",
-            ""));
-    Path out = prefix.resolve("nginx.out");
-    nginx =
-        new ProcessBuilder(nginxCommand(nginxProgram))
-            .redirectErrorStream(true)
-            .redirectOutput(out.toFile())
-            .start();
-    awaitPort(httpsPort, nginx, errorLog);
+    nginx = ShippedNginx.start(dir, DOMAIN, certificate, key);
+    routesDir = nginx.routesDir();
+    errorLog = nginx.errorLog();
     writer = writer(testCommand(), reloadCommand());
   }
 
-  private List<String> nginxCommand(Path nginxProgram, String... more) {
-    return Stream.concat(
-            Stream.of(
-                nginxProgram.toString(),
-                "-p",
-                prefix.toString(),
-                "-c",
-                prefix.resolve("nginx.conf").toString()),
-            Stream.of(more))
-        .toList();
-  }
-
   private List<String> testCommand() {
-    return nginxCommand(RequiredProgram.NGINX.path(), "-t", "-q");
+    return nginx.testCommand();
   }
 
   private List<String> reloadCommand() {
-    return nginxCommand(RequiredProgram.NGINX.path(), "-s", "reload");
+    return nginx.reloadCommand();
   }
 
   private NginxRoutes writer(List<String> test, List<String> reload) {
@@ -120,18 +63,17 @@ class NginxRoutesIT extends ProxyRoutesContract {
   }
 
   @Override
-  void stopProxy() throws Exception {
-    stop(nginx);
+  void stopProxy() {
+    if (nginx != null) {
+      nginx.close();
+    }
   }
 
   /** Waits until the workers of earlier configurations have exited. */
   @Override
   void settle() {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (nginx.children().count() > 1 && System.nanoTime() < deadline) {
-      sleep(20);
-    }
-    assertThat(nginx.children().count()).as("nginx workers").isEqualTo(1);
+    nginx.settle();
+    assertThat(nginx.process().children().count()).as("nginx workers").isEqualTo(1);
   }
 
   @Override
@@ -141,7 +83,7 @@ class NginxRoutesIT extends ProxyRoutesContract {
 
   @Override
   int httpsPort() {
-    return httpsPort;
+    return nginx.httpsPort();
   }
 
   /** The route files with their content and modification times, and nginx's reload count. */
@@ -364,8 +306,8 @@ class NginxRoutesIT extends ProxyRoutesContract {
             "-D",
             "-",
             "--resolve",
-            "plain." + DOMAIN + ":" + httpPort + ":127.0.0.1",
-            "http://plain." + DOMAIN + ":" + httpPort + "/some/path?q=1");
+            "plain." + DOMAIN + ":" + nginx.httpPort() + ":127.0.0.1",
+            "http://plain." + DOMAIN + ":" + nginx.httpPort() + "/some/path?q=1");
 
     assertThat(answer.status()).isEqualTo(301);
     assertThat(answer.body())

@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.berth.testing.Curl;
+import org.berth.testing.Curl.Answer;
 import org.berth.testing.NatTopology;
 import org.berth.testing.RequiredProgram;
+import org.berth.testing.ShippedNginx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -204,9 +205,6 @@ abstract class ProxyRoutesContract {
     return new Route(requestId, name + "." + DOMAIN, guest.address(), port);
   }
 
-  /** What a user's HTTPS client gets: the status and the body without its final line break. */
-  record Answer(int status, String body) {}
-
   /** GET https://{@code <name>.DOMAIN}:port/ through the proxy, checking its certificate. */
   Answer get(String name) {
     return curl(
@@ -249,74 +247,18 @@ abstract class ProxyRoutesContract {
 
   /** Runs curl; the status is 0 if no HTTP answer came (the body then says why). */
   static Answer curl(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                RequiredProgram.CURL.path().toString(),
-                "-sS",
-                "--max-time",
-                "5",
-                "--noproxy",
-                "*",
-                "-o",
-                "-",
-                "-w",
-                "\n%{http_code}"));
-    command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Answer(0, "curl did not finish");
-      }
-      int lastBreak = output.lastIndexOf('\n');
-      int status = Integer.parseInt(output.substring(lastBreak + 1).strip());
-      String body = output.substring(0, Math.max(lastBreak, 0));
-      body = body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;
-      return new Answer(status, body);
-    } catch (IOException e) {
-      throw new AssertionError("cannot run curl", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Curl.run(args);
   }
 
-  private void makeWildcardCertificate() throws IOException, InterruptedException {
-    certificate = dir.resolve("guests.crt");
-    key = dir.resolve("guests.key");
-    Process openssl =
-        new ProcessBuilder(
-                RequiredProgram.OPENSSL.path().toString(),
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:prime256v1",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=*." + DOMAIN,
-                "-addext",
-                "subjectAltName=DNS:*." + DOMAIN,
-                "-keyout",
-                key.toString(),
-                "-out",
-                certificate.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(openssl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(openssl.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(openssl.exitValue()).as("openssl: %s", output).isZero();
+  private void makeWildcardCertificate() throws IOException {
+    Path[] made = ShippedNginx.wildcardCertificate(dir, DOMAIN);
+    certificate = made[0];
+    key = made[1];
   }
 
   /** {@code text} with {@code placeholder} replaced; fails if the shipped file lacks it. */
   static String substitute(String text, String placeholder, String value) {
-    assertThat(text).as("the shipped configuration's placeholder").contains(placeholder);
-    return text.replace(placeholder, value);
+    return ShippedNginx.substitute(text, placeholder, value);
   }
 
   static void sleep(long millis) {
@@ -330,19 +272,7 @@ abstract class ProxyRoutesContract {
 
   /** Waits until a process accepts connections on a loopback port, or fails with its log. */
   static void awaitPort(int port, Process process, Path log) throws IOException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (true) {
-      try (java.net.Socket socket = new java.net.Socket()) {
-        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 250);
-        return;
-      } catch (IOException notYet) {
-        if (!process.isAlive() || System.nanoTime() > deadline) {
-          throw new AssertionError(
-              "nothing listens on 127.0.0.1:" + port + ":\n" + Files.readString(log));
-        }
-        sleep(50);
-      }
-    }
+    ShippedNginx.awaitPort(port, process, log);
   }
 
   /** Stops a process (TERM, then KILL after ten seconds) with everything it forked. */
