@@ -139,7 +139,7 @@ class GuestAccessIT {
     assertThat(http.get("api/requests/" + id + "/guest", "alice", "alice").body())
         .contains("https://web." + DOMAIN + "/ leads to " + ip + ":8080");
 
-    delete("alice", id);
+    http.deleteRequest("alice", id);
     Answer gone = await(() -> nginx.get("web"), a -> a.status() == 404);
     assertThat(gone.status()).as("the route of a deleted guest").isEqualTo(404);
     assertThat(gone.body()).doesNotContain("web guest of alice");
@@ -190,8 +190,8 @@ class GuestAccessIT {
         .contains("Permission denied (publickey)")
         .doesNotContain("on alice's guest");
 
-    delete("alice", alices);
-    delete("bob", bobs);
+    http.deleteRequest("alice", alices);
+    http.deleteRequest("bob", bobs);
   }
 
   @Test
@@ -267,12 +267,6 @@ class GuestAccessIT {
         .add("purpose", "access tests")
         .build()
         .toString();
-  }
-
-  private static void delete(String user, long id) {
-    HttpResponse<String> r = http.call("DELETE", "api/requests/" + id, user, user, null);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    http.awaitRequest(user, id, "DELETED");
   }
 
   private static Answer await(Supplier<Answer> ask, java.util.function.Predicate<Answer> done) {

@@ -53,7 +53,8 @@ public final class Curl {
     }
   }
 
-  static void sleep(long millis) {
+  /** Sleeps; an interruption fails the test. */
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -196,6 +196,16 @@ public final class Http {
     throw new AssertionError("request " + id + " did not become " + state + ": " + r);
   }
 
+  /** Deletes request {@code id} as {@code user} and waits until it is DELETED. */
+  public JsonObject deleteRequest(String user, long id) {
+    HttpResponse<String> r = call("DELETE", "api/requests/" + id, user, user, null);
+    if (r.statusCode() != 200) {
+      throw new AssertionError(
+          "deleting request " + id + " gave " + r.statusCode() + ": " + r.body());
+    }
+    return awaitRequest(user, id, "DELETED");
+  }
+
   /** Signs in through the sign-in page, as a browser would; returns the final response. */
   public HttpResponse<String> signIn(String user, String password) {
     HttpResponse<String> page = get("login.xhtml");

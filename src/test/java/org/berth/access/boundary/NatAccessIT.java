@@ -69,13 +69,13 @@ class NatAccessIT {
         .contains("ip=" + ra.getString("ipv4") + "/24")
         .contains("gw=10.77.0.1");
 
-    delete("bob", a);
+    http.deleteRequest("bob", a);
     long c = id(http.submit("bob", "container", "nat-c", "alpine-3.20-ct", nat(null), key));
     JsonObject rc = http.awaitRequest("bob", c, "READY").getJsonObject("address");
     assertThat(rc.getString("ipv4")).as("the freed address").isEqualTo(ra.getString("ipv4"));
     assertThat(rc.getString("mac")).isEqualTo(ra.getString("mac"));
-    delete("bob", b);
-    delete("bob", c);
+    http.deleteRequest("bob", b);
+    http.deleteRequest("bob", c);
   }
 
   @Test
@@ -108,10 +108,10 @@ class NatAccessIT {
     assertThat(l.getString("ssh"))
         .isEqualTo("Host reach-direct\n    HostName pvm049.example.com\n    User root\n");
 
-    delete("alice", nat);
+    http.deleteRequest("alice", nat);
     JsonObject gone = Http.json(http.get("api/requests/" + nat, "alice", "alice"));
     assertThat(gone.isNull("access")).as("a deleted guest has no way in").isTrue();
-    delete("alice", ledger);
+    http.deleteRequest("alice", ledger);
   }
 
   @Test
@@ -170,7 +170,7 @@ class NatAccessIT {
     assertThat(badPrint.statusCode()).isEqualTo(400);
     assertThat(badPrint.body()).contains("fingerprint: must be an OpenSSH SHA256 fingerprint");
 
-    delete("alice", alices);
+    http.deleteRequest("alice", alices);
     String afterDelete = keys(TOKEN, "alice", aliceKey.getString("fingerprint")).body();
     assertThat(afterDelete).doesNotContain(aliceIp + ":");
 
@@ -191,8 +191,8 @@ class NatAccessIT {
     assertThat(keys(TOKEN, "alice", aliceKey.getString("fingerprint")).body())
         .as("a removed key")
         .isEmpty();
-    delete("alice", again);
-    delete("bob", bobs);
+    http.deleteRequest("alice", again);
+    http.deleteRequest("bob", bobs);
   }
 
   private JsonObject addKey(String user, String key) {
@@ -244,12 +244,6 @@ class NatAccessIT {
         .map(
             a -> (a.isNull("ipv4") ? "[" + a.getString("ipv6") + "]" : a.getString("ipv4")) + ":22")
         .collect(Collectors.toSet());
-  }
-
-  private void delete(String user, long id) {
-    HttpResponse<String> r = http.call("DELETE", "api/requests/" + id, user, user, null);
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-    http.awaitRequest(user, id, "DELETED");
   }
 
   private static long id(JsonObject request) {

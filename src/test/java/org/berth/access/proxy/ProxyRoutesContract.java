@@ -262,12 +262,7 @@ abstract class ProxyRoutesContract {
   }
 
   static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    Curl.sleep(millis);
   }
 
   /** Waits until a process accepts connections on a loopback port, or fails with its log. */
