@@ -74,7 +74,8 @@ class GuestAccessIT {
             "berth.simulator.task-seconds=0.2",
             "berth.jobs.polling-interval-seconds=1",
             "berth.ledger.fetch-interval-seconds=3600",
-            "berth.nat.network=" + nat.internalNetwork(),
+            // Five guest addresses (.2 to .6) of the namespaces' network, so it can be filled.
+            "berth.nat.network=" + natNetwork(),
             "berth.proxy.kind=nginx",
             "berth.proxy.domain=" + DOMAIN,
             "berth.proxy.nginx.routes-dir=" + nginx.routesDir(),
@@ -203,6 +204,51 @@ class GuestAccessIT {
     assertThat(r.statusCode()).isEqualTo(400);
     assertThat(Http.json(r).getString("message")).startsWith("name:");
     assertThat(routeFiles()).isEqualTo(before);
+  }
+
+  @Test
+  void aFullInternalNetworkRefusesTheNextGuestAndStoresNothingUntilAnAddressIsFree() {
+    List<Long> held = new ArrayList<>();
+    HttpResponse<String> refused = null;
+    for (int i = 0; i <= 5 && refused == null; i++) {
+      HttpResponse<String> r =
+          http.call("POST", "api/requests", "bob", "bob", request("full" + i, null, bobPub));
+      if (r.statusCode() == 201) {
+        held.add(Http.json(r).getJsonNumber("id").longValue());
+      } else {
+        refused = r;
+      }
+    }
+    assertThat(refused).as("a submission past the network's five addresses").isNotNull();
+    assertThat(refused.statusCode()).isEqualTo(409);
+    JsonObject error = Http.json(refused);
+    assertThat(error.getString("error")).isEqualTo("nat_network_full");
+    assertThat(error.getString("message"))
+        .contains("The internal network " + natNetwork() + " has no free address");
+    String refusedName = "full" + held.size();
+    assertThat(http.get("api/requests?q=" + refusedName, "bob", "bob").body())
+        .as("the refused request was not stored")
+        .doesNotContain("\"" + refusedName + "\"");
+
+    String freed =
+        http.awaitRequest("bob", held.get(0), "READY").getJsonObject("address").getString("ipv4");
+    http.deleteRequest("bob", held.remove(0));
+    HttpResponse<String> again =
+        http.call("POST", "api/requests", "bob", "bob", request(refusedName, null, bobPub));
+    assertThat(again.statusCode()).as(again.body()).isEqualTo(201);
+    long id = Http.json(again).getJsonNumber("id").longValue();
+    held.add(id);
+    assertThat(http.awaitRequest("bob", id, "READY").getJsonObject("address").getString("ipv4"))
+        .isEqualTo(freed);
+    for (long h : held) {
+      http.awaitRequest("bob", h, "READY");
+      http.deleteRequest("bob", h);
+    }
+  }
+
+  /** Berth's internal network: the first eight addresses of the namespaces' /24. */
+  private static String natNetwork() {
+    return nat.internalNetwork().replace("/24", "/29");
   }
 
   /** A guest namespace at {@code ip} whose sshd lets alice's key in and answers {@code marker}. */
