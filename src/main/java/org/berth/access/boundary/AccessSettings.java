@@ -61,9 +61,8 @@ public class AccessSettings {
               list("berth.nat.dns"),
               string("berth.nat.mac-prefix").orElse("02:be:27"),
               string("berth.nat.bridge").orElse("vmbr1"));
-    } catch (IllegalArgumentException e) {
-      String part = e.getMessage().substring(0, e.getMessage().indexOf(':'));
-      throw new InvalidSetting("berth.nat." + part, e.getMessage().substring(part.length() + 2));
+    } catch (NatNetwork.Invalid e) {
+      throw new InvalidSetting("berth.nat." + e.part(), e.rule());
     }
     String kind = string("berth.proxy.kind").orElse("none").toUpperCase(Locale.ROOT);
     try {
@@ -95,9 +94,15 @@ public class AccessSettings {
       throw new InvalidSetting("berth.proxy.caddy.admin-url", "must be a URL");
     }
     if (!"http".equals(caddyAdminUrl.getScheme()) && !"https".equals(caddyAdminUrl.getScheme())
-        || caddyAdminUrl.getHost() == null) {
+        || caddyAdminUrl.getHost() == null
+        || caddyAdminUrl.getRawUserInfo() != null
+        || caddyAdminUrl.getRawQuery() != null
+        || !(caddyAdminUrl.getRawPath() == null
+            || caddyAdminUrl.getRawPath().isEmpty()
+            || caddyAdminUrl.getRawPath().equals("/"))) {
       throw new InvalidSetting(
-          "berth.proxy.caddy.admin-url", "must be an http(s) URL such as http://127.0.0.1:2019");
+          "berth.proxy.caddy.admin-url",
+          "must be an http(s) URL of a host and port only, such as http://127.0.0.1:2019");
     }
     caddyServer = string("berth.proxy.caddy.server").orElse("berth");
     if (!caddyServer.matches("[A-Za-z0-9_-]{1,64}")) {
@@ -106,8 +111,11 @@ public class AccessSettings {
     }
     proxySyncEvery = Duration.ofMinutes(range("berth.proxy.sync-minutes", 10, 1, 1440));
     jumpHostToken = string("berth.jumphost.token").orElse(null);
-    if (jumpHostToken != null && jumpHostToken.length() < 16) {
-      throw new InvalidSetting("berth.jumphost.token", "must be at least 16 characters");
+    if (jumpHostToken != null && !jumpHostToken.matches("[A-Za-z0-9._~+/=-]{16,}")) {
+      throw new InvalidSetting(
+          "berth.jumphost.token",
+          "must be at least 16 characters of letters, digits and . _ ~ + / = - (as the jump"
+              + " host's key command sends it in a Bearer header)");
     }
     String jumpHost = string("berth.jumphost.host").orElse(null);
     if (jumpHost != null && !jumpHost.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {

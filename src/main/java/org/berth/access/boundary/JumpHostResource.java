@@ -11,12 +11,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.berth.platform.rest.SharedSecret;
 
 /**
  * {@code GET /api/jumphost/authorized-keys?user=…&fingerprint=…}: answers the jump host's {@code
@@ -30,6 +30,9 @@ import java.util.logging.Logger;
 public class JumpHostResource {
 
   private static final Logger LOG = Logger.getLogger(JumpHostResource.class.getName());
+  private static final Duration WARNING_EVERY = Duration.ofMinutes(1);
+  private static final AtomicLong lastWarning =
+      new AtomicLong(System.nanoTime() - Long.MAX_VALUE / 2);
 
   @Inject JumpHostKeys keys;
   @Inject AccessSettings settings;
@@ -54,25 +57,23 @@ public class JumpHostResource {
 
   private void requireToken(String authorization) {
     Optional<String> expected = settings.jumpHostToken();
-    if (expected.isEmpty()) {
-      LOG.warning("Jump host key request refused: berth.jumphost.token is not set");
-      throw new NotAuthorizedException("Bearer realm=\"Berth jump host\"");
-    }
-    String given =
-        authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-            ? authorization.substring(7).strip()
-            : "";
-    if (!MessageDigest.isEqual(sha256(given), sha256(expected.get()))) {
-      LOG.warning("Jump host key request refused: wrong or missing token");
+    if (!SharedSecret.matches(SharedSecret.bearer(authorization), expected)) {
+      warn(
+          expected.isEmpty()
+              ? "Jump host key requests refused: berth.jumphost.token is not set"
+              : "Jump host key request refused: wrong or missing token");
       throw new NotAuthorizedException("Bearer realm=\"Berth jump host\"");
     }
   }
 
-  private static byte[] sha256(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+  /** Refusals come from anyone who can reach Berth: at most one warning a minute. */
+  private static void warn(String message) {
+    long now = System.nanoTime();
+    long last = lastWarning.get();
+    if (now - last > WARNING_EVERY.toNanos() && lastWarning.compareAndSet(last, now)) {
+      LOG.warning(message);
+    } else {
+      LOG.fine(message);
     }
   }
 }

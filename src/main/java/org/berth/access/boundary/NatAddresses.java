@@ -5,14 +5,17 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 import org.berth.access.control.NatNetwork;
 import org.berth.access.control.NatNetwork.Assignment;
+import org.berth.platform.database.SqlValues;
 import org.berth.requests.boundary.RequestChanged;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.NetworkMode;
@@ -46,12 +49,12 @@ public class NatAddresses {
   }
 
   /**
-   * Gives the request an address unless it has one or is not a NAT request.
+   * Gives the request an address unless it has one or is not a NAT request, in the caller's (the
+   * approving) transaction.
    *
    * @throws NatAddressFull if every address is held
    */
-  @Transactional(Transactional.TxType.MANDATORY)
-  public void assign(long requestId) {
+  private void assign(long requestId) {
     GuestRequest r = em.find(GuestRequest.class, requestId);
     if (r == null || r.networkMode() != NetworkMode.NAT || r.ipv4() != null) {
       return;
@@ -61,11 +64,27 @@ public class NatAddresses {
         .getSingleResult();
     Assignment a =
         network
-            .firstFree(taken("ipv4"), taken("upper(mac)"))
+            .choose(taken("ipv4"), taken("upper(mac)"), lastReleased())
             .orElseThrow(() -> new NatAddressFull(network.cidrText()));
     r.assignNatAddress(a.ipv4(), a.mac(), clock.instant());
     em.flush();
     LOG.info(() -> "Request " + requestId + " has NAT address " + a.ipv4() + " (" + a.mac() + ")");
+  }
+
+  /** When each address of an ended NAT guest was last released. */
+  private Map<String, Instant> lastReleased() {
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT ipv4, max(address_released_at) FROM guest_request WHERE network_mode ="
+                    + " 'NAT' AND ipv4 IS NOT NULL AND address_released_at IS NOT NULL GROUP BY"
+                    + " ipv4")
+            .getResultList();
+    Map<String, Instant> released = new HashMap<>();
+    for (Object[] r : rows) {
+      released.put((String) r[0], SqlValues.instant(r[1]));
+    }
+    return released;
   }
 
   /** A column of the live NAT guests: their addresses or MACs. */

@@ -22,10 +22,10 @@ import org.berth.requests.boundary.RequestChanged;
 import org.berth.requests.entity.RequestState;
 
 /**
- * The persistent jobs of the reverse proxy: {@code proxy-route}, one per request, puts or removes
- * its guest's route after the request became READY or started to go; {@code proxy-sync} runs every
- * {@code berth.proxy.sync-minutes} and puts the whole proxy right. Both are scheduled in the
- * transaction that moved the request, and act after it commits.
+ * The persistent jobs of the reverse proxy: {@code proxy-route} ({@code <request id>:<state>}) puts
+ * or removes a guest's route after its request became READY or started to go; it is scheduled in
+ * the transaction that moved the request and acts after it commits. {@code proxy-sync} runs every
+ * {@code berth.proxy.sync-minutes} and puts the whole proxy right.
  */
 @ApplicationScoped
 public class RouteJobs implements JobSource {
@@ -58,7 +58,8 @@ public class RouteJobs implements JobSource {
             .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
             .execute(
                 (instance, context) -> {
-                  long id = Long.parseLong(instance.getId());
+                  String instanceId = instance.getId();
+                  long id = Long.parseLong(instanceId.substring(0, instanceId.indexOf(':')));
                   int failures = Integer.parseInt(instance.getData());
                   Optional<Routes.Again> again = routes.apply(id, failures);
                   if (again.isEmpty()) {
@@ -83,7 +84,10 @@ public class RouteJobs implements JobSource {
     if (proxy.writer().isPresent()
         && AFFECTING.contains(change.state())
         && store.mayHaveRoute(change.id())) {
-      jobs.schedule(route.instance(String.valueOf(change.id()), "0"), Instant.now());
+      // One instance per move: a job still running for an earlier move cannot swallow this one.
+      // Jobs of one request may overlap; each looks at the request again after its change, so
+      // the last one to finish leaves the proxy as the request now wants it.
+      jobs.schedule(route.instance(change.id() + ":" + change.state(), "0"), Instant.now());
     }
   }
 }

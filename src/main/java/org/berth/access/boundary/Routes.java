@@ -4,7 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Level;
@@ -27,6 +28,7 @@ public class Routes {
   private static final Logger LOG = Logger.getLogger(Routes.class.getName());
   static final String STEP = "Web address";
   static final int ATTEMPTS = 6;
+  static final String REMOVED = "the web address was removed from the proxy";
 
   @Inject RouteStore store;
   @Inject ReverseProxy proxy;
@@ -56,7 +58,7 @@ public class Routes {
               requestId, STEP, Outcome.DONE, "https://" + r.host() + "/ leads to " + r.upstream());
         }
       } else if (writer.get().remove(requestId)) {
-        log.log(requestId, STEP, Outcome.DONE, "the web address was removed from the proxy");
+        log.log(requestId, STEP, Outcome.DONE, REMOVED);
       }
       // The request may have moved while the proxy was being changed; a running job is not
       // scheduled again by that move, so it looks once more itself.
@@ -65,13 +67,16 @@ public class Routes {
           : Optional.of(new Again(Instant.now(), false));
     } catch (ProxyFailure e) {
       boolean again = e.transientFailure() && failures + 1 < ATTEMPTS;
+      // The proxy's own words may name other guests and the proxy's files: they go to Berth's
+      // log, and the owner gets a plain line.
+      LOG.log(Level.WARNING, "Route of request {0}: {1}", new Object[] {requestId, e.getMessage()});
       log.log(
           requestId,
           STEP,
           again ? Outcome.RETRY : Outcome.FAILED,
-          "the proxy did not take the change: "
-              + e.getMessage()
-              + (again ? "; trying again" : "; the periodic sync tries again"));
+          "the reverse proxy did not take the change"
+              + (again ? "; trying again" : "; Berth tries again at its next sync")
+              + " (details in Berth's log)");
       return again
           ? Optional.of(
               new Again(Instant.now().plus(Duration.ofSeconds(2L << Math.min(failures, 6))), true))
@@ -79,13 +84,16 @@ public class Routes {
     }
   }
 
-  /** Puts every wanted route and removes every other route of Berth's from the proxy. */
+  /**
+   * Removes every route of Berth's that no request wants, then puts every wanted one, reading each
+   * request again just before its change (a route job may have moved it meanwhile), and finally has
+   * the proxy load it all. Removals come first, so a stale route cannot block a new guest's name.
+   */
   public void sync() {
     Optional<ProxyRoutes> writer = proxy.writer();
     if (writer.isEmpty()) {
       return;
     }
-    Map<Long, Route> wanted = store.allWanted();
     Set<Long> present;
     try {
       present = writer.get().routes();
@@ -93,36 +101,30 @@ public class Routes {
       LOG.log(Level.WARNING, "Route sync could not read the proxy: {0}", e.getMessage());
       return;
     }
+    Set<Long> wanted = store.allWanted().keySet();
     int changed = 0;
     int failed = 0;
-    for (Route r : wanted.values()) {
+    List<Long> order = new ArrayList<>();
+    present.stream().filter(id -> !wanted.contains(id)).forEach(order::add);
+    wanted.stream().filter(id -> !order.contains(id)).forEach(order::add);
+    for (long id : order) {
+      Optional<Route> now = store.wanted(id);
       try {
-        if (writer.get().put(r)) {
+        if (now.isPresent() ? writer.get().put(now.get()) : writer.get().remove(id)) {
           changed++;
-          log.log(
-              r.requestId(),
-              STEP,
-              Outcome.DONE,
-              "https://" + r.host() + "/ leads to " + r.upstream());
+          log.log(id, STEP, Outcome.DONE, now.map(Routes::served).orElse(REMOVED));
         }
       } catch (ProxyFailure e) {
         failed++;
-        LOG.log(Level.WARNING, "Route sync: {0}: {1}", new Object[] {r.host(), e.getMessage()});
+        LOG.log(
+            Level.WARNING, "Route sync: {0}: {1}", new Object[] {Route.idOf(id), e.getMessage()});
       }
     }
-    for (long id : present) {
-      if (!wanted.containsKey(id)) {
-        try {
-          writer.get().remove(id);
-          changed++;
-        } catch (ProxyFailure e) {
-          failed++;
-          LOG.log(
-              Level.WARNING,
-              "Route sync could not remove {0}: {1}",
-              new Object[] {Route.idOf(id), e.getMessage()});
-        }
-      }
+    try {
+      writer.get().refresh();
+    } catch (ProxyFailure e) {
+      failed++;
+      LOG.log(Level.WARNING, "Route sync could not reload the proxy: {0}", e.getMessage());
     }
     if (changed > 0 || failed > 0) {
       LOG.log(
@@ -130,5 +132,10 @@ public class Routes {
           "Route sync: {0} route(s) wanted, {1} change(s), {2} failure(s)",
           new Object[] {wanted.size(), changed, failed});
     }
+  }
+
+  /** The guest log's line for a route that is served. */
+  static String served(Route r) {
+    return "https://" + r.host() + "/ leads to " + r.upstream();
   }
 }

@@ -108,7 +108,16 @@ public final class CaddyRoutes implements ProxyRoutes {
         return true;
       }
       if (copies.size() > 1) {
-        deleteAll(route.id());
+        // One copy stays while the others go, so the name is served throughout.
+        for (int i = 1; i < copies.size(); i++) {
+          send("DELETE", "/id/" + route.id(), null, 200);
+        }
+        send("PATCH", "/id/" + route.id(), wanted, 200);
+        LOG.log(
+            Level.INFO,
+            "Caddy route {0} collapsed from {1} copies: {2} -> {3}",
+            new Object[] {route.id(), copies.size(), route.host(), route.upstream()});
+        return true;
       }
       insertFirst(wanted, serverRoutes());
       LOG.log(

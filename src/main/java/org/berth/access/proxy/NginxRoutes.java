@@ -185,6 +185,26 @@ public final class NginxRoutes implements ProxyRoutes {
     }
   }
 
+  /** Tests the directory as it is and reloads nginx, so that what is written is what is served. */
+  @Override
+  public void refresh() {
+    lock.lock();
+    try {
+      requireRoutesDir();
+      CommandResult test = run(testCommand);
+      if (test.exit() != 0) {
+        throw new ProxyFailure(
+            "nginx refuses the configuration in " + routesDir + ": " + firstMessage(test), false);
+      }
+      CommandResult reload = run(reloadCommand);
+      if (reload.exit() != 0) {
+        throw new ProxyFailure("nginx could not be reloaded: " + firstMessage(reload), true);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Tests and reloads nginx; if either fails, puts {@code file} back as it was and rethrows. */
   private void applyOrRestore(Path file, Optional<FileContent> previous, String id) {
     try {

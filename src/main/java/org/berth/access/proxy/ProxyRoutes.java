@@ -17,7 +17,9 @@ public interface ProxyRoutes {
   /**
    * Makes the proxy serve {@code route}, replacing the request's earlier route if it differs.
    *
-   * @return false if the proxy already served exactly this route and nothing was changed
+   * @return false if the proxy's configuration (nginx: the route files; Caddy: its config) held
+   *     exactly this route already and nothing was changed; see {@link #refresh()} for a change
+   *     written but never loaded
    * @throws ProxyFailure if the proxy did not take the change; it then serves what it did before
    */
   boolean put(Route route);
@@ -37,4 +39,13 @@ public interface ProxyRoutes {
    * @throws ProxyFailure if the proxy cannot be read
    */
   Set<Long> routes();
+
+  /**
+   * Makes the proxy load what the writer has written, in case an earlier change was written but
+   * never loaded (the process died in between). The periodic sync calls it; a writer whose every
+   * change takes effect at once has nothing to do.
+   *
+   * @throws ProxyFailure if the proxy refused to load it; it then serves what it did before
+   */
+  default void refresh() {}
 }

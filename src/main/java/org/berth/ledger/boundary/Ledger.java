@@ -246,12 +246,8 @@ public class Ledger {
 
   /** Checks a webhook's secret, in constant time. False when no secret is configured. */
   public boolean webhookTokenMatches(String given) {
-    Optional<String> expected = settings == null ? Optional.empty() : settings.webhookToken();
-    return expected.isPresent()
-        && given != null
-        && java.security.MessageDigest.isEqual(
-            expected.get().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            given.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return org.berth.platform.rest.SharedSecret.matches(
+        given, settings == null ? Optional.empty() : settings.webhookToken());
   }
 
   private static Hostname host(String host) {

@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.berth.platform.rest.SharedSecret;
 
 /**
  * Push notifications from the Git server, so commits people push show up at once rather than at the
@@ -57,12 +58,7 @@ public class LedgerWebhook {
   public Response generic(
       @HeaderParam("X-Berth-Token") String token,
       @HeaderParam("Authorization") String authorization) {
-    String given = token;
-    if (given == null
-        && authorization != null
-        && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = authorization.substring(7).strip();
-    }
+    String given = token != null ? token : SharedSecret.bearer(authorization);
     requireToken(given);
     ledger.requestSync();
     return accepted("sync requested");

@@ -75,6 +75,9 @@ public class ProvisioningSettings {
   private List<String> dns(String key) {
     List<String> servers = new ArrayList<>();
     for (String s : string(key).map(v -> v.split("[,\\s]+")).orElse(new String[0])) {
+      if (s.isEmpty()) {
+        continue;
+      }
       try {
         servers.add(s.contains(":") ? IpAddresses.ipv6(s) : IpAddresses.ipv4(s));
       } catch (IllegalArgumentException e) {

@@ -241,7 +241,7 @@ public class RequestResource {
     JsonArrayBuilder keys = Json.createArrayBuilder();
     r.sshKeys().forEach(keys::add);
     out.add("sshKeys", keys).add("leaseDays", r.leaseDays()).add("purpose", r.purpose());
-    if (r.networkMode() == NetworkMode.NAT && r.ipv4() != null) {
+    if (r.networkMode() == NetworkMode.NAT && r.ipv4() != null && !r.addressReleased()) {
       JsonObjectBuilder address = Json.createObjectBuilder().addNull("host");
       add(address, "ipv4", r.ipv4());
       address.addNull("ipv6");

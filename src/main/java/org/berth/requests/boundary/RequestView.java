@@ -27,6 +27,7 @@ public record RequestView(
     String ipv4,
     String ipv6,
     String mac,
+    boolean addressReleased,
     String claimCommit,
     String releaseCommit,
     List<String> sshKeys,
@@ -67,6 +68,7 @@ public record RequestView(
         r.ipv4(),
         r.ipv6(),
         r.mac(),
+        r.addressReleasedAt() != null,
         r.claimCommit(),
         r.releaseCommit(),
         r.sshKeys(),
@@ -105,7 +107,7 @@ public record RequestView(
   /** Where the guest lives on the network, in a few words for tables. */
   public String addressLabel() {
     if (networkMode == NetworkMode.NAT) {
-      String where = ipv4 == null ? "NAT" : "NAT " + ipv4;
+      String where = ipv4 == null || addressReleased ? "NAT" : "NAT " + ipv4;
       return httpPort == null ? where : where + ", HTTP port " + httpPort;
     }
     return ipv4 != null ? host + " (" + ipv4 + ")" : ipv6 != null ? host + " (" + ipv6 + ")" : host;
