@@ -82,6 +82,39 @@ class NatAccessIT {
   }
 
   @Test
+  void natRequestsApprovedAtOnceGetDistinctAddresses() throws Exception {
+    String key = TestKeys.ed25519("bob@desk");
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.List<java.util.concurrent.Future<JsonObject>> submitted = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String name = "nat-race-" + i;
+      submitted.add(
+          pool.submit(
+              () -> http.submit("bob", "container", name, "alpine-3.20-ct", nat(null), key)));
+    }
+    java.util.List<Long> ids = new java.util.ArrayList<>();
+    for (var f : submitted) {
+      ids.add(id(f.get()));
+    }
+    pool.shutdown();
+    java.util.Set<String> addresses = new java.util.HashSet<>();
+    java.util.Set<String> macs = new java.util.HashSet<>();
+    for (long id : ids) {
+      JsonObject address =
+          Http.json(http.get("api/requests/" + id, "bob", "bob")).getJsonObject("address");
+      addresses.add(address.getString("ipv4"));
+      macs.add(address.getString("mac"));
+    }
+    assertThat(addresses).hasSize(8);
+    assertThat(macs).hasSize(8);
+    for (long id : ids) {
+      http.awaitRequest("bob", id, "READY");
+      http.deleteRequest("bob", id);
+    }
+  }
+
+  @Test
   void aReadyGuestReadsBackItsWebAddressAndSshBlock() {
     String key = TestKeys.ed25519("alice@laptop");
     long nat = id(http.submit("alice", "vm", "reach-web", "debian-12", nat(8080), key));
@@ -162,6 +195,11 @@ class NatAccessIT {
     assertThat(answered(keys(TOKEN, "alice", bobKey.getString("fingerprint"))))
         .as("bob's key asked for alice's account")
         .isEmpty();
+    assertThat(answered(keys(TOKEN, "alice", "")).lines())
+        .as("without a fingerprint: each of alice's keys, each with the same restrictions")
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).startsWith(line.substring(0, line.indexOf(" ssh-"))))
+        .contains(line);
     assertThat(
             keys("wrong-token-0123456789", "alice", aliceKey.getString("fingerprint")).statusCode())
         .isEqualTo(401);
