@@ -62,41 +62,32 @@ public class NatAddresses {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
         .setParameter(1, ASSIGNMENT_LOCK)
         .getSingleResult();
+    Set<String> taken = new HashSet<>();
+    Set<String> takenMacs = new HashSet<>();
+    Map<String, Instant> lastReleased = new HashMap<>();
+    // Every NAT address ever assigned, in one read: live ones are taken, ended ones are ranked
+    // by their latest release.
+    @SuppressWarnings("unchecked")
+    List<Object[]> rows =
+        em.createNativeQuery(
+                "SELECT ipv4, upper(mac), address_released_at FROM guest_request"
+                    + " WHERE network_mode = 'NAT' AND ipv4 IS NOT NULL")
+            .getResultList();
+    for (Object[] row : rows) {
+      if (row[2] == null) {
+        taken.add((String) row[0]);
+        takenMacs.add((String) row[1]);
+      } else {
+        lastReleased.merge(
+            (String) row[0], SqlValues.instant(row[2]), (x, y) -> x.isAfter(y) ? x : y);
+      }
+    }
     Assignment a =
         network
-            .choose(taken("ipv4"), taken("upper(mac)"), lastReleased())
+            .choose(taken, takenMacs, lastReleased)
             .orElseThrow(() -> new NatAddressFull(network.cidrText()));
     r.assignNatAddress(a.ipv4(), a.mac(), clock.instant());
     em.flush();
     LOG.info(() -> "Request " + requestId + " has NAT address " + a.ipv4() + " (" + a.mac() + ")");
-  }
-
-  /** When each address of an ended NAT guest was last released. */
-  private Map<String, Instant> lastReleased() {
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT ipv4, max(address_released_at) FROM guest_request WHERE network_mode ="
-                    + " 'NAT' AND ipv4 IS NOT NULL AND address_released_at IS NOT NULL GROUP BY"
-                    + " ipv4")
-            .getResultList();
-    Map<String, Instant> released = new HashMap<>();
-    for (Object[] r : rows) {
-      released.put((String) r[0], SqlValues.instant(r[1]));
-    }
-    return released;
-  }
-
-  /** A column of the live NAT guests: their addresses or MACs. */
-  private Set<String> taken(String column) {
-    @SuppressWarnings("unchecked")
-    List<String> rows =
-        em.createNativeQuery(
-                "SELECT "
-                    + column
-                    + " FROM guest_request WHERE network_mode = 'NAT' AND ipv4 IS NOT NULL"
-                    + " AND address_released_at IS NULL")
-            .getResultList();
-    return new HashSet<>(rows);
   }
 }
