@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.berth.access.boundary.ReverseProxy;
 import org.berth.access.control.AccessPoints;
@@ -65,6 +66,7 @@ public class RequestPage implements Serializable {
   private String id;
   private transient RequestView request;
   private transient Guests.Detail guest;
+  private transient Optional<GuestAccess> access;
   private RequestState shownState;
   private Awaiting awaiting;
   private long requestId;
@@ -78,6 +80,7 @@ public class RequestPage implements Serializable {
     try {
       requestId = Long.parseLong(id == null ? "" : id.strip());
       request = requests.find(requestId, me());
+      access = null;
       shownState = request.state();
       guest = null;
       if (FacesContext.getCurrentInstance().getExternalContext().getFlash().get(AWAITING)
@@ -291,7 +294,10 @@ public class RequestPage implements Serializable {
   /** How to reach the guest (web address, SSH block); null until it is READY. */
   public GuestAccess getAccess() {
     RequestView r = getRequest();
-    return r == null ? null : r.accessTarget().flatMap(accessPoints::of).orElse(null);
+    if (access == null && r != null) {
+      access = r.accessTarget().flatMap(accessPoints::of);
+    }
+    return access == null ? null : access.orElse(null);
   }
 
   /** Whether Berth writes routes to a reverse proxy (otherwise web addresses are not served). */
