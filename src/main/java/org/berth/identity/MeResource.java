@@ -6,6 +6,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -59,8 +61,7 @@ public class MeResource {
       throw new InvalidInput("body", "must be a JSON object with label and key");
     }
     SshKeys.Saved saved =
-        sshKeys.add(
-            caller().username(), body.getString("label", null), body.getString("key", null));
+        sshKeys.add(caller().username(), string(body, "label"), string(body, "key"));
     return Response.status(Response.Status.CREATED).entity(json(saved)).build();
   }
 
@@ -78,6 +79,18 @@ public class MeResource {
       throw new NotFoundException();
     }
     return Response.noContent().build();
+  }
+
+  /** An absent or null field reads as null (the key store names it); another type is refused. */
+  private static String string(JsonObject body, String field) {
+    JsonValue v = body.get(field);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (v instanceof JsonString s) {
+      return s.getString();
+    }
+    throw new InvalidInput(field, "must be a string");
   }
 
   private Account caller() {

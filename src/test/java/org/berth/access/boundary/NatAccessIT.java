@@ -236,6 +236,35 @@ class NatAccessIT {
     http.deleteRequest("bob", bobs);
   }
 
+  @Test
+  void aBadProfileKeyIsRefusedByFieldAndNothingIsSaved() {
+    int before = keysOf("bob");
+    HttpResponse<String> notText =
+        http.call("POST", "api/me/keys", "bob", "bob", "{\"label\":5,\"key\":\"x\"}");
+    assertThat(notText.statusCode()).isEqualTo(400);
+    assertThat(notText.body()).contains("label: must be a string");
+    HttpResponse<String> broken =
+        http.call(
+            "POST",
+            "api/me/keys",
+            "bob",
+            "bob",
+            "{\"label\":\"laptop\",\"key\":\"ssh-ed25519 AAAAnotakey\"}");
+    assertThat(broken.statusCode()).isEqualTo(400);
+    assertThat(broken.body()).contains("key:");
+    assertThat(keysOf("bob")).isEqualTo(before);
+    assertThat(http.call("DELETE", "api/me/keys/999999999", "bob", "bob", null).statusCode())
+        .isEqualTo(404);
+  }
+
+  private int keysOf(String user) {
+    HttpResponse<String> r = http.get("api/me/keys", user, user);
+    assertThat(r.statusCode()).isEqualTo(200);
+    try (var reader = jakarta.json.Json.createReader(new java.io.StringReader(r.body()))) {
+      return reader.readArray().size();
+    }
+  }
+
   private JsonObject addKey(String user, String key) {
     HttpResponse<String> r =
         http.call(
