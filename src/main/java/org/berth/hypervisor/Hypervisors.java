@@ -19,13 +19,16 @@ import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxSettings;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Mode;
 import org.eclipse.microprofile.config.Config;
 
 /**
- * Chooses the hypervisor of this instance. With {@code berth.proxmox.url} set, it is that Proxmox
- * VE cluster; without it, Berth starts its simulated Proxmox VE cluster on loopback (the demo's
- * default) and talks to it through the same Proxmox adapter, with a token made up at start-up.
+ * Chooses the hypervisor of this instance, as {@link Mode} decided: the Proxmox VE cluster at
+ * {@code berth.proxmox.url}, or the simulated Proxmox VE cluster (the demo's default when no
+ * cluster is set, elsewhere only with {@code berth.hypervisor=simulated}), which Berth starts on
+ * loopback and talks to through the same Proxmox adapter, with a token made up at start-up. An
+ * instance that refuses to start has none.
  */
 @ApplicationScoped
 public class Hypervisors {
@@ -33,19 +36,24 @@ public class Hypervisors {
   private static final Logger LOG = Logger.getLogger(Hypervisors.class.getName());
 
   @Inject Config config;
+  @Inject Mode mode;
 
   private ProxmoxHypervisor proxmox;
   private SimulatedProxmox simulator;
 
   /** Starts with the application, so that the simulated cluster is there from the start. */
   void atStart(@Observes @Initialized(ApplicationScoped.class) Object start) {
-    LOG.log(Level.FINE, "Hypervisor: {0}", proxmox.settings().url());
+    LOG.log(Level.FINE, "Hypervisor: {0}", proxmox == null ? "none" : proxmox.settings().url());
   }
 
   @PostConstruct
   void connect() {
+    Optional<Mode.HypervisorKind> kind = mode.hypervisor();
+    if (kind.isEmpty()) {
+      return; // this instance refuses to start; Mode has said why
+    }
     Optional<String> url = text("berth.proxmox.url");
-    if (url.isEmpty()) {
+    if (kind.get() == Mode.HypervisorKind.SIMULATED) {
       String secret = UUID.randomUUID().toString();
       int port = config.getOptionalValue("berth.simulator.port", Integer.class).orElse(8006);
       if (port < 0 || port > 65535) {
@@ -75,14 +83,19 @@ public class Hypervisors {
       proxmox = new ProxmoxHypervisor(settings(simulator.url(), "berth@pve!berth", secret));
       LOG.log(
           Level.WARNING,
-          "berth.proxmox.url is not set: guests are created on the SIMULATED Proxmox VE cluster at"
-              + " {0}, not on a real hypervisor",
-          simulator.url());
+          "Guests are created on the SIMULATED Proxmox VE cluster at {0}, not on a real"
+              + " hypervisor ({1})",
+          new Object[] {
+            simulator.url(),
+            mode.isDemo() && url.isEmpty()
+                ? "the demo without berth.proxmox.url"
+                : "berth.hypervisor=simulated"
+          });
       return;
     }
     URI uri;
     try {
-      uri = URI.create(url.get());
+      uri = URI.create(url.orElseThrow());
     } catch (IllegalArgumentException e) {
       throw new InvalidSetting("berth.proxmox.url", "must be a URL such as https://pve1:8006");
     }
@@ -140,6 +153,11 @@ public class Hypervisors {
   @Produces
   Hypervisor hypervisor() {
     return proxmox;
+  }
+
+  /** Whether guests are simulated: pages say so everywhere. */
+  public boolean isSimulated() {
+    return simulator != null;
   }
 
   /** The simulated cluster Berth runs itself, if it does. */

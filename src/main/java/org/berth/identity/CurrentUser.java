@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import jakarta.security.enterprise.SecurityContext;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import java.security.Principal;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +17,7 @@ public class CurrentUser {
 
   @Inject SecurityContext security;
   @Inject HttpServletRequest request;
-  @Inject DemoUsers users;
+  @Inject IdentitySettings settings;
 
   private Account account;
 
@@ -29,18 +28,11 @@ public class CurrentUser {
       if (principal == null) {
         return Optional.empty();
       }
-      HttpSession session = request.getSession(false);
-      if (session != null
-          && session.getAttribute(BerthAuthentication.SESSION_ACCOUNT) instanceof Account a
-          && a.username().equals(principal.getName())) {
-        account = a;
-      } else {
-        account =
-            users
-                .find(principal.getName())
-                .orElseGet(
-                    () -> new Account(principal.getName(), principal.getName(), null, roles()));
-      }
+      account =
+          request.getAttribute(BerthAuthentication.REQUEST_ACCOUNT) instanceof Account a
+                  && a.username().equals(principal.getName())
+              ? a
+              : new Account(principal.getName(), principal.getName(), null, roles());
     }
     return Optional.of(account);
   }
@@ -76,8 +68,18 @@ public class CurrentUser {
     return roles;
   }
 
-  /** The built-in login is a demo; pages say so wherever it shows. */
+  /** Whether this API call came with a personal API token. */
+  public boolean isPersonalToken() {
+    return Boolean.TRUE.equals(request.getAttribute(BerthAuthentication.REQUEST_PERSONAL_TOKEN));
+  }
+
+  /** Whether the demo's built-in accounts are on; pages say so wherever they show. */
   public boolean isDemoLogin() {
-    return true;
+    return settings.demoAccounts();
+  }
+
+  /** Whether pages sign in through the identity provider rather than the demo's form. */
+  public boolean isSingleSignOn() {
+    return settings.oidc().isPresent();
   }
 }

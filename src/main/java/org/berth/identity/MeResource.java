@@ -22,8 +22,9 @@ import java.util.List;
 import org.berth.platform.rest.InvalidInput;
 
 /**
- * {@code /api/me}: who the API thinks the caller is, and the SSH keys in their profile ({@code
- * /api/me/keys}), which guests are created with and the jump host accepts.
+ * {@code /api/me}: who the API thinks the caller is, the SSH keys in their profile ({@code
+ * /api/me/keys}), which guests are created with and the jump host accepts, and their personal API
+ * tokens ({@code /api/me/tokens}).
  */
 @Path("me")
 @RequestScoped
@@ -35,6 +36,7 @@ public class MeResource {
 
   @Inject CurrentUser currentUser;
   @Inject SshKeys sshKeys;
+  @Inject ApiTokens tokens;
 
   /** The caller's user name, display name and roles. */
   @GET
@@ -69,16 +71,104 @@ public class MeResource {
   @DELETE
   @Path("keys/{id}")
   public Response removeKey(@PathParam("id") String id) {
-    long keyId;
-    try {
-      keyId = Long.parseLong(id);
-    } catch (NumberFormatException e) {
-      throw new NotFoundException();
-    }
-    if (!sshKeys.remove(caller().username(), keyId)) {
+    if (!sshKeys.remove(caller().username(), id(id))) {
       throw new NotFoundException();
     }
     return Response.noContent().build();
+  }
+
+  /**
+   * The caller's tokens that are not revoked, newest first, with their last use; never the text.
+   */
+  @GET
+  @Path("tokens")
+  public JsonArray tokens() {
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    tokens.of(caller().username()).forEach(t -> out.add(json(t)));
+    return out.build();
+  }
+
+  /**
+   * Creates a personal API token: {@code {"name", "expiresInDays" (1 to 365), "scope": "read" |
+   * "write"}}; 201 with the token's text, which is shown this once.
+   */
+  @POST
+  @Path("tokens")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response createToken(JsonObject body) {
+    if (currentUser.isPersonalToken()) {
+      throw new TokenCannotCreateTokens();
+    }
+    if (body == null) {
+      throw new InvalidInput("body", "must be a JSON object with name, expiresInDays and scope");
+    }
+    ApiTokens.Created created =
+        tokens.create(
+            caller().username(),
+            string(body, "name"),
+            integer(body, "expiresInDays"),
+            string(body, "scope"));
+    JsonObject out =
+        Json.createObjectBuilder(json(created.token())).add("token", created.secret()).build();
+    return Response.status(Response.Status.CREATED)
+        .entity(out)
+        .header("Cache-Control", "no-store")
+        .build();
+  }
+
+  /** Revokes one of the caller's tokens: 204, or 404 for a token that is not theirs. */
+  @DELETE
+  @Path("tokens/{id}")
+  public Response revokeToken(@PathParam("id") String id) {
+    String me = caller().username();
+    if (!tokens.revoke(me, id(id), me)) {
+      throw new NotFoundException();
+    }
+    return Response.noContent().build();
+  }
+
+  /** A path id; anything but a number names no resource. */
+  static long id(String id) {
+    try {
+      return Long.parseLong(id);
+    } catch (NumberFormatException e) {
+      throw new NotFoundException();
+    }
+  }
+
+  /** An absent or null field reads as null; a number that is not a whole one is refused. */
+  private static Integer integer(JsonObject body, String field) {
+    JsonValue v = body.get(field);
+    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+      return null;
+    }
+    if (v instanceof jakarta.json.JsonNumber n && n.isIntegral()) {
+      try {
+        return n.bigIntegerValueExact().intValueExact();
+      } catch (ArithmeticException e) {
+        throw new InvalidInput(field, "must be from 1 to " + ApiTokens.MAX_DAYS);
+      }
+    }
+    throw new InvalidInput(field, "must be a whole number");
+  }
+
+  static JsonObject json(ApiTokens.Listed t) {
+    var out =
+        Json.createObjectBuilder()
+            .add("id", t.id())
+            .add("owner", t.username())
+            .add("name", t.name())
+            .add("scope", t.scope().label())
+            .add("hint", t.hint())
+            .add("created", t.created().toString())
+            .add("expiresAt", t.expiresAt().toString())
+            .add("expired", t.isExpired());
+    if (t.lastUsed() == null) {
+      out.addNull("lastUsed");
+    } else {
+      out.add("lastUsed", t.lastUsed().toString());
+    }
+    return out.build();
   }
 
   /** An absent or null field reads as null (the key store names it); another type is refused. */

@@ -35,6 +35,15 @@ public class Person {
   @Column(name = "last_seen", nullable = false)
   private OffsetDateTime lastSeen;
 
+  @Column(name = "last_sign_in")
+  private OffsetDateTime lastSignIn;
+
+  @Column(name = "blocked_at")
+  private OffsetDateTime blockedAt;
+
+  @Column(name = "blocked_by")
+  private String blockedBy;
+
   protected Person() {}
 
   public String username() {
@@ -59,5 +68,22 @@ public class Person {
 
   public OffsetDateTime lastSeen() {
     return lastSeen;
+  }
+
+  /** When they last signed in to the pages; null if they only used the API. */
+  public OffsetDateTime lastSignIn() {
+    return lastSignIn;
+  }
+
+  public boolean isBlocked() {
+    return blockedAt != null;
+  }
+
+  public OffsetDateTime blockedAt() {
+    return blockedAt;
+  }
+
+  public String blockedBy() {
+    return blockedBy;
   }
 }

@@ -3,7 +3,7 @@ package org.berth.notify;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.eclipse.microprofile.config.Config;
 
 /**

@@ -16,13 +16,14 @@ import java.io.IOException;
 import java.util.ResourceBundle;
 import org.berth.identity.BerthAuthentication;
 
-/** Backs {@code login.xhtml}: signs in with a user name and password. */
+/** Backs {@code login.xhtml}: signs in with a demo account's user name and password. */
 @Named
 @RequestScoped
 public class Login {
 
   @Inject SecurityContext security;
   @Inject FacesContext faces;
+  @Inject BerthAuthentication authentication;
 
   private String username;
   private String password;
@@ -49,9 +50,10 @@ public class Login {
       case SEND_CONTINUE -> faces.responseComplete();
       default -> {
         ResourceBundle msg = faces.getApplication().getResourceBundle(faces, "msg");
+        String key =
+            authentication.isThrottled(request, username) ? "login.throttled" : "login.failed";
         faces.addMessage(
-            null,
-            new FacesMessage(FacesMessage.SEVERITY_ERROR, msg.getString("login.failed"), null));
+            null, new FacesMessage(FacesMessage.SEVERITY_ERROR, msg.getString(key), null));
       }
     }
   }

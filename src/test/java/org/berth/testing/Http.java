@@ -238,7 +238,7 @@ public final class Http {
     return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
   }
 
-  private HttpResponse<String> send(HttpRequest request) {
+  public HttpResponse<String> send(HttpRequest request) {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

@@ -26,9 +26,27 @@ public final class PayaraProcess implements AutoCloseable {
     this.base = base;
   }
 
-  /** Starts Berth with {@code -Dname=value} settings and waits until Payara Micro is up. */
+  /**
+   * Starts Berth as the demo ({@code berth.demo=true}, with its built-in accounts) with {@code
+   * -Dname=value} settings and waits until Payara Micro is up.
+   */
   public static PayaraProcess start(String name, List<String> settings) throws Exception {
-    int port = freePort();
+    List<String> demo = new ArrayList<>(List.of("berth.demo=true"));
+    demo.addAll(settings);
+    return startProduction(name, demo);
+  }
+
+  /**
+   * Starts Berth as production does, without the demo switch: it needs an identity provider and a
+   * hypervisor in {@code settings}.
+   */
+  public static PayaraProcess startProduction(String name, List<String> settings) throws Exception {
+    return startProduction(name, freePort(), settings);
+  }
+
+  /** As {@link #startProduction(String, List)}, on a port chosen beforehand. */
+  public static PayaraProcess startProduction(String name, int port, List<String> settings)
+      throws Exception {
     Path log = Files.createTempFile(Path.of("target"), name, ".log");
     List<String> command =
         new ArrayList<>(

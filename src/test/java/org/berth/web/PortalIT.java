@@ -8,7 +8,9 @@ import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.berth.testing.Browser;
+import org.berth.testing.Curl;
 import org.berth.testing.Http;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -50,7 +52,9 @@ class PortalIT {
 
   @Test
   void readinessIsUpWithTheMigratedDatabase() {
-    HttpResponse<String> ready = new Http(server).get("health/ready");
+    // Deployed here below a context path, health is Payara's own; Berth's own answers only UP or
+    // DOWN to others than admins at the root context (ProductionApiIT, StartupWithBadDatabaseIT).
+    HttpResponse<String> ready = new Http(server).get("health/ready", "admin", "admin");
 
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject health = Http.json(ready);
@@ -115,6 +119,53 @@ class PortalIT {
     assertThat(me.statusCode()).isEqualTo(401);
     assertThat(Http.json(me).getString("error")).isEqualTo("unauthorized");
     assertThat(me.body()).doesNotContain("bob");
+  }
+
+  @Test
+  void wrongPasswordsAreThrottledPerAccountAndThenPerAddress() {
+    // From an address of its own, so that the other tests' calls from 127.0.0.1 go on.
+    String url = app.resolve("api/me").toString();
+    for (int i = 0; i < 10; i++) {
+      assertThat(Curl.run("--interface", "127.0.0.2", "-u", "mallory:guess-" + i, url).status())
+          .isEqualTo(401);
+    }
+    // The next guess for that account is refused before it is even checked.
+    Curl.Answer throttled =
+        Curl.run("--interface", "127.0.0.2", "-i", "-u", "mallory:guess-10", url);
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(throttled.body())
+        .containsPattern("(?i)Retry-After: [1-9]")
+        .contains("too_many_attempts");
+    // Ten failures for one account do not lock out others at the same address.
+    assertThat(Curl.run("--interface", "127.0.0.2", "-u", "alice:alice", url).status())
+        .isEqualTo(200);
+
+    // Past the limit of its address, every account is refused from there, and only there.
+    for (int i = 0; i < 90; i++) {
+      Curl.run("--interface", "127.0.0.2", "-u", "nobody" + i + ":guess", url);
+    }
+    assertThat(Curl.run("--interface", "127.0.0.2", "-u", "bob:bob", url).status()).isEqualTo(429);
+    assertThat(new Http(app).get("api/me", "bob", "bob").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void apiRefusesFormContentTypesAHostilePageCouldSend() {
+    for (String type :
+        List.of(
+            "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "text/plain")) {
+      HttpResponse<String> answer =
+          new Http(app)
+              .send(
+                  java.net.http.HttpRequest.newBuilder(app.resolve("api/me/keys"))
+                      .header("Authorization", Http.basic("alice", "alice"))
+                      .header("Content-Type", type)
+                      .POST(java.net.http.HttpRequest.BodyPublishers.ofString("label=x&key=y"))
+                      .build());
+      assertThat(answer.statusCode()).as(type).isEqualTo(415);
+      assertThat(Http.json(answer).getString("error")).isEqualTo("unsupported_media_type");
+    }
+    assertThat(new Http(app).get("api/me/keys", "alice", "alice").body())
+        .doesNotContain("\"label\":\"x\"");
   }
 
   @Test

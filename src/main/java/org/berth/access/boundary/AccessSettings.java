@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.berth.access.control.AccessPoints;
 import org.berth.access.control.NatNetwork;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.eclipse.microprofile.config.Config;
 
 /**

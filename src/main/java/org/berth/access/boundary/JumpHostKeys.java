@@ -8,14 +8,16 @@ import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.berth.access.control.AccessPoints;
+import org.berth.identity.People;
 import org.berth.platform.rest.InvalidInput;
 
 /**
  * The keys the SSH jump host accepts for one account, as sshd's {@code AuthorizedKeysCommand} wants
  * them: each of the person's profile keys, restricted to forwarding to their own READY guests
  * ({@code restrict,port-forwarding,permitopen="10.77.0.5:22",...}). A person without a READY guest
- * gets no keys at all, because a key with no {@code permitopen} could forward anywhere. Nothing is
- * cached: a removed key or a deleted guest counts from the next connection.
+ * gets no keys at all, because a key with no {@code permitopen} could forward anywhere, and neither
+ * does a person an admin has blocked. Nothing is cached: a removed key or a deleted guest counts
+ * from the next connection.
  */
 @ApplicationScoped
 @Transactional
@@ -26,6 +28,7 @@ public class JumpHostKeys {
 
   @PersistenceContext EntityManager em;
   @Inject AccessPoints points;
+  @Inject People people;
 
   /**
    * The {@code authorized_keys} lines of {@code user}'s keys, only the one with {@code fingerprint}
@@ -44,7 +47,7 @@ public class JumpHostKeys {
           "fingerprint",
           "must be an OpenSSH SHA256 fingerprint such as SHA256:abc… (as sshd's %f)");
     }
-    List<String> targets = targets(user);
+    List<String> targets = people.isBlocked(user) ? List.of() : targets(user);
     if (targets.isEmpty()) {
       return "";
     }

@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 
 /**
  * Trusts exactly one server certificate, named by its SHA-256 fingerprint: the way Proxmox clusters

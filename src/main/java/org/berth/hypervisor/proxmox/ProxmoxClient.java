@@ -32,7 +32,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import org.berth.hypervisor.HypervisorFailure;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 
 /**
  * HTTP calls to one Proxmox VE API with an API token. Every answer's {@code data} is returned;

@@ -2,7 +2,7 @@ package org.berth.ledger.boundary;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.eclipse.microprofile.config.Config;
 
 /**

@@ -18,6 +18,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Mode;
 import org.eclipse.microprofile.config.Config;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
@@ -44,6 +46,7 @@ public class DatabaseMigration {
 
   @Resource private ManagedScheduledExecutorService scheduler;
   @Inject Config config;
+  @Inject Mode mode;
   @Inject Event<DatabaseReady> ready;
 
   private volatile Status status = new Status(false, "Berth is starting");
@@ -78,6 +81,12 @@ public class DatabaseMigration {
   public synchronized boolean attempt() {
     if (status.ready()) {
       return true;
+    }
+    if (mode.refusal().isPresent()) {
+      InvalidSetting missing = mode.refusal().get();
+      status = new Status(false, "Berth refuses to start: " + missing.getMessage());
+      LOG.log(Level.SEVERE, "Berth refuses to start: {0}", missing.getMessage());
+      return true; // the database is not opened until the operator sets what is missing
     }
     DatabaseSettings settings;
     try {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.berth.platform.config.InvalidSetting;
 import org.eclipse.microprofile.config.Config;
 
 /**

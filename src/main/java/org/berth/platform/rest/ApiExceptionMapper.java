@@ -69,10 +69,15 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
   private static String messageFor(int status, WebApplicationException web) {
     return switch (status) {
-      case 401 ->
-          String.valueOf(web.getResponse().getHeaderString("WWW-Authenticate")).contains("webhook")
-              ? "Wrong or missing webhook token"
-              : "Sign in: send HTTP Basic credentials";
+      case 401 -> {
+        String challenge = String.valueOf(web.getResponse().getHeaderString("WWW-Authenticate"));
+        yield challenge.contains("webhook")
+            ? "Wrong or missing webhook token"
+            : challenge.contains("jump host")
+                ? "Wrong or missing jump host token: send Authorization: Bearer with the value of"
+                    + " berth.jumphost.token"
+                : "Sign in: send a personal API token as Authorization: Bearer <token>";
+      }
       case 403 -> "You are not allowed to do this";
       case 404 -> "No such resource";
       case 405 -> "This method is not allowed here";

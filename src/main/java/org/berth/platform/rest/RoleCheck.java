@@ -64,7 +64,7 @@ public class RoleCheck implements DynamicFeature {
       }
       var security = request.getSecurityContext();
       if (security == null || security.getUserPrincipal() == null) {
-        throw new NotAuthorizedException("Basic realm=\"Berth\"");
+        throw new NotAuthorizedException("Bearer realm=\"Berth\"");
       }
       if (rule.denyAll()
           || (!rule.roles().isEmpty() && rule.roles().stream().noneMatch(security::isUserInRole))) {

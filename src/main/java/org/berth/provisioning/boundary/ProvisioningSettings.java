@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import org.berth.access.control.NatNetwork;
 import org.berth.ledger.control.IpAddresses;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.berth.provisioning.control.Backoff;
 import org.berth.provisioning.control.GuestSpecs.Network;
 import org.eclipse.microprofile.config.Config;

@@ -4,14 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.berth.platform.config.Mode;
 import org.berth.platform.database.DatabaseReady;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.TemplateSpec;
-import org.eclipse.microprofile.config.Config;
 
 /**
- * The templates a fresh installation starts with, so the demo can be used at once: added when
- * {@code berth.demo-data} is on (the default) and there are no templates yet.
+ * The templates a fresh installation starts with, so the demo can be used at once: added when this
+ * is the demo ({@code berth.demo=true}) and there are no templates yet.
  */
 @ApplicationScoped
 public class DemoTemplates {
@@ -72,10 +72,10 @@ public class DemoTemplates {
               true));
 
   @Inject Templates templates;
-  @Inject Config config;
+  @Inject Mode mode;
 
   void seed(@Observes DatabaseReady ready) {
-    if (config.getOptionalValue("berth.demo-data", Boolean.class).orElse(true)) {
+    if (mode.isDemo()) {
       templates.seedIfEmpty(TEMPLATES);
     }
   }

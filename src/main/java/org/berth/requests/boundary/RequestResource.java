@@ -195,6 +195,8 @@ public class RequestResource {
   @Path("{id}/extend")
   @Consumes(MediaType.APPLICATION_JSON)
   public JsonObject extend(@PathParam("id") String id, JsonObject body) {
+    // Someone else's request is not found, whatever the body: its existence must not show.
+    requests.find(id(id), caller());
     Map<String, String> wrong = new LinkedHashMap<>();
     Long days = body == null ? null : number(body, "days", wrong);
     if (days == null && !wrong.containsKey("days")) {

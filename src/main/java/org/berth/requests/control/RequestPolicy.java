@@ -2,7 +2,7 @@ package org.berth.requests.control;
 
 import java.util.Arrays;
 import java.util.List;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.eclipse.microprofile.config.Config;
 
 /**

@@ -25,7 +25,7 @@ import org.berth.hypervisor.simulator.Fault;
 import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
-import org.berth.platform.database.InvalidSetting;
+import org.berth.platform.config.InvalidSetting;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import org.berth.platform.config.InvalidSetting;
 import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {

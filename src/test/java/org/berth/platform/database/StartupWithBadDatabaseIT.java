@@ -44,8 +44,12 @@ class StartupWithBadDatabaseIT {
   }
 
   @Test
-  void readinessIsDownNamingTheSettingAndTheCause() {
-    HttpResponse<String> ready = new Http(berth.base()).get("health/ready");
+  void readinessIsDownNamingTheSettingAndTheCauseToAnAdmin() {
+    HttpResponse<String> anonymous = new Http(berth.base()).get("health/ready");
+    assertThat(anonymous.statusCode()).isEqualTo(503);
+    assertThat(anonymous.body()).isEqualTo("{\"status\":\"DOWN\"}");
+
+    HttpResponse<String> ready = new Http(berth.base()).get("health/ready", "admin", "admin");
 
     assertThat(ready.statusCode()).isEqualTo(503);
     JsonObject check = Http.json(ready).getJsonArray("checks").getJsonObject(0);

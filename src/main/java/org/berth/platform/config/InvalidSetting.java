@@ -1,4 +1,4 @@
-package org.berth.platform.database;
+package org.berth.platform.config;
 
 /** A configuration value that breaks a rule; names the setting and the rule, never the value. */
 public class InvalidSetting extends RuntimeException {

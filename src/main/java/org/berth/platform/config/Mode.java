@@ -1,0 +1,117 @@
+package org.berth.platform.config;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The one switch between the demo and production, and what a production instance needs before it
+ * may start.
+ *
+ * <p>{@code berth.demo=true} (set by {@code mvn -Pdemo}) turns on the built-in accounts, HTTP Basic
+ * with passwords, the demo templates and, when no hypervisor is configured, the simulated cluster.
+ * Without it Berth needs an identity provider ({@code berth.oidc.issuer}) and a hypervisor ({@code
+ * berth.proxmox.url}, or the simulated cluster chosen on purpose with {@code
+ * berth.hypervisor=simulated}); when one is missing, {@link #refusal()} names it, the database is
+ * not even opened, readiness stays DOWN and every request is answered 503.
+ */
+@ApplicationScoped
+public class Mode {
+
+  /** The hypervisor an instance uses. */
+  public enum HypervisorKind {
+    PROXMOX,
+    SIMULATED
+  }
+
+  @Inject Config config;
+
+  private boolean demo;
+  private HypervisorKind hypervisor;
+  private InvalidSetting refusal;
+
+  @PostConstruct
+  void read() {
+    try {
+      demo = flag("berth.demo");
+      hypervisor = hypervisorKind();
+      if (!demo && text("berth.oidc.issuer").isEmpty()) {
+        refusal =
+            new InvalidSetting(
+                "berth.oidc.issuer",
+                "must name the identity provider (berth.demo=true is the only way to run without"
+                    + " one)");
+      } else if (!demo
+          && text("berth.oidc.client-secret").isEmpty()
+          && text("berth.oidc.client-secret-file").isEmpty()) {
+        refusal =
+            new InvalidSetting(
+                "berth.oidc.client-secret",
+                "must be set (or berth.oidc.client-secret-file) with berth.oidc.issuer");
+      }
+    } catch (InvalidSetting e) {
+      refusal = e;
+    }
+  }
+
+  private HypervisorKind hypervisorKind() {
+    Optional<String> chosen = text("berth.hypervisor");
+    boolean proxmoxUrl = text("berth.proxmox.url").isPresent();
+    if (chosen.isPresent()) {
+      return switch (chosen.get()) {
+        case "proxmox" -> {
+          if (!proxmoxUrl) {
+            throw new InvalidSetting(
+                "berth.proxmox.url", "must be set when berth.hypervisor is proxmox");
+          }
+          yield HypervisorKind.PROXMOX;
+        }
+        case "simulated" -> HypervisorKind.SIMULATED;
+        default -> throw new InvalidSetting("berth.hypervisor", "must be proxmox or simulated");
+      };
+    }
+    if (proxmoxUrl) {
+      return HypervisorKind.PROXMOX;
+    }
+    if (demo) {
+      return HypervisorKind.SIMULATED;
+    }
+    throw new InvalidSetting(
+        "berth.proxmox.url",
+        "must be set outside the demo (or choose the simulated cluster on purpose with"
+            + " berth.hypervisor=simulated)");
+  }
+
+  /** Whether this is the demo, with its built-in accounts and conveniences. */
+  public boolean isDemo() {
+    return demo;
+  }
+
+  /** The hypervisor of this instance; empty when the instance refuses to start. */
+  public Optional<HypervisorKind> hypervisor() {
+    return refusal == null ? Optional.ofNullable(hypervisor) : Optional.empty();
+  }
+
+  /** Why this instance refuses to start: a missing or invalid setting, by name. */
+  public Optional<InvalidSetting> refusal() {
+    return Optional.ofNullable(refusal);
+  }
+
+  private boolean flag(String key) {
+    Optional<String> value = text(key);
+    if (value.isEmpty()) {
+      return false;
+    }
+    return switch (value.get()) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new InvalidSetting(key, "must be true or false");
+    };
+  }
+
+  private Optional<String> text(String key) {
+    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+  }
+}
