@@ -111,6 +111,7 @@ public final class DatabaseServer implements AutoCloseable {
     try {
       Files.createDirectories(data.getParent());
       Files.createDirectories(binaries);
+      stopOrphan(data);
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(data)
@@ -126,6 +127,56 @@ public final class DatabaseServer implements AutoCloseable {
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
       throw new SQLException(
           "the embedded PostgreSQL did not start in " + data + ": " + e.getMessage(), "08001", e);
+    }
+  }
+
+  /**
+   * Stops an embedded PostgreSQL that an earlier Berth process left running on {@code data}: it
+   * outlives a Berth killed with SIGKILL and would keep the data directory from starting again.
+   * Only a live postgres whose command line names this very directory is stopped, with SIGTERM
+   * (PostgreSQL's smart shutdown; its clients died with the old process); a pid file of a process
+   * that is gone is left to PostgreSQL, which ignores it.
+   */
+  static void stopOrphan(Path data) throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+    } catch (NumberFormatException | IndexOutOfBoundsException | IOException e) {
+      return;
+    }
+    java.util.Optional<ProcessHandle> process =
+        ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    if (process.isEmpty()) {
+      return;
+    }
+    String command = process.get().info().commandLine().orElse("");
+    String absolute = data.toAbsolutePath().normalize().toString();
+    String real = data.toRealPath().toString();
+    if (!command.contains("postgres") || !(command.contains(absolute) || command.contains(real))) {
+      LOG.log(
+          Level.WARNING,
+          "{0} names process {1,number,#}, which is not an embedded PostgreSQL of this directory;"
+              + " leaving it alone",
+          new Object[] {pidFile, pid});
+      return;
+    }
+    LOG.log(
+        Level.WARNING,
+        "An embedded PostgreSQL (pid {0,number,#}) left running by an earlier Berth process holds"
+            + " {1}; stopping it before starting anew",
+        new Object[] {pid, data});
+    process.get().destroy();
+    try {
+      process.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      throw new IOException("the earlier embedded PostgreSQL (pid " + pid + ") did not stop", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the earlier embedded PostgreSQL", e);
     }
   }
 

@@ -44,4 +44,39 @@ class EmbeddedDatabaseIT {
     }
     assertThat(dataDir.resolve("postgres/PG_VERSION")).exists();
   }
+
+  @Test
+  void aServerLeftRunningByAKilledProcessIsStoppedAndTheDataKept() throws Exception {
+    Path dataDir = Files.createTempDirectory(Path.of("target"), "embedded-db-killed");
+    Process holder =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=target",
+                "-cp",
+                System.getProperty("java.class.path"),
+                EmbeddedDatabaseHolder.class.getName(),
+                dataDir.toString())
+            .redirectErrorStream(true)
+            .start();
+    java.io.BufferedReader out =
+        new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()));
+    String line;
+    while ((line = out.readLine()) != null && !line.equals("started")) {
+      // the embedded server's start-up output
+    }
+    assertThat(line).as("the holder process started its database").isEqualTo("started");
+    holder.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops PostgreSQL
+    long orphan =
+        Long.parseLong(Files.readAllLines(dataDir.resolve("postgres/postmaster.pid")).get(0));
+    assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive)).contains(true);
+
+    try (DatabaseServer again = DatabaseServer.start(EmbeddedDatabaseHolder.settings(dataDir));
+        Connection c = again.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT text FROM note")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getString(1)).isEqualTo("written before the kill");
+      assertThat(ProcessHandle.of(orphan).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+    }
+  }
 }
