@@ -204,6 +204,16 @@ public final class LedgerFile {
       String value = null;
       if (valueNode instanceof ScalarNode scalar) {
         value = scalar.getValue();
+        if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+          // A line break in a value (a block scalar, an escaped "\n") would let a value such as
+          // User fake lines in pages, mail and the jump host's answers.
+          problems.add(
+              new Problem(
+                  path,
+                  keyLine + 1,
+                  hostText,
+                  canonical + " must be one line without control characters"));
+        }
       } else if (KNOWN.contains(canonical)) {
         problems.add(
             new Problem(path, keyLine + 1, hostText, canonical + " must be a single value"));

@@ -141,6 +141,33 @@ class LedgerFileTest {
   }
 
   @Test
+  void reportsValuesThatSpanLinesOrHoldControlCharacters() {
+    String text =
+        """
+        - Host: a.example.com
+          IPv4: 192.0.2.1
+          MAC: 52:54:00:00:00:01
+          User: "lars\\nApproved: yes"
+        - Host: b.example.com
+          IPv4: 192.0.2.2
+          MAC: 52:54:00:00:00:02
+          User: |
+            eve
+            admin
+          Note: "tab\\there"
+        """;
+
+    List<String> problems =
+        LedgerFile.parse("a.yaml", text).problems().stream().map(Problem::toString).toList();
+
+    assertThat(problems)
+        .containsExactly(
+            "a.yaml:4 (a.example.com): User must be one line without control characters",
+            "a.yaml:8 (b.example.com): User must be one line without control characters",
+            "a.yaml:11 (b.example.com): Note must be one line without control characters");
+  }
+
+  @Test
   void reportsMalformedYamlWithItsLine() {
     LedgerFile file =
         LedgerFile.parse("a.yaml", "- Host: a.example.com\n  IPv4: [192.0.2.1\n  MAC: x\n");
