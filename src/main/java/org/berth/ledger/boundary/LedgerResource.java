@@ -57,8 +57,8 @@ public class LedgerResource {
       @QueryParam("ip") String ip,
       @QueryParam("mac") String mac,
       @QueryParam("holder") String holder,
-      @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("100") int limit,
+      @QueryParam("offset") @DefaultValue("0") String offset,
+      @QueryParam("limit") @DefaultValue("100") String limit,
       @QueryParam("sort") @DefaultValue("host") String sort,
       @QueryParam("order") @DefaultValue("asc") String order) {
     LedgerQueries.Filter filter =
@@ -69,13 +69,14 @@ public class LedgerResource {
       throw new InvalidInput(
           "sort", "must be one of host, ipv4, ipv6, mac, holder, claimedOn, state");
     }
-    LedgerQueries.Page page = queries.page(filter, offset, limit, sort, paging.descending());
+    LedgerQueries.Page page =
+        queries.page(filter, paging.offset(), paging.limit(), sort, paging.descending());
     JsonArrayBuilder entries = Json.createArrayBuilder();
     page.entries().forEach(e -> entries.add(json(e)));
     return Json.createObjectBuilder()
         .add("total", page.total())
-        .add("offset", offset)
-        .add("limit", limit)
+        .add("offset", paging.offset())
+        .add("limit", paging.limit())
         .add("entries", entries)
         .build();
   }

@@ -1,24 +1,37 @@
 package org.berth.platform.rest;
 
 /**
- * The paging query parameters every list in the API takes, checked once: {@code offset} (0 or
- * more), {@code limit} (1 to 1000) and {@code order} ({@code asc} or {@code desc}).
+ * The paging query parameters every list in the API takes, checked once: {@code offset} (a whole
+ * number, 0 or more), {@code limit} (a whole number from 1 to 1000) and {@code order} ({@code asc}
+ * or {@code desc}). Resources take them as text so that a value that is not a number is refused
+ * here, naming the parameter, rather than by the runtime with a bare 404.
  */
 public record Paging(int offset, int limit, boolean descending) {
 
   public static final int MAX_LIMIT = 1000;
 
   /** Checks the parameters; refuses the first that breaks its rule, naming it. */
-  public static Paging of(int offset, int limit, String order) {
-    if (offset < 0) {
-      throw new InvalidInput("offset", "must be 0 or more");
-    }
-    if (limit < 1 || limit > MAX_LIMIT) {
-      throw new InvalidInput("limit", "must be between 1 and " + MAX_LIMIT);
-    }
+  public static Paging of(String offset, String limit, String order) {
+    int from = whole(offset, 0, Integer.MAX_VALUE, "offset", "must be a whole number, 0 or more");
+    int size = whole(limit, 1, MAX_LIMIT, "limit", "must be a whole number from 1 to " + MAX_LIMIT);
     if (!"asc".equals(order) && !"desc".equals(order)) {
       throw new InvalidInput("order", "must be asc or desc");
     }
-    return new Paging(offset, limit, "desc".equals(order));
+    return new Paging(from, size, "desc".equals(order));
+  }
+
+  /**
+   * A whole-number query parameter from {@code min} to {@code max}; anything else (letters, a
+   * fraction, a number out of range or beyond an int) is refused with {@code rule}.
+   */
+  public static int whole(String text, int min, int max, String parameter, String rule) {
+    if (text == null || !text.strip().matches("[+-]?[0-9]{1,10}")) {
+      throw new InvalidInput(parameter, rule);
+    }
+    long value = Long.parseLong(text.strip());
+    if (value < min || value > max) {
+      throw new InvalidInput(parameter, rule);
+    }
+    return (int) value;
   }
 }

@@ -124,8 +124,8 @@ public class RequestResource {
       @QueryParam("state") String state,
       @QueryParam("owner") String owner,
       @QueryParam("q") String q,
-      @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("100") int limit,
+      @QueryParam("offset") @DefaultValue("0") String offset,
+      @QueryParam("limit") @DefaultValue("100") String limit,
       @QueryParam("sort") @DefaultValue("id") String sort,
       @QueryParam("order") @DefaultValue("desc") String order) {
     Paging paging = Paging.of(offset, limit, order);
@@ -140,13 +140,13 @@ public class RequestResource {
                     q,
                     sort,
                     paging.descending()));
-    RequestQueries.Page page = requests.list(filter, caller(), offset, limit);
+    RequestQueries.Page page = requests.list(filter, caller(), paging.offset(), paging.limit());
     JsonArrayBuilder rows = Json.createArrayBuilder();
     page.requests().forEach(r -> rows.add(json(r)));
     return Json.createObjectBuilder()
         .add("total", page.total())
-        .add("offset", offset)
-        .add("limit", limit)
+        .add("offset", paging.offset())
+        .add("limit", paging.limit())
         .add("requests", rows)
         .build();
   }
