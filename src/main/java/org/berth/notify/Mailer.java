@@ -53,8 +53,9 @@ public final class Mailer {
       MimeMessage message = new MimeMessage(session);
       message.setFrom(new InternetAddress(settings.from()));
       message.setRecipients(Message.RecipientType.TO, InternetAddress.parse(to, true));
-      message.setSubject(subject, "UTF-8");
-      message.setText(body, "UTF-8");
+      // Mail queued before the outbox cleaned its text is cleaned here: headers get no raw CR/LF.
+      message.setSubject(MailText.subject(subject), "UTF-8");
+      message.setText(MailText.body(body), "UTF-8");
       message.setSentDate(new Date());
       Transport.send(message);
     } catch (MessagingException e) {

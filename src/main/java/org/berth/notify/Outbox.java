@@ -95,7 +95,8 @@ public class Outbox implements JobSource {
 
   /**
    * Queues a message in the caller's transaction; with SMTP configured, it is sent right after the
-   * commit.
+   * commit. The subject is put on one line and the body's line breaks are normalised ({@link
+   * MailText}), so no text a person typed can add a header.
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public void queue(String recipient, String subject, String body, Long requestId) {
@@ -104,9 +105,9 @@ public class Outbox implements JobSource {
             em.createNativeQuery(
                     "INSERT INTO mail_outbox (recipient, subject, body, request_id)"
                         + " VALUES (?1, ?2, ?3, ?4) RETURNING id")
-                .setParameter(1, recipient)
-                .setParameter(2, subject)
-                .setParameter(3, body)
+                .setParameter(1, MailText.subject(recipient))
+                .setParameter(2, MailText.subject(subject))
+                .setParameter(3, MailText.body(body))
                 .setParameter(4, requestId)
                 .getSingleResult();
     if (mailer != null) {

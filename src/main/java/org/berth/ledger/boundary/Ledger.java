@@ -12,6 +12,10 @@ import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -23,10 +27,11 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.berth.identity.Account;
 import org.berth.ledger.control.AddressBatch;
+import org.berth.ledger.control.EntryInUse;
 import org.berth.ledger.control.GitLedger;
 import org.berth.ledger.control.Hostname;
 import org.berth.ledger.control.LedgerFile;
-import org.berth.ledger.control.LedgerRemoteUnavailable;
+import org.berth.ledger.control.LedgerUnreachable;
 import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.platform.config.InvalidSetting;
@@ -92,11 +97,12 @@ public class Ledger {
 
   private synchronized LedgerWriter writer() {
     if (writer == null) {
+      // Nothing can have been pushed without a writer.
       if (settings == null) {
-        throw new LedgerRemoteUnavailable(lastError, null);
+        throw new LedgerUnreachable(lastError, null);
       }
       if (!database.status().ready()) {
-        throw new LedgerRemoteUnavailable("the database is not ready", null);
+        throw new LedgerUnreachable("the database is not ready", null);
       }
       if (settings.remote().isEmpty()) {
         DemoRemote.createIfMissing(settings.demoRemote(), settings.branch(), settings.path());
@@ -180,15 +186,45 @@ public class Ledger {
     return writer().claim(host(host), holder, ident(author), requestRef);
   }
 
-  /** Releases an entry held by {@code holder} (any holder when null: an admin's release). */
+  /**
+   * Releases an entry held by {@code holder} (any holder when null: an admin's release, refused
+   * with {@link EntryInUse} while a request holds the entry).
+   */
   public LedgerWriter.Outcome release(
       String host, String holder, Account author, String requestRef) {
+    if (holder == null) {
+      refuseIfHeld(host);
+    }
     return writer().release(host(host), holder, ident(author), requestRef);
   }
 
-  /** Removes a free entry from the ledger. */
+  /**
+   * Removes a free entry from the ledger; refused with {@link EntryInUse} while a request holds it.
+   */
   public LedgerWriter.Outcome retire(String host, Account admin) {
+    refuseIfHeld(host);
     return writer().retire(host(host), ident(admin));
+  }
+
+  /**
+   * Refuses an admin's release or retirement of an entry a request holds until its release commit
+   * (which deleting the guest brings about).
+   */
+  private void refuseIfHeld(String host) {
+    String sql =
+        "SELECT id, state FROM guest_request WHERE lower(ledger_host) = lower(?)"
+            + " AND address_released_at IS NULL ORDER BY id LIMIT 1";
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql)) {
+      st.setString(1, host == null ? "" : host.strip());
+      try (ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          throw new EntryInUse(host.strip(), rs.getLong(1), rs.getString(2));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot check whether a request holds " + host, e);
+    }
   }
 
   /** The entries a batch would add, and what would be wrong with them; nothing is written. */

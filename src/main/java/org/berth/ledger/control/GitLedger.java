@@ -29,11 +29,11 @@ import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
-import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.ProgressMonitor;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
@@ -215,7 +215,8 @@ public final class GitLedger implements AutoCloseable {
       var advertised = result.getAdvertisedRef(Constants.R_HEADS + branch);
       return advertised == null ? null : advertised.getObjectId();
     } catch (GitAPIException e) {
-      throw new LedgerRemoteUnavailable("cannot fetch the ledger from " + safeRemote(), e);
+      // A fetch sends nothing that changes the remote.
+      throw new LedgerUnreachable("cannot fetch the ledger from " + safeRemote(), e);
     }
   }
 
@@ -250,8 +251,7 @@ public final class GitLedger implements AutoCloseable {
         ObjectId blob = tree.getObjectId(0);
         LedgerFile file = parsed.get(blob);
         if (file == null || !file.path().equals(path)) {
-          String text = new String(repo.open(blob).getBytes(), StandardCharsets.UTF_8);
-          file = LedgerFile.parse(path, text);
+          file = LedgerFile.parse(path, repo.open(blob).getBytes());
         }
         seen.put(blob, file);
         files.add(file);
@@ -323,6 +323,7 @@ public final class GitLedger implements AutoCloseable {
    * expected}.
    */
   public Push push(ObjectId head, ObjectId expected) {
+    Connecting connecting = new Connecting();
     try (Transport transport = Transport.open(repo, new URIish(remote))) {
       transport.setCredentialsProvider(credentials);
       configure(transport);
@@ -335,7 +336,7 @@ public final class GitLedger implements AutoCloseable {
               false,
               null,
               expected == null ? ObjectId.zeroId() : expected);
-      PushResult result = transport.push(NullProgressMonitor.INSTANCE, List.of(update));
+      PushResult result = transport.push(connecting, List.of(update));
       RemoteRefUpdate.Status status =
           result.getRemoteUpdate(Constants.R_HEADS + branch).getStatus();
       if (status == RemoteRefUpdate.Status.OK || status == RemoteRefUpdate.Status.UP_TO_DATE) {
@@ -352,8 +353,43 @@ public final class GitLedger implements AutoCloseable {
       throw new LedgerRemoteUnavailable(
           "the ledger remote " + safeRemote() + " refused the push: " + status, null);
     } catch (IOException | java.net.URISyntaxException e) {
+      if (!connecting.opened) {
+        throw new LedgerUnreachable("cannot reach the ledger remote " + safeRemote(), e);
+      }
+      // The connection was open: the remote may have taken the push before the failure.
       throw new LedgerRemoteUnavailable("cannot push to the ledger remote " + safeRemote(), e);
     }
+  }
+
+  /**
+   * Tells whether a push got as far as an open connection. JGit opens the connection and reads the
+   * remote's refs in its first task and ends that task before it sends anything; a failure before
+   * that end left the remote untouched.
+   */
+  private static final class Connecting implements ProgressMonitor {
+    volatile boolean opened;
+
+    @Override
+    public void start(int totalTasks) {}
+
+    @Override
+    public void beginTask(String title, int totalWork) {}
+
+    @Override
+    public void update(int completed) {}
+
+    @Override
+    public void endTask() {
+      opened = true;
+    }
+
+    @Override
+    public boolean isCancelled() {
+      return false;
+    }
+
+    @Override
+    public void showDuration(boolean enabled) {}
   }
 
   /**

@@ -99,6 +99,56 @@ public final class LedgerFile {
     return map;
   }
 
+  /**
+   * Reads a ledger file from the bytes in Git. A file that is not valid UTF-8 is one problem naming
+   * the line of the first bad byte, and has no entries: Berth then writes nothing over it, since
+   * writing it back as text would change bytes outside the edited entry.
+   */
+  public static LedgerFile parse(String path, byte[] bytes) {
+    java.nio.charset.CharsetDecoder decoder =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    try {
+      return parse(path, decoder.decode(java.nio.ByteBuffer.wrap(bytes)).toString());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      int bad = firstInvalidByte(bytes);
+      int line = 1;
+      for (int i = 0; i < bad; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      String readable = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      return new LedgerFile(
+          path,
+          List.of(readable.split("\n", -1)),
+          List.of(),
+          List.of(),
+          List.of(
+              new Problem(
+                  path,
+                  line,
+                  null,
+                  "not valid UTF-8 (byte " + (bad + 1) + "); save the file as UTF-8")),
+          null);
+    }
+  }
+
+  /** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+  private static int firstInvalidByte(byte[] bytes) {
+    java.nio.charset.CharsetDecoder decoder =
+        java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+            .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    decoder.decode(in, out, true);
+    return in.position();
+  }
+
   /** Reads a ledger file; problems are collected, never thrown. */
   public static LedgerFile parse(String path, String text) {
     List<String> lines = List.of(text.split("\n", -1));

@@ -229,7 +229,7 @@ public final class LedgerWriter implements AutoCloseable {
   private LedgerSnapshot current() {
     LedgerSnapshot s = snapshot;
     if (s == null) {
-      throw new LedgerRemoteUnavailable("the ledger has not been read yet", null);
+      throw new LedgerUnreachable("the ledger has not been read yet", null);
     }
     return s;
   }

@@ -3,6 +3,9 @@ package org.berth.platform.jobs;
 import com.github.kagkarlsson.scheduler.ScheduledExecution;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
@@ -170,18 +173,33 @@ public class Jobs {
     if (existing.isEmpty()) {
       s.schedule(instance, when);
     } else if (!existing.get().isPicked()) {
-      s.reschedule(instance, when);
+      try {
+        s.reschedule(instance, when);
+      } catch (ExecutionException | TaskInstanceCurrentlyExecutingException e) {
+        // Picked (or done) between the look and the move: it runs now, from the state it reads.
+        LOG.log(Level.FINE, "Job {0} started before it could be moved", instance);
+      }
     }
     // A running instance cannot be moved; it decides its own next run from the state it reads.
     wakeAfterCommit(s);
   }
 
-  /** Removes a scheduled instance, if there is one. Joins the caller's transaction. */
+  /**
+   * Removes a scheduled instance, if there is one. Joins the caller's transaction. An instance that
+   * another transaction removed, or the scheduler picked, between the look and the removal is left
+   * to itself: it reads the state it acts on when it runs.
+   */
   public void cancel(TaskInstanceId instance) {
     Scheduler s = scheduler();
     Optional<ScheduledExecution<Object>> existing = s.getScheduledExecution(instance);
     if (existing.isPresent() && !existing.get().isPicked()) {
-      s.cancel(instance);
+      try {
+        s.cancel(instance);
+      } catch (ExecutionException
+          | TaskInstanceNotFoundException
+          | TaskInstanceCurrentlyExecutingException e) {
+        LOG.log(Level.FINE, "Job {0} was gone or started before it could be removed", instance);
+      }
     }
     // A running one-time instance is removed when it completes.
   }

@@ -9,12 +9,15 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.berth.notify.MailText;
 import org.berth.notify.Outbox;
 import org.berth.requests.entity.GuestRequest;
 
 /**
  * The mail a request's life sends: to admins when it waits for approval; to its owner on approval,
  * rejection, readiness, lease warnings, expiry and deletion. Queued in the caller's transaction.
+ * Text a person typed (a purpose, a reason) is quoted on one line, so it cannot pass for a line
+ * Berth wrote.
  */
 @ApplicationScoped
 @Transactional(Transactional.TxType.MANDATORY)
@@ -38,7 +41,7 @@ public class RequestMail {
             + "':\n\n"
             + details(r)
             + "\nPurpose: "
-            + r.purpose()
+            + MailText.oneLine(r.purpose())
             + "\n\n"
             + "Approve or reject it: "
             + link("/admin/approvals.xhtml")
@@ -78,7 +81,7 @@ public class RequestMail {
             + by
             + ".\n\n"
             + "Reason: "
-            + r.reason()
+            + MailText.oneLine(r.reason())
             + "\n"
             + (r.ledgerHost().isPresent()
                 ? "\nThe ledger entry " + r.ledgerHost().get() + " is released.\n"
@@ -111,7 +114,7 @@ public class RequestMail {
             + " '"
             + r.name()
             + "'.\n\nReason: "
-            + r.reason()
+            + MailText.oneLine(r.reason())
             + "\n\nTry again or delete the request: "
             + link(r)
             + "\n");
@@ -159,7 +162,7 @@ public class RequestMail {
             + "' is deleted"
             + (by.equals(GuestRequest.BERTH) ? "" : " by " + by)
             + ".\n"
-            + (r.reason() == null ? "" : "\nReason: " + r.reason() + "\n")
+            + (r.reason() == null ? "" : "\nReason: " + MailText.oneLine(r.reason()) + "\n")
             + (r.ledgerHost().isPresent()
                 ? "\nThe ledger entry " + r.ledgerHost().get() + " is released.\n"
                 : ""));

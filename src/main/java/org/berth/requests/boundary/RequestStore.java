@@ -382,16 +382,29 @@ public class RequestStore {
     return RequestView.of(find(id), withEvents);
   }
 
+  /**
+   * Applies one verb to a request under its row lock. Changes of one request run one after the
+   * other: the next one waits for the lock, then reads the state the previous one committed, so its
+   * verb (and the jobs and mail it schedules) never works on a state that is already gone. The
+   * loser of a race sees the new state and is refused by the verb (409), or by the version the
+   * caller saw.
+   */
   private RequestView change(long id, long version, Consumer<GuestRequest> verb) {
-    GuestRequest r = find(id);
-    if (version >= 0 && r.version() != version) {
-      throw new ConcurrentChange(id);
-    }
+    GuestRequest r;
     try {
+      r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
+      if (r == null) {
+        throw new UnknownRequest(id);
+      }
+      if (version >= 0 && r.version() != version) {
+        throw new ConcurrentChange(id);
+      }
       verb.accept(r);
       em.flush();
     } catch (PersistenceException e) {
       if (e instanceof OptimisticLockException
+          || e instanceof jakarta.persistence.PessimisticLockException
+          || e instanceof jakarta.persistence.LockTimeoutException
           || e.getCause() instanceof org.hibernate.StaleStateException) {
         throw new ConcurrentChange(id);
       }

@@ -14,6 +14,8 @@ import org.berth.ledger.boundary.LedgerQueries;
 import org.berth.ledger.control.AddressTaken;
 import org.berth.ledger.control.LedgerBusy;
 import org.berth.ledger.control.LedgerInvalid;
+import org.berth.ledger.control.LedgerRemoteUnavailable;
+import org.berth.ledger.control.LedgerUnreachable;
 import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.UnknownEntry;
 import org.berth.platform.rest.ApiException;
@@ -46,7 +48,9 @@ public class Requests {
   /**
    * Submits a request: every field is checked, then the database checks (name, entry, quota), then
    * the ledger entry is claimed with a commit authored by {@code owner}. A request refused at any
-   * step leaves no row and no claim.
+   * step leaves no row and no claim; so does one whose ledger remote cannot be reached (503 {@code
+   * ledger_unavailable}). Only a push whose outcome is unknown keeps the request until a job has
+   * looked at the ledger (503 {@code claim_pending}).
    *
    * @param earlier problems found while reading the input (such as a size that is not a number)
    */
@@ -70,6 +74,19 @@ public class Requests {
         throw new AddressTaken("network.host", taken.getMessage());
       }
       throw e;
+    } catch (LedgerUnreachable e) {
+      // The remote was not reached, so nothing was pushed: the request goes, with its job and mail.
+      store.discard(id);
+      LOG.log(
+          Level.WARNING,
+          "Request {0} not submitted: the ledger remote cannot be reached: {1}",
+          new Object[] {id, e.getMessage()});
+      throw new LedgerRemoteUnavailable(
+          "The address ledger's Git remote cannot be reached; nothing was claimed. Try again"
+              + " later ("
+              + e.getMessage()
+              + ")",
+          null);
     } catch (RuntimeException e) {
       // The push may have landed (a timeout after the remote took it): let the job find out.
       store.checkClaimSoon(id);
@@ -148,9 +165,7 @@ public class Requests {
     if (reason == null || reason.isBlank()) {
       throw new InvalidInput("reason", "must say why the request is rejected");
     }
-    if (reason.length() > 500) {
-      throw new InvalidInput("reason", "must be at most 500 characters");
-    }
+    checkReason(reason);
     return store.reject(id, version, reason.strip(), admin);
   }
 
@@ -160,10 +175,18 @@ public class Requests {
    */
   public RequestView withdraw(long id, long version, String reason, Account caller) {
     find(id, caller);
-    if (reason != null && reason.length() > 500) {
-      throw new InvalidInput("reason", "must be at most 500 characters");
+    if (reason != null) {
+      checkReason(reason);
     }
     return store.withdraw(id, version, reason, caller);
+  }
+
+  /** A reason reaches the audit trail and mail: at most 500 characters on one line. */
+  private static void checkReason(String reason) {
+    String problem = RequestValidator.freeTextProblem(reason.strip(), 500);
+    if (problem != null) {
+      throw new InvalidInput("reason", problem);
+    }
   }
 
   /** Extends a lease by {@code days}, within the maximum lease. The owner or an admin may. */

@@ -149,10 +149,11 @@ public final class RequestValidator {
     String purpose = draft.purpose() == null ? "" : draft.purpose().strip();
     if (purpose.isEmpty()) {
       wrong.put("purpose", "must say what the guest is for");
-    } else if (purpose.length() > 500) {
-      wrong.put("purpose", "must be at most 500 characters");
-    } else if (purpose.chars().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
-      wrong.put("purpose", "must not contain control characters");
+    } else {
+      String problem = freeTextProblem(purpose, 500);
+      if (problem != null) {
+        wrong.put("purpose", problem);
+      }
     }
     if (!wrong.isEmpty()) {
       throw new InvalidInput(wrong);
@@ -170,6 +171,29 @@ public final class RequestValidator {
         keys,
         lease,
         purpose);
+  }
+
+  /**
+   * Why {@code text} is not acceptable free text (a purpose, a reason), or null when it is. Free
+   * text goes into the admins' and owners' mail and the audit trail, so it is one line: a line
+   * break or another control character could pass for a line of the mail Berth writes.
+   */
+  public static String freeTextProblem(String text, int maxLength) {
+    if (text.length() > maxLength) {
+      return "must be at most " + maxLength + " characters";
+    }
+    if (text.codePoints().anyMatch(RequestValidator::isControl)) {
+      return "must be one line without control characters";
+    }
+    return null;
+  }
+
+  /**
+   * Control characters, and the Unicode line and paragraph separators, which mail readers may also
+   * show as line breaks.
+   */
+  private static boolean isControl(int c) {
+    return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
   }
 
   /** Why {@code name} is not a guest name, or null when it is one. */

@@ -13,6 +13,7 @@ import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.boundary.LedgerQueries;
 import org.berth.ledger.boundary.LedgerSettings;
 import org.berth.ledger.control.AddressBatch;
+import org.berth.ledger.control.EntryInUse;
 import org.berth.ledger.control.InvalidBatchSpec;
 import org.berth.ledger.control.LedgerFile;
 import org.berth.ledger.control.LedgerWriter;
@@ -41,6 +42,7 @@ public class LedgerAdmin implements Serializable {
   private transient Ledger.BatchPreview preview;
   private String host;
   private String holder;
+  private Long heldBy;
 
   public LedgerQueries.State getState() {
     if (state == null) {
@@ -129,6 +131,9 @@ public class LedgerAdmin implements Serializable {
             new FacesMessage(
                 FacesMessage.SEVERITY_ERROR, field.getKey() + " " + field.getValue(), null));
       }
+    } catch (EntryInUse e) {
+      heldBy = e.requestId();
+      faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, e.getMessage(), null));
     } catch (ApiException e) {
       faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, e.getMessage(), null));
     }
@@ -149,6 +154,11 @@ public class LedgerAdmin implements Serializable {
 
   public boolean isPreviewed() {
     return preview != null;
+  }
+
+  /** The request that holds the entry an admin just tried to release or retire, if one does. */
+  public Long getHeldBy() {
+    return heldBy;
   }
 
   public String getIpv4() {

@@ -236,6 +236,41 @@ class LedgerIT {
   }
 
   @Test
+  void aFileThatIsNotUtf8IsAProblemAndNothingIsWrittenOverIt() throws Exception {
+    Path person = personClone();
+    git(person, "pull", "-q", "--rebase");
+    Path file = person.resolve("addresses.yaml");
+    byte[] good = Files.readAllBytes(file);
+    byte[] latin1 =
+        "# Verwaltet von J\u00fcrgen\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] edited = new byte[latin1.length + good.length];
+    System.arraycopy(latin1, 0, edited, 0, latin1.length);
+    System.arraycopy(good, 0, edited, latin1.length, good.length);
+    Files.write(file, edited);
+    git(person, "commit", "-q", "-am", "Note who keeps the list, in Latin-1");
+    git(person, "push", "-q", "origin", "HEAD:main");
+    String latin1Commit = git(person, "rev-parse", "HEAD").strip();
+
+    JsonObject status = Http.json(post("api/ledger/sync", "admin", ""));
+
+    assertThat(status.getString("brokenCommit")).isEqualTo(latin1Commit);
+    assertThat(status.getJsonArray("problems").getString(0))
+        .isEqualTo("addresses.yaml:1: not valid UTF-8 (byte 18); save the file as UTF-8");
+    HttpResponse<String> refused =
+        post("api/ledger/entries/pvm044.example.com/claim", "admin", "{\"holder\":\"erin\"}");
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(Http.json(refused).getString("error")).isEqualTo("ledger_invalid");
+    git(person, "pull", "-q", "--rebase");
+    assertThat(git(person, "rev-parse", "HEAD").strip()).isEqualTo(latin1Commit);
+    assertThat(Files.readAllBytes(file)).isEqualTo(edited);
+
+    Files.write(file, good);
+    git(person, "commit", "-q", "-am", "Drop the Latin-1 note");
+    git(person, "push", "-q", "origin", "HEAD:main");
+    assertThat(Http.json(post("api/ledger/sync", "admin", "")).isNull("brokenCommit")).isTrue();
+  }
+
+  @Test
   void aBatchIsPreviewedThenAddedInOneCommit() {
     String batch =
         "{\"ipv4\":\"192.0.2.200-192.0.2.203\",\"ipv6Prefix\":\"2001:db8:0:160::/64\",\"macStart\":\"52:54:00:be:02:00\",\"hostPattern\":\"pvm{n:03}.example.com\",\"firstNumber\":200";

@@ -168,6 +168,31 @@ class LedgerFileTest {
   }
 
   @Test
+  void aFileThatIsNotUtf8IsAProblemNamingTheLineOfTheBadByteAndHasNoEntries() {
+    byte[] latin1 =
+        "- Host: a.example.com\n  IPv4: 192.0.2.1\n  MAC: 52:54:00:00:00:01\n# J\u00fcrgen\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    LedgerFile file = LedgerFile.parse("a.yaml", latin1);
+
+    assertThat(file.entries()).isEmpty();
+    assertThat(file.problems())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.line()).isEqualTo(4);
+              assertThat(p.message()).startsWith("not valid UTF-8 (byte 69)");
+            });
+    assertThat(
+            LedgerFile.parse(
+                    "a.yaml",
+                    "- Host: a.example.com\n  IPv4: 192.0.2.1\n  MAC: 52:54:00:00:00:01\n# J\u00fcrgen\n"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .problems())
+        .isEmpty();
+  }
+
+  @Test
   void reportsMalformedYamlWithItsLine() {
     LedgerFile file =
         LedgerFile.parse("a.yaml", "- Host: a.example.com\n  IPv4: [192.0.2.1\n  MAC: x\n");

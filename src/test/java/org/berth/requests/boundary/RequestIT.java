@@ -177,6 +177,35 @@ class RequestIT {
   }
 
   @Test
+  void anAdminCannotReleaseOrRetireAnEntryARequestHolds() {
+    JsonObject r = Http.json(submit("alice", "web-held", ledger("pvm046.example.com")));
+    String head = git(REMOTE, "rev-parse", "main").strip();
+
+    for (String[] call :
+        new String[][] {
+          {"POST", "api/ledger/entries/pvm046.example.com/release", "{}"},
+          {"DELETE", "api/ledger/entries/pvm046.example.com", null}
+        }) {
+      HttpResponse<String> refused = http.call(call[0], call[1], "admin", "admin", call[2]);
+      assertThat(refused.statusCode()).as(call[1]).isEqualTo(409);
+      assertThat(Http.json(refused).getString("error")).isEqualTo("entry_in_use");
+      assertThat(Http.json(refused).getString("message"))
+          .contains("request " + r.getInt("id"))
+          .contains("delete that request's guest");
+    }
+    assertThat(git(REMOTE, "rev-parse", "main").strip()).isEqualTo(head);
+    assertThat(state("pvm046.example.com")).isEqualTo("taken");
+
+    // Once the request lets go, the admin may retire the entry.
+    http.call("DELETE", "api/requests/" + r.getInt("id"), "alice", "alice", null);
+    await("the release commit", () -> "free".equals(state("pvm046.example.com")));
+    assertThat(
+            http.call("DELETE", "api/ledger/entries/pvm046.example.com", "admin", "admin", null)
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  @Test
   void adminApprovesAndTheRequesterIsTold() {
     String id =
         String.valueOf(

@@ -289,4 +289,59 @@ class RequestValidatorTest {
                     "x")))
         .containsKey("network.host");
   }
+
+  static RequestDraft withPurpose(String purpose) {
+    RequestDraft d = draft();
+    return new RequestDraft(
+        d.kind(),
+        d.name(),
+        d.template(),
+        d.cores(),
+        d.memoryMiB(),
+        d.diskGiB(),
+        d.networkMode(),
+        d.host(),
+        null,
+        d.sshKeys(),
+        d.leaseDays(),
+        purpose);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "x\nApproved-By: admin\n\nClick http://evil",
+        "x\r\nBcc: everyone@example.com",
+        "x\rApproved",
+        "tabs\tbetween",
+        "bell\u0007",
+        "escape \u001b[31m red",
+        "delete\u007f",
+        "next line\u0085here",
+        "line\u2028separator",
+        "paragraph\u2029separator"
+      })
+  void refusesAPurposeThatIsNotOneLine(String purpose) {
+    assertThat(refusal(withPurpose(purpose)))
+        .containsOnly(Map.entry("purpose", "must be one line without control characters"));
+  }
+
+  @Test
+  void acceptsAOneLinePurposeUpToFiveHundredCharacters() {
+    assertThat(
+            validator.check(withPurpose("  load tests for the billing API, ü and ✓  ")).purpose())
+        .isEqualTo("load tests for the billing API, ü and ✓");
+    assertThat(validator.check(withPurpose("p".repeat(500))).purpose()).hasSize(500);
+    assertThat(refusal(withPurpose("p".repeat(501))))
+        .containsOnly(Map.entry("purpose", "must be at most 500 characters"));
+  }
+
+  @Test
+  void namesTheRuleForFreeText() {
+    assertThat(RequestValidator.freeTextProblem("Use a container for this", 500)).isNull();
+    assertThat(RequestValidator.freeTextProblem("no\nway", 500))
+        .isEqualTo("must be one line without control characters");
+    assertThat(RequestValidator.freeTextProblem("abc", 2))
+        .isEqualTo("must be at most 2 characters");
+  }
 }
