@@ -56,7 +56,7 @@ public class AccessSettings {
     try {
       nat =
           new NatNetwork(
-              string("berth.nat.network").orElse("10.77.0.0/24"),
+              string("berth.nat.network").orElse(NatNetwork.DEFAULT),
               string("berth.nat.gateway").orElse(null),
               list("berth.nat.dns"),
               string("berth.nat.mac-prefix").orElse("02:be:27"),

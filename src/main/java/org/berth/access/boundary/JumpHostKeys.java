@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.berth.access.control.AccessPoints;
 import org.berth.identity.People;
+import org.berth.ledger.boundary.Ledger;
+import org.berth.ledger.control.AddressRules;
 import org.berth.platform.rest.InvalidInput;
 
 /**
@@ -16,8 +18,9 @@ import org.berth.platform.rest.InvalidInput;
  * them: each of the person's profile keys, restricted to forwarding to their own READY guests
  * ({@code restrict,port-forwarding,permitopen="10.77.0.5:22",...}). A person without a READY guest
  * gets no keys at all, because a key with no {@code permitopen} could forward anywhere, and neither
- * does a person an admin has blocked. Nothing is cached: a removed key or a deleted guest counts
- * from the next connection.
+ * does a person an admin has blocked. Only addresses the ledger's {@link AddressRules} allow (and
+ * those of the NAT network) are named, whatever a guest's row holds. Nothing is cached: a removed
+ * key or a deleted guest counts from the next connection.
  */
 @ApplicationScoped
 @Transactional
@@ -29,6 +32,7 @@ public class JumpHostKeys {
   @PersistenceContext EntityManager em;
   @Inject AccessPoints points;
   @Inject People people;
+  @Inject Ledger ledger;
 
   /**
    * The {@code authorized_keys} lines of {@code user}'s keys, only the one with {@code fingerprint}
@@ -72,8 +76,16 @@ public class JumpHostKeys {
             .setParameter(1, owner)
             .getResultList();
     int port = points.guestSshPort();
+    AddressRules rules = ledger.addressRules();
     return rows.stream()
-        .map(r -> r[0] != null ? r[0] + ":" + port : "[" + r[1] + "]:" + port)
+        .map(
+            r ->
+                r[0] != null && rules.reachable((String) r[0])
+                    ? r[0] + ":" + port
+                    : r[1] != null && rules.reachable((String) r[1])
+                        ? "[" + r[1] + "]:" + port
+                        : null)
+        .filter(java.util.Objects::nonNull)
         .distinct()
         .toList();
   }

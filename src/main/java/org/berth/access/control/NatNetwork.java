@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  */
 public final class NatNetwork {
 
+  /** The internal network of NAT guests when {@code berth.nat.network} is not set. */
+  public static final String DEFAULT = "10.77.0.0/24";
+
   private static final Pattern IPV4 =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.berth.access.control.NatNetwork;
 import org.berth.identity.Account;
 import org.berth.ledger.control.AddressBatch;
+import org.berth.ledger.control.AddressRules;
 import org.berth.ledger.control.EntryInUse;
 import org.berth.ledger.control.GitLedger;
 import org.berth.ledger.control.Hostname;
@@ -67,12 +69,28 @@ public class Ledger {
   @Resource ManagedScheduledExecutorService scheduler;
 
   private LedgerSettings settings;
+  private AddressRules addressRules = AddressRules.SPECIAL_RANGES_ONLY;
   private volatile LedgerWriter writer;
   private volatile String lastError;
   private ScheduledFuture<?> syncing;
 
   @PostConstruct
   void start() {
+    String nat =
+        config.getOptionalValue("berth.nat.network", String.class).orElse(NatNetwork.DEFAULT);
+    try {
+      addressRules =
+          AddressRules.of(
+              config.getOptionalValue("berth.ledger.guest-networks", String.class).orElse(""), nat);
+    } catch (IllegalArgumentException e) {
+      addressRules = AddressRules.of("", nat);
+      lastError = "Invalid setting: berth.ledger.guest-networks " + e.getMessage();
+      LOG.log(
+          Level.SEVERE,
+          "The ledger is not available. Invalid setting: berth.ledger.guest-networks {0}",
+          e.getMessage());
+      return;
+    }
     try {
       settings = LedgerSettings.from(config);
     } catch (InvalidSetting e) {
@@ -129,7 +147,8 @@ public class Ledger {
               dataSource,
               new PersonIdent(settings.committerName(), settings.committerEmail()),
               Clock.systemDefaultZone(),
-              settings.pushAttempts());
+              settings.pushAttempts(),
+              addressRules);
       created.sync();
       writer = created;
       LOG.log(
@@ -175,6 +194,14 @@ public class Ledger {
       }
       lastError = message;
     }
+  }
+
+  /**
+   * Which addresses ledger entries may carry and the jump host may forward to ({@code
+   * berth.ledger.guest-networks}, {@code berth.nat.network}).
+   */
+  public AddressRules addressRules() {
+    return addressRules;
   }
 
   /** Claims a free entry for {@code holder}; the commit is authored by {@code author}. */

@@ -30,8 +30,13 @@ public final class LedgerSnapshot {
     this.problems = problems;
   }
 
-  /** Validates the files of one commit as one ledger. */
+  /** Validates the files of one commit as one ledger, refusing only special-purpose addresses. */
   public static LedgerSnapshot of(String commit, List<LedgerFile> files) {
+    return of(commit, files, AddressRules.SPECIAL_RANGES_ONLY);
+  }
+
+  /** Validates the files of one commit as one ledger whose addresses follow {@code rules}. */
+  public static LedgerSnapshot of(String commit, List<LedgerFile> files, AddressRules rules) {
     Map<String, LedgerFile> byPath = new LinkedHashMap<>();
     List<Problem> problems = new ArrayList<>();
     Map<Hostname, String> fileOfHost = new HashMap<>();
@@ -52,6 +57,8 @@ public final class LedgerSnapshot {
         if (unique) {
           fileOfHost.put(e.host(), file.path());
         }
+        address(problems, rules, "IPv4", e.ipv4(), e);
+        address(problems, rules, "IPv6", e.ipv6(), e);
       }
     }
     return new LedgerSnapshot(
@@ -59,6 +66,22 @@ public final class LedgerSnapshot {
         Collections.unmodifiableMap(byPath),
         Collections.unmodifiableMap(fileOfHost),
         List.copyOf(problems));
+  }
+
+  private static void address(
+      List<Problem> problems, AddressRules rules, String key, String value, LedgerEntry entry) {
+    if (value != null) {
+      rules
+          .problem(value)
+          .ifPresent(
+              rule ->
+                  problems.add(
+                      new Problem(
+                          entry.file(),
+                          entry.line(),
+                          entry.host().value(),
+                          key + " " + value + " " + rule)));
+    }
   }
 
   private static boolean unique(

@@ -102,12 +102,25 @@ public final class LedgerWriter implements AutoCloseable {
   private final ReentrantLock leader = new ReentrantLock();
   private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
 
+  private final AddressRules rules;
   private volatile LedgerSnapshot snapshot;
   private volatile Broken broken;
   private Connection connection;
 
   public LedgerWriter(
       GitLedger git, DataSource database, PersonIdent committer, Clock clock, int maxAttempts) {
+    this(git, database, committer, clock, maxAttempts, AddressRules.SPECIAL_RANGES_ONLY);
+  }
+
+  /** A writer whose ledger's addresses must follow {@code rules}. */
+  public LedgerWriter(
+      GitLedger git,
+      DataSource database,
+      PersonIdent committer,
+      Clock clock,
+      int maxAttempts,
+      AddressRules rules) {
+    this.rules = rules;
     this.git = git;
     this.database = database;
     this.committer = committer;
@@ -426,11 +439,11 @@ public final class LedgerWriter implements AutoCloseable {
     pending.forEach(op -> op.result.completeExceptionally(busy));
   }
 
-  private static LedgerSnapshot replaced(LedgerSnapshot ledger, String commit, LedgerFile edited) {
+  private LedgerSnapshot replaced(LedgerSnapshot ledger, String commit, LedgerFile edited) {
     List<LedgerFile> files = new ArrayList<>(ledger.files().values());
     files.removeIf(f -> f.path().equals(edited.path()));
     files.add(edited);
-    return LedgerSnapshot.of(commit, files);
+    return LedgerSnapshot.of(commit, files, rules);
   }
 
   private void updateIndex(
@@ -494,7 +507,7 @@ public final class LedgerWriter implements AutoCloseable {
       index.markSynced(c, null);
       return;
     }
-    LedgerSnapshot candidate = LedgerSnapshot.of(head.name(), git.read(head));
+    LedgerSnapshot candidate = LedgerSnapshot.of(head.name(), git.read(head), rules);
     if (!candidate.isValid()) {
       if (broken == null || !head.name().equals(broken.commit())) {
         LOG.log(
@@ -507,7 +520,7 @@ public final class LedgerWriter implements AutoCloseable {
       if (snapshot == null && state.indexedCommit() != null) {
         snapshot =
             LedgerSnapshot.of(
-                state.indexedCommit(), git.read(ObjectId.fromString(state.indexedCommit())));
+                state.indexedCommit(), git.read(ObjectId.fromString(state.indexedCommit())), rules);
       }
       return;
     }

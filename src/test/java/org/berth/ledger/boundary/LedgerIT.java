@@ -271,6 +271,35 @@ class LedgerIT {
   }
 
   @Test
+  void addressesTheJumpHostCouldNotTrustAreProblemsNamingTheirEntries() throws Exception {
+    Path person = personClone();
+    String good = Files.readString(person.resolve("addresses.yaml"));
+    editByHand(
+        person,
+        t ->
+            t
+                + "- Host: loop.example.com\n  IPv4: 127.0.0.1\n  MAC: 52:54:00:BE:0F:01\n"
+                + "- Host: nat.example.com\n  IPv4: 10.77.0.3\n  MAC: 52:54:00:BE:0F:02\n",
+        "Add two entries nobody should reach through the jump host");
+
+    JsonObject status = Http.json(post("api/ledger/sync", "admin", ""));
+
+    assertThat(status.getJsonArray("problems").getValuesAs(jakarta.json.JsonString::getString))
+        .anySatisfy(
+            p -> assertThat(p).contains("(loop.example.com): IPv4 127.0.0.1 is a loopback address"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "(nat.example.com): IPv4 10.77.0.3 is inside the NAT network 10.77.0.0/24"));
+    assertThat(http.get("api/ledger/entries/loop.example.com", "alice", "alice").statusCode())
+        .isEqualTo(404);
+
+    editByHand(person, t -> good, "Remove them again");
+    assertThat(Http.json(post("api/ledger/sync", "admin", "")).isNull("brokenCommit")).isTrue();
+  }
+
+  @Test
   void aBatchIsPreviewedThenAddedInOneCommit() {
     String batch =
         "{\"ipv4\":\"192.0.2.200-192.0.2.203\",\"ipv6Prefix\":\"2001:db8:0:160::/64\",\"macStart\":\"52:54:00:be:02:00\",\"hostPattern\":\"pvm{n:03}.example.com\",\"firstNumber\":200";
