@@ -63,6 +63,14 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
   public static final String CALLBACK = "/oidc/callback";
   public static final String PROBLEM_PAGE = "/sign-in-problem.xhtml";
 
+  private static final Duration RECORD_EVERY = Duration.ofMinutes(1);
+
+  /**
+   * When each account's API use was last written; keyed by the whole account, so a change of name
+   * or roles is written at once.
+   */
+  private final Map<Account, Instant> recorded = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Sign-ins started in one session (several tabs) that are remembered at once, at most. */
   private static final int MAX_PENDING = 8;
 
@@ -553,12 +561,19 @@ public class BerthAuthentication implements HttpAuthenticationMechanism {
   }
 
   /**
-   * Notes the sign-in for the admins' list of people; {@link People} writes at most once a minute
-   * for API callers. Never stands in the way of signing in.
+   * Notes the sign-in for the admins' list of people: every page sign-in, and an API caller at most
+   * once a minute per account (they sign in on every call, which must not cost a write each). Never
+   * stands in the way of signing in.
    */
   private void record(Account account, boolean page) {
+    Instant now = Instant.now();
+    Instant last = recorded.get(account);
+    if (!page && last != null && last.isAfter(now.minus(RECORD_EVERY))) {
+      return;
+    }
     try {
       people.recordSignIn(account, page);
+      recorded.put(account, now);
     } catch (RuntimeException e) {
       LOG.log(Level.FINE, "Could not record a sign-in", e);
     }
