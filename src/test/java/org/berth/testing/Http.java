@@ -77,6 +77,23 @@ public final class Http {
         "the ledger" + (templates ? " and the templates" : "") + " did not become ready");
   }
 
+  /** Waits until readiness says UP: the database migrated and the ledger read. */
+  public void awaitReady() {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      if (get("health/ready").statusCode() == 200) {
+        return;
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("Berth did not become ready in 60 s: " + get("health/ready").body());
+  }
+
   public URI uri(String path) {
     return base.resolve(path);
   }

@@ -63,6 +63,7 @@ public final class ProductionBerth {
             // The authorization matrix sends hundreds of refused credentials from loopback.
             "berth.signin.max-failures-per-address=100000"));
     PayaraProcess process = PayaraProcess.startProduction("production", port, settings);
+    new Http(base).awaitReady();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(process)));
     instance =
         new ProductionBerth(

@@ -51,19 +51,30 @@ class PortalIT {
   }
 
   @Test
-  void readinessIsUpWithTheMigratedDatabase() {
+  void readinessIsUpWithTheMigratedDatabaseAndTheLedgerRead() {
     // Deployed here below a context path, health is Payara's own; Berth's own answers only UP or
     // DOWN to others than admins at the root context (ProductionApiIT, StartupWithBadDatabaseIT).
+    // The ledger is read in the background after the deployment.
+    new Http(server).awaitReady();
     HttpResponse<String> ready = new Http(server).get("health/ready", "admin", "admin");
 
     assertThat(ready.statusCode()).isEqualTo(200);
     JsonObject health = Http.json(ready);
     assertThat(health.getString("status")).isEqualTo("UP");
-    JsonObject database = health.getJsonArray("checks").getJsonObject(0);
-    assertThat(database.getString("name")).isEqualTo("database");
+    JsonObject database =
+        health.getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+            .filter(c -> c.getString("name").equals("database"))
+            .findFirst()
+            .orElseThrow();
     assertThat(database.getString("status")).isEqualTo("UP");
     assertThat(database.getJsonObject("data").getString("schema"))
         .startsWith("schema version " + newestMigration() + " on embedded PostgreSQL");
+    assertThat(health.getJsonArray("checks").getValuesAs(JsonObject.class))
+        .anySatisfy(
+            c -> {
+              assertThat(c.getString("name")).isEqualTo("ledger");
+              assertThat(c.getString("status")).isEqualTo("UP");
+            });
   }
 
   /** The version of the newest file in db/migration, such as 002. */

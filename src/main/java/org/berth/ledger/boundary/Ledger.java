@@ -72,6 +72,7 @@ public class Ledger {
   private AddressRules addressRules = AddressRules.SPECIAL_RANGES_ONLY;
   private volatile LedgerWriter writer;
   private volatile String lastError;
+  private volatile String readFailure;
   private ScheduledFuture<?> syncing;
 
   @PostConstruct
@@ -148,7 +149,8 @@ public class Ledger {
               new PersonIdent(settings.committerName(), settings.committerEmail()),
               Clock.systemDefaultZone(),
               settings.pushAttempts(),
-              addressRules);
+              addressRules,
+              this::heldEntries);
       created.sync();
       writer = created;
       LOG.log(
@@ -176,6 +178,11 @@ public class Ledger {
     scheduler.execute(this::syncQuietly);
   }
 
+  /**
+   * The periodic sync: whatever goes wrong is logged and shown, and the next run comes. It catches
+   * errors too, since an exception leaving a scheduled task cancels every later run; the limits of
+   * {@code LedgerLimits} are there so that no commit brings one about.
+   */
   private void syncQuietly() {
     if (!database.status().ready()) {
       return;
@@ -184,16 +191,76 @@ public class Ledger {
       sync();
       writer().maintain();
       if (lastError != null) {
-        LOG.log(Level.INFO, "The ledger remote is reachable again");
+        LOG.log(Level.INFO, "The ledger can be read and reached again");
       }
       lastError = null;
-    } catch (RuntimeException e) {
-      String message = e.getMessage();
-      if (!Objects.equals(message, lastError)) {
-        LOG.log(Level.WARNING, "Ledger sync failed: {0}", message);
-      }
-      lastError = message;
+      readFailure = null;
+    } catch (org.berth.ledger.control.LedgerRemoteUnavailable e) {
+      failed(e.getMessage(), null);
+    } catch (RuntimeException | Error e) {
+      // Not the remote: Berth could not read what it fetched, or its clone.
+      String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      failed(message, e);
+      readFailure = message;
     }
+  }
+
+  private void failed(String message, Throwable cause) {
+    if (!Objects.equals(message, lastError)) {
+      if (cause == null) {
+        LOG.log(Level.WARNING, "Ledger sync failed: {0}", message);
+      } else {
+        LOG.log(Level.SEVERE, "Ledger sync failed: " + message, cause);
+      }
+    }
+    lastError = message;
+  }
+
+  /**
+   * Why the ledger cannot be read at all, if it cannot: an invalid setting, no valid commit read
+   * yet, or a sync that failed while reading (not just reaching the remote). A ledger whose head is
+   * broken but whose last good state is served can be read.
+   */
+  public Optional<String> unreadable() {
+    if (settings == null) {
+      return Optional.of(lastError == null ? "the ledger settings are invalid" : lastError);
+    }
+    LedgerWriter w = writer;
+    if (w == null || w.snapshot().isEmpty()) {
+      String why =
+          w != null && w.broken().isPresent()
+              ? w.broken().get().describe()
+              : lastError == null ? "the first sync is under way" : lastError;
+      return Optional.of("no valid ledger commit has been read yet: " + why);
+    }
+    return Optional.ofNullable(readFailure)
+        .map(f -> "the last sync could not read the ledger: " + f);
+  }
+
+  /** The entries live requests hold, as their claims recorded them. */
+  private List<org.berth.ledger.control.Holdings.Holding> heldEntries() {
+    String sql =
+        "SELECT id, owner, ledger_host, mac, ipv4, ipv6 FROM guest_request"
+            + " WHERE network_mode = 'LEDGER' AND claim_commit IS NOT NULL"
+            + " AND address_released_at IS NULL";
+    List<org.berth.ledger.control.Holdings.Holding> held = new java.util.ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement st = c.prepareStatement(sql);
+        ResultSet rs = st.executeQuery()) {
+      while (rs.next()) {
+        held.add(
+            new org.berth.ledger.control.Holdings.Holding(
+                rs.getString("ledger_host"),
+                rs.getString("mac"),
+                rs.getString("ipv4"),
+                rs.getString("ipv6"),
+                rs.getString("owner"),
+                "request " + rs.getLong("id")));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read which requests hold ledger entries", e);
+    }
+    return held;
   }
 
   /**
@@ -277,8 +344,7 @@ public class Ledger {
 
   private String targetFile(String file) {
     String path = settings.path();
-    boolean single = path.endsWith(".yaml") || path.endsWith(".yml");
-    if (single) {
+    if (GitLedger.isSingleFile(path)) {
       return path;
     }
     if (file == null || file.isBlank() || !file.matches("[A-Za-z0-9._-]+\\.ya?ml")) {

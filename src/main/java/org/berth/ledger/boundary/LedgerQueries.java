@@ -145,7 +145,7 @@ public class LedgerQueries {
     for (Object row :
         em.createNativeQuery(
                 "SELECT commit_id, author_name, author_email, committed_at, message FROM ledger_change"
-                    + " WHERE host = ?1 ORDER BY committed_at DESC, commit_id LIMIT 200")
+                    + " WHERE host = ?1 ORDER BY committed_at DESC, seq DESC LIMIT 200")
             .setParameter(1, host.strip().toLowerCase(Locale.ROOT))
             .getResultList()) {
       Object[] r = (Object[]) row;

@@ -230,16 +230,25 @@ public final class GitLedger implements AutoCloseable {
     }
   }
 
-  /** The ledger files at {@code commit}, parsed; unchanged files come from a cache by blob. */
+  /**
+   * The ledger files at {@code commit}, parsed; unchanged files come from a cache by blob. Nothing
+   * past the limits of {@link LedgerLimits} is loaded: a file too large, too many files or too many
+   * bytes in all end the reading with a file that names the problem. A path that is a folder where
+   * the ledger is one file (or the other way round), a symbolic link or a submodule is a problem
+   * too.
+   */
   public List<LedgerFile> read(ObjectId commit) {
     List<LedgerFile> files = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo);
-        TreeWalk tree = new TreeWalk(repo)) {
+    boolean singleFile = isSingleFile(ledgerPath);
+    try (ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader);
+        TreeWalk tree = new TreeWalk(reader)) {
       RevCommit c = walk.parseCommit(commit);
       tree.addTree(c.getTree());
       tree.setRecursive(true);
       tree.setFilter(ledgerPath.isEmpty() ? TreeFilter.ALL : PathFilter.create(ledgerPath));
       boolean found = false;
+      long bytes = 0;
       Map<ObjectId, LedgerFile> seen = new LinkedHashMap<>();
       while (tree.next()) {
         String path = tree.getPathString();
@@ -248,10 +257,68 @@ public final class GitLedger implements AutoCloseable {
           continue;
         }
         found = true;
+        if (singleFile && !single) {
+          files.add(
+              LedgerFile.unreadable(
+                  ledgerPath,
+                  0,
+                  ledgerPath
+                      + " is a folder in this commit, but the ledger is the single file "
+                      + ledgerPath
+                      + " (berth.ledger.path)"));
+          return files;
+        }
+        if (!singleFile && single) {
+          files.add(
+              LedgerFile.unreadable(
+                  ledgerPath,
+                  0,
+                  ledgerPath
+                      + " is a file in this commit, but the ledger is the folder "
+                      + ledgerPath
+                      + " (berth.ledger.path)"));
+          return files;
+        }
+        FileMode mode = tree.getFileMode(0);
+        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
+          files.add(
+              LedgerFile.unreadable(
+                  path,
+                  0,
+                  (mode == FileMode.SYMLINK ? "a symbolic link" : "a submodule")
+                      + ", not a file; the ledger's files must be plain files"));
+          return files;
+        }
+        if (files.size() >= LedgerLimits.MAX_FILES) {
+          files.add(
+              LedgerFile.unreadable(
+                  path,
+                  0,
+                  "the ledger has more than "
+                      + LedgerLimits.count(LedgerLimits.MAX_FILES)
+                      + " files with this one"));
+          return files;
+        }
         ObjectId blob = tree.getObjectId(0);
+        long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
+        if (size > LedgerLimits.MAX_FILE_BYTES) {
+          files.add(LedgerFile.tooLarge(path, size));
+          return files;
+        }
+        bytes += size;
+        if (bytes > LedgerLimits.MAX_LEDGER_BYTES) {
+          files.add(
+              LedgerFile.unreadable(
+                  path,
+                  0,
+                  "the ledger's files come to more than "
+                      + LedgerLimits.size(LedgerLimits.MAX_LEDGER_BYTES)
+                      + " with this one, the limit of a whole ledger"));
+          return files;
+        }
         LedgerFile file = parsed.get(blob);
         if (file == null || !file.path().equals(path)) {
-          file = LedgerFile.parse(path, repo.open(blob).getBytes());
+          file = LedgerFile.parse(path, reader.open(blob, Constants.OBJ_BLOB).getCachedBytes());
         }
         seen.put(blob, file);
         files.add(file);
@@ -261,14 +328,18 @@ public final class GitLedger implements AutoCloseable {
             LedgerFile.parse(ledgerPath.isEmpty() ? "(root)" : ledgerPath, "")
                 .withProblem("the ledger file or directory " + ledgerPath + " is missing"));
       }
-      if (parsed.size() > 4096) {
-        parsed.clear();
-      }
+      // Only the files of the last commit read are kept: a cache that never grows past a ledger.
+      parsed.keySet().retainAll(seen.keySet());
       parsed.putAll(seen);
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** A ledger path ending in .yaml or .yml is one file; any other is a folder of such files. */
+  public static boolean isSingleFile(String ledgerPath) {
+    return ledgerPath.endsWith(".yaml") || ledgerPath.endsWith(".yml");
   }
 
   /** Writes a commit on {@code parent} that replaces the given files; returns its id. */
@@ -394,21 +465,30 @@ public final class GitLedger implements AutoCloseable {
 
   /**
    * The commits reachable from {@code to} but not from {@code from} that touch the ledger, oldest
-   * first, each with the hosts whose lines it changed; at most {@code limit} of the newest.
+   * first, each with the hosts whose lines it changed; at most {@code limit} of the newest. At most
+   * {@link LedgerLimits#MAX_HISTORY_COMMITS} commits are examined and {@link
+   * LedgerLimits#MAX_HISTORY_BYTES} of file versions compared; a file version over {@link
+   * LedgerLimits#MAX_FILE_BYTES} is not read, so a commit that was refused for its size is passed
+   * over without naming hosts.
    */
   public List<Change> changes(ObjectId from, ObjectId to, int limit) {
     List<Change> changes = new ArrayList<>();
-    try (RevWalk walk = new RevWalk(repo)) {
+    long[] budget = {LedgerLimits.MAX_HISTORY_BYTES};
+    try (ObjectReader reader = repo.newObjectReader();
+        RevWalk walk = new RevWalk(reader)) {
       walk.markStart(walk.parseCommit(to));
       if (from != null && repo.getObjectDatabase().has(from)) {
         walk.markUninteresting(walk.parseCommit(from));
       }
       walk.sort(RevSort.TOPO);
+      int examined = 0;
       for (RevCommit c : walk) {
-        if (changes.size() >= limit) {
+        if (changes.size() >= limit
+            || ++examined > LedgerLimits.MAX_HISTORY_COMMITS
+            || budget[0] <= 0) {
           break;
         }
-        Set<String> hosts = touchedHosts(walk, c);
+        Set<String> hosts = touchedHosts(reader, walk, c, budget);
         if (!hosts.isEmpty()) {
           PersonIdent a = c.getAuthorIdent();
           changes.add(
@@ -428,10 +508,11 @@ public final class GitLedger implements AutoCloseable {
     return changes;
   }
 
-  private Set<String> touchedHosts(RevWalk walk, RevCommit c) throws IOException {
+  private Set<String> touchedHosts(ObjectReader reader, RevWalk walk, RevCommit c, long[] budget)
+      throws IOException {
     Set<String> hosts = new LinkedHashSet<>();
     RevCommit parent = c.getParentCount() > 0 ? walk.parseCommit(c.getParent(0)) : null;
-    try (TreeWalk tree = new TreeWalk(repo)) {
+    try (TreeWalk tree = new TreeWalk(reader)) {
       tree.setRecursive(true);
       if (parent != null) {
         tree.addTree(parent.getTree());
@@ -445,13 +526,25 @@ public final class GitLedger implements AutoCloseable {
               : org.eclipse.jgit.treewalk.filter.AndTreeFilter.create(
                   PathFilter.create(ledgerPath), TreeFilter.ANY_DIFF));
       while (tree.next()) {
-        RawText before = raw(tree.getObjectId(0));
-        RawText after = raw(tree.getObjectId(1));
-        String[] hostsBefore = hostOfLine(before);
-        String[] hostsAfter = hostOfLine(after);
+        if (!isText(tree.getFileMode(0)) || !isText(tree.getFileMode(1))) {
+          continue;
+        }
+        long before = size(reader, tree.getObjectId(0));
+        long after = size(reader, tree.getObjectId(1));
+        if (before > LedgerLimits.MAX_FILE_BYTES || after > LedgerLimits.MAX_FILE_BYTES) {
+          continue;
+        }
+        budget[0] -= before + after;
+        if (budget[0] < 0) {
+          break;
+        }
+        RawText a = raw(reader, tree.getObjectId(0));
+        RawText b = raw(reader, tree.getObjectId(1));
+        String[] hostsBefore = hostOfLine(a);
+        String[] hostsAfter = hostOfLine(b);
         for (Edit edit :
             DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
-                .diff(RawTextComparator.DEFAULT, before, after)) {
+                .diff(RawTextComparator.DEFAULT, a, b)) {
           for (int i = edit.getBeginA(); i < edit.getEndA(); i++) {
             addHost(hosts, hostsBefore[i]);
           }
@@ -464,6 +557,17 @@ public final class GitLedger implements AutoCloseable {
     return hosts;
   }
 
+  /** A file (or no file) on one side of a diff; links and submodules have no lines to compare. */
+  private static boolean isText(FileMode mode) {
+    return mode == FileMode.MISSING
+        || mode == FileMode.REGULAR_FILE
+        || mode == FileMode.EXECUTABLE_FILE;
+  }
+
+  private static long size(ObjectReader reader, ObjectId blob) throws IOException {
+    return blob.equals(ObjectId.zeroId()) ? 0 : reader.getObjectSize(blob, Constants.OBJ_BLOB);
+  }
+
   private static void addHost(Collection<String> hosts, String host) {
     if (host != null) {
       try {
@@ -474,10 +578,10 @@ public final class GitLedger implements AutoCloseable {
     }
   }
 
-  private RawText raw(ObjectId blob) throws IOException {
+  private static RawText raw(ObjectReader reader, ObjectId blob) throws IOException {
     return blob.equals(ObjectId.zeroId())
         ? new RawText(new byte[0])
-        : new RawText(repo.open(blob).getBytes());
+        : new RawText(reader.open(blob, Constants.OBJ_BLOB).getCachedBytes());
   }
 
   /** For each line, the Host of the entry it belongs to (by a plain scan; no YAML needed). */

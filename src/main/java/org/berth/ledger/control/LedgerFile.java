@@ -9,8 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
@@ -18,7 +17,6 @@ import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
-import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 /**
  * One YAML file of the ledger: its exact text, the entries in it with the lines each occupies, and
@@ -38,9 +36,6 @@ public final class LedgerFile {
   static final String DATE = "Date";
   private static final List<String> KNOWN = List.of(HOST, IPV4, IPV6, MAC, USER, DATE);
   private static final List<String> ADDRESS_KEYS = List.of(HOST, IPV4, IPV6, MAC);
-
-  /** Large enough for a single file of several hundred thousand entries. */
-  static final int MAX_CODE_POINTS = 256 * 1024 * 1024;
 
   private static final Pattern PLAIN_VALUE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]*");
 
@@ -64,6 +59,7 @@ public final class LedgerFile {
   }
 
   private final String path;
+  private final int listed;
   private final List<String> lines;
   private final List<Item> items;
 
@@ -81,6 +77,18 @@ public final class LedgerFile {
       List<LedgerEntry> slots,
       List<Problem> problems,
       Map<Hostname, Integer> index) {
+    this(path, lines, items, slots, problems, index, items.size());
+  }
+
+  private LedgerFile(
+      String path,
+      List<String> lines,
+      List<Item> items,
+      List<LedgerEntry> slots,
+      List<Problem> problems,
+      Map<Hostname, Integer> index,
+      int listed) {
+    this.listed = listed;
     this.path = path;
     this.lines = lines;
     this.items = items;
@@ -100,11 +108,15 @@ public final class LedgerFile {
   }
 
   /**
-   * Reads a ledger file from the bytes in Git. A file that is not valid UTF-8 is one problem naming
-   * the line of the first bad byte, and has no entries: Berth then writes nothing over it, since
-   * writing it back as text would change bytes outside the edited entry.
+   * Reads a ledger file from the bytes in Git. A file over {@link LedgerLimits#MAX_FILE_BYTES} is
+   * one problem and is not decoded at all. A file that is not valid UTF-8 is one problem naming the
+   * line of the first bad byte. Either has no entries, and Berth writes nothing over it: writing it
+   * back as text would change bytes outside the edited entry.
    */
   public static LedgerFile parse(String path, byte[] bytes) {
+    if (bytes.length > LedgerLimits.MAX_FILE_BYTES) {
+      return tooLarge(path, bytes.length);
+    }
     java.nio.charset.CharsetDecoder decoder =
         java.nio.charset.StandardCharsets.UTF_8
             .newDecoder()
@@ -120,20 +132,30 @@ public final class LedgerFile {
           line++;
         }
       }
-      String readable = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
-      return new LedgerFile(
-          path,
-          List.of(readable.split("\n", -1)),
-          List.of(),
-          List.of(),
-          List.of(
-              new Problem(
-                  path,
-                  line,
-                  null,
-                  "not valid UTF-8 (byte " + (bad + 1) + "); save the file as UTF-8")),
-          null);
+      return unreadable(
+          path, line, "not valid UTF-8 (byte " + (bad + 1) + "); save the file as UTF-8");
     }
+  }
+
+  /** A file of {@code size} bytes, over the limit, for which nothing was read. */
+  public static LedgerFile tooLarge(String path, long size) {
+    return unreadable(
+        path,
+        0,
+        "the file is "
+            + LedgerLimits.size(size)
+            + ", over the limit of "
+            + LedgerLimits.size(LedgerLimits.MAX_FILE_BYTES)
+            + " per ledger file");
+  }
+
+  /**
+   * A file Berth cannot read (or has not read), with the problem saying why: it has no entries and
+   * is never written.
+   */
+  public static LedgerFile unreadable(String path, int line, String problem) {
+    return new LedgerFile(
+        path, null, List.of(), List.of(), List.of(new Problem(path, line, null, problem)), null);
   }
 
   /** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
@@ -152,34 +174,53 @@ public final class LedgerFile {
   /** Reads a ledger file; problems are collected, never thrown. */
   public static LedgerFile parse(String path, String text) {
     List<String> lines = List.of(text.split("\n", -1));
-    List<Problem> problems = new ArrayList<>();
+    Optional<Problem> overLimit = textLimits(path, lines);
+    if (overLimit.isPresent()) {
+      return new LedgerFile(path, lines, List.of(), List.of(), List.of(overLimit.get()), null);
+    }
+    Problems problems = new Problems();
     List<Item> items = new ArrayList<>();
-    Node root;
+    int[] listed = {0};
     try {
-      root = compose(path, text);
+      YamlEntries.read(
+          path,
+          text,
+          node -> {
+            listed[0]++;
+            Item item = item(path, node, lines, 0, problems);
+            if (item != null) {
+              items.add(item);
+            }
+          });
+    } catch (YamlEntries.Refused e) {
+      return new LedgerFile(
+          path,
+          lines,
+          List.of(),
+          List.of(),
+          List.of(new Problem(path, e.line, null, e.getMessage())),
+          null);
     } catch (MarkedYamlEngineException e) {
       // The construct that is broken starts at the context mark; the problem mark is where the
       // parser gave up, often a line later.
-      int line = e.getContextMark().or(e::getProblemMark).map(m -> m.getLine() + 1).orElse(0);
+      int line = e.getContextMark().or(e::getProblemMark).map(m -> m.getLine() + 1).orElse(1);
       String context = e.getContext() == null ? "" : " (" + e.getContext() + ")";
-      problems.add(new Problem(path, line, null, "not valid YAML: " + e.getProblem() + context));
-      return new LedgerFile(path, lines, List.of(), List.of(), List.copyOf(problems), null);
+      return new LedgerFile(
+          path,
+          lines,
+          List.of(),
+          List.of(),
+          List.of(new Problem(path, line, null, "not valid YAML: " + e.getProblem() + context)),
+          null);
     } catch (YamlEngineException e) {
-      problems.add(new Problem(path, 0, null, "not valid YAML: " + e.getMessage()));
-      return new LedgerFile(path, lines, List.of(), List.of(), List.copyOf(problems), null);
+      return new LedgerFile(
+          path,
+          lines,
+          List.of(),
+          List.of(),
+          List.of(new Problem(path, 1, null, "not valid YAML: " + e.getMessage())),
+          null);
     }
-    if (root != null) {
-      if (!(root instanceof SequenceNode sequence)) {
-        problems.add(
-            new Problem(
-                path, line(root), null, "the file must be a list of entries (- Host: ...)"));
-      } else {
-        for (Node node : sequence.getValue()) {
-          items.add(item(path, node, lines, 0, problems));
-        }
-      }
-    }
-    items.removeIf(java.util.Objects::isNull);
     List<LedgerEntry> slots = new ArrayList<>(items.size());
     for (Item item : items) {
       slots.add(toEntry(path, item, problems).orElse(null));
@@ -189,24 +230,71 @@ public final class LedgerFile {
         lines,
         List.copyOf(items),
         Collections.unmodifiableList(slots),
-        List.copyOf(problems),
-        null);
+        problems.list(),
+        null,
+        listed[0]);
   }
 
-  private static Node compose(String path, String text) {
-    // The default limit (3 MiB) would refuse a single file of about 40,000 entries.
-    LoadSettings settings =
-        LoadSettings.builder().setLabel(path).setCodePointLimit(MAX_CODE_POINTS).build();
-    return new Compose(settings).composeString(text).orElse(null);
+  /** The limits a file's text must keep before it is parsed: its size and its lines' length. */
+  private static Optional<Problem> textLimits(String path, List<String> lines) {
+    long bytes = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      int length = line.endsWith("\r") ? line.length() - 1 : line.length();
+      for (int c = 0; c < length; c++) {
+        char ch = line.charAt(c);
+        if (ch == '\r' || ch == '\u0085' || ch == '\u2028' || ch == '\u2029') {
+          // YAML breaks lines there too; Berth counts lines by "\n" alone.
+          return Optional.of(
+              new Problem(
+                  path,
+                  i + 1,
+                  null,
+                  "a line break other than \\n or \\r\\n (U+"
+                      + String.format("%04X", (int) ch)
+                      + "); save the file with \\n or \\r\\n line breaks"));
+        }
+      }
+      if (length > LedgerLimits.MAX_LINE_CHARS) {
+        return Optional.of(
+            new Problem(
+                path,
+                i + 1,
+                null,
+                "the line is "
+                    + LedgerLimits.count(length)
+                    + " characters long, over the limit of "
+                    + LedgerLimits.count(LedgerLimits.MAX_LINE_CHARS)));
+      }
+      bytes += utf8Length(line) + 1;
+    }
+    if (bytes - 1 > LedgerLimits.MAX_FILE_BYTES) {
+      return Optional.of(tooLarge(path, bytes - 1).problems().get(0));
+    }
+    return Optional.empty();
   }
 
-  private static int line(Node node) {
-    return node.getStartMark().map(m -> m.getLine() + 1).orElse(0);
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 
   /** The item for one sequence element, with lines relative to its first line; null if unusable. */
   private static Item item(
-      String path, Node node, List<String> lines, int lineOffset, List<Problem> problems) {
+      String path, Node node, List<String> lines, int lineOffset, Problems problems) {
     int first = node.getStartMark().map(Mark::getLine).orElse(0) + lineOffset;
     if (!(node instanceof MappingNode mapping)) {
       problems.add(
@@ -217,9 +305,44 @@ public final class LedgerFile {
               "an entry must be a set of keys (Host, IPv4, IPv6, MAC, ...)"));
       return null;
     }
-    // A lone "-" on the line above belongs to the entry.
-    if (first > 0 && lines.get(first - 1).strip().equals("-")) {
-      first--;
+    // Berth edits an entry by its lines: it must be one "Key: value" per line, its "-" on its
+    // first line or alone on the line above, and start with a key Berth never removes.
+    if (mapping.getFlowStyle() == FlowStyle.FLOW) {
+      problems.add(
+          new Problem(
+              path,
+              first + 1,
+              null,
+              "an entry in { } form; write it as one \"Key: value\" per line so that Berth can"
+                  + " edit it"));
+      return null;
+    }
+    if (!lines.get(first).stripLeading().startsWith("-")) {
+      if (first > 0 && lines.get(first - 1).strip().equals("-")) {
+        first--;
+      } else {
+        problems.add(
+            new Problem(
+                path,
+                first + 1,
+                null,
+                "the entry's \"-\" must be on the line of its first key, or alone on the line"
+                    + " above it"));
+        return null;
+      }
+    }
+    if (!mapping.getValue().isEmpty()
+        && mapping.getValue().get(0).getKeyNode() instanceof ScalarNode firstKey
+        && (USER.equalsIgnoreCase(firstKey.getValue())
+            || DATE.equalsIgnoreCase(firstKey.getValue()))) {
+      problems.add(
+          new Problem(
+              path,
+              first + 1,
+              null,
+              canonicalKey(firstKey.getValue())
+                  + " must not be the entry's first key: Berth adds and removes it"));
+      return null;
     }
     Map<String, KeyAt> keys = new LinkedHashMap<>();
     int last = first;
@@ -290,7 +413,7 @@ public final class LedgerFile {
     return key;
   }
 
-  private static Optional<LedgerEntry> toEntry(String path, Item item, List<Problem> problems) {
+  private static Optional<LedgerEntry> toEntry(String path, Item item, Problems problems) {
     int line = item.firstLine() + 1;
     String hostText = item.key(HOST).map(KeyAt::value).orElse(null);
     int before = problems.size();
@@ -365,7 +488,15 @@ public final class LedgerFile {
 
   /** The file's exact text. */
   public String text() {
+    if (lines == null) {
+      throw new IllegalStateException(path + " was not read and cannot be written");
+    }
     return String.join("\n", lines);
+  }
+
+  /** How many items the file's list has, usable entries or not. */
+  public int size() {
+    return listed;
   }
 
   /** The usable entries, in file order. */
@@ -387,6 +518,11 @@ public final class LedgerFile {
   }
 
   private int indexOf(Hostname host) {
+    if (!problems.isEmpty()) {
+      // A file with problems is never edited: the ledger is refused until people fix it.
+      throw new EntryNotEditable(
+          path + " has problems (" + problems.get(0) + "); Berth edits only files without any");
+    }
     Integer i = index.get(host);
     if (i == null) {
       throw new IllegalArgumentException("no entry for " + host + " in " + path);
@@ -404,17 +540,23 @@ public final class LedgerFile {
     // address keys, where people put them.
     int at = anchorLine(item) + 1;
     int removed = 0;
+    List<int[]> ranges = new ArrayList<>();
     for (String key : List.of(DATE, USER)) {
-      Optional<KeyAt> existing = item.key(key);
-      if (existing.isPresent()) {
-        int from = item.firstLine() + existing.get().keyLine();
-        int to = item.firstLine() + existing.get().lastLine();
-        for (int l = to; l >= from; l--) {
-          out.remove(l);
-          removed++;
-        }
-        at = Math.min(at, from);
+      item.key(key)
+          .ifPresent(
+              k ->
+                  ranges.add(
+                      new int[] {item.firstLine() + k.keyLine(), item.firstLine() + k.lastLine()}));
+    }
+    // From the bottom up, so that each range is still where it was found; "at" is at or above
+    // every removed line, so it stays valid too.
+    ranges.sort((a, b) -> Integer.compare(b[0], a[0]));
+    for (int[] range : ranges) {
+      for (int l = range[1]; l >= range[0]; l--) {
+        out.remove(l);
+        removed++;
       }
+      at = Math.min(at, range[0]);
     }
     if (at > item.firstLine() + item.lastOffset() - removed + 1) {
       at = item.firstLine() + item.lastOffset() - removed + 1;
@@ -422,7 +564,7 @@ public final class LedgerFile {
     added.add(keyLine(item, USER, user));
     added.add(keyLine(item, DATE, date));
     out.addAll(at, added);
-    return withEdit(out, index, added.size() - removed);
+    return withEdit(out, index, added.size() - removed, user);
   }
 
   /** Removes {@code User} and {@code Date} from a taken entry. */
@@ -446,30 +588,33 @@ public final class LedgerFile {
         removed++;
       }
     }
-    return withEdit(out, index, -removed);
+    return withEdit(out, index, -removed, null);
   }
 
-  /** Removes the entry's lines altogether. */
+  /**
+   * Removes the entry's lines altogether. The result is read again and must hold every other entry
+   * as before; otherwise nothing is written.
+   */
   public LedgerFile retire(Hostname host) {
     int index = indexOf(host);
     Item item = items.get(index);
     List<String> out = new ArrayList<>(lines);
-    int count = item.lastOffset() + 1;
-    for (int i = 0; i < count; i++) {
-      out.remove(item.firstLine());
+    out.subList(item.firstLine(), item.lastLine() + 1).clear();
+    LedgerFile after = parse(path, String.join("\n", out));
+    List<Hostname> expected = new ArrayList<>(entries().stream().map(LedgerEntry::host).toList());
+    expected.remove(host);
+    boolean newProblems = problems.isEmpty() && !after.problems().isEmpty();
+    if (newProblems || !after.entries().stream().map(LedgerEntry::host).toList().equals(expected)) {
+      throw new EntryNotEditable(
+          "Berth cannot retire "
+              + host
+              + " as it is written ("
+              + path
+              + ":"
+              + (item.firstLine() + 1)
+              + "); nothing was written. Remove it by hand in Git.");
     }
-    List<Item> newItems = new ArrayList<>(items.size() - 1);
-    List<LedgerEntry> newSlots = new ArrayList<>(items.size() - 1);
-    for (int i = 0; i < items.size(); i++) {
-      if (i < index) {
-        newItems.add(items.get(i));
-        newSlots.add(slots.get(i));
-      } else if (i > index) {
-        newItems.add(items.get(i).shifted(-count));
-        newSlots.add(shifted(slots.get(i), -count));
-      }
-    }
-    return new LedgerFile(path, List.copyOf(out), List.copyOf(newItems), newSlots, problems, null);
+    return after;
   }
 
   private static LedgerEntry shifted(LedgerEntry e, int delta) {
@@ -566,13 +711,36 @@ public final class LedgerFile {
   }
 
   /** The file after an edit of item {@code index} that changed the line count by {@code delta}. */
-  private LedgerFile withEdit(List<String> out, int index, int delta) {
+  private LedgerFile withEdit(List<String> out, int index, int delta, String user) {
     Item old = items.get(index);
     int first = old.firstLine();
     int last = old.lastLine() + delta;
     Item edited = reparse(out, first, last);
-    List<Problem> found = new ArrayList<>();
-    LedgerEntry entry = toEntry(path, edited, found).orElse(null);
+    LedgerEntry entry = edited == null ? null : toEntry(path, edited, new Problems()).orElse(null);
+    LedgerEntry before = slots.get(index);
+    // The last check before anything is written: only the entry's own lines changed, and they
+    // read as the same entry with the holder asked for.
+    boolean exact =
+        entry != null
+            && out.subList(0, first).equals(lines.subList(0, first))
+            && out.subList(last + 1, out.size())
+                .equals(lines.subList(old.lastLine() + 1, lines.size()))
+            && entry.host().equals(before.host())
+            && entry.mac().equals(before.mac())
+            && java.util.Objects.equals(entry.ipv4(), before.ipv4())
+            && java.util.Objects.equals(entry.ipv6(), before.ipv6())
+            && java.util.Objects.equals(entry.user(), user);
+    if (!exact) {
+      throw new EntryNotEditable(
+          "Berth cannot edit "
+              + before.host()
+              + " as it is written ("
+              + path
+              + ":"
+              + before.line()
+              + "); nothing was written. Write each of its keys as \"Key: value\" on a line of"
+              + " its own.");
+    }
     List<Item> newItems = new ArrayList<>(items.size());
     List<LedgerEntry> newSlots = new ArrayList<>(items.size());
     for (int i = 0; i < items.size(); i++) {
@@ -599,9 +767,9 @@ public final class LedgerFile {
 
   private Item reparse(List<String> out, int first, int last) {
     String snippet = String.join("\n", out.subList(first, last + 1));
-    Node root = compose(path, snippet);
-    Node node = ((SequenceNode) root).getValue().get(0);
-    List<Problem> ignored = new ArrayList<>();
-    return item(path, node, out, first, ignored);
+    Optional<Node> node = YamlEntries.first(path, snippet);
+    Problems layout = new Problems();
+    Item item = node.map(n -> item(path, n, out, first, layout)).orElse(null);
+    return layout.isEmpty() ? item : null;
   }
 }

@@ -38,10 +38,27 @@ public final class LedgerSnapshot {
   /** Validates the files of one commit as one ledger whose addresses follow {@code rules}. */
   public static LedgerSnapshot of(String commit, List<LedgerFile> files, AddressRules rules) {
     Map<String, LedgerFile> byPath = new LinkedHashMap<>();
-    List<Problem> problems = new ArrayList<>();
+    Problems problems = new Problems();
     Map<Hostname, String> fileOfHost = new HashMap<>();
     Map<Object, LedgerEntry> seen = new HashMap<>();
-    for (LedgerFile file : files) {
+    int items = 0;
+    int usable = files.size();
+    for (int i = 0; i < files.size() && usable == files.size(); i++) {
+      items += files.get(i).size();
+      if (items > LedgerLimits.MAX_ENTRIES) {
+        // Listed first, so that the problems of the files cannot crowd it out.
+        problems.add(
+            new Problem(
+                files.get(i).path(),
+                0,
+                null,
+                "the ledger has more than "
+                    + LedgerLimits.count(LedgerLimits.MAX_ENTRIES)
+                    + " entries with this file, the limit of a whole ledger"));
+        usable = i;
+      }
+    }
+    for (LedgerFile file : files.subList(0, usable)) {
       byPath.put(file.path(), file);
       problems.addAll(file.problems());
       for (LedgerEntry e : file.entries()) {
@@ -65,11 +82,22 @@ public final class LedgerSnapshot {
         commit,
         Collections.unmodifiableMap(byPath),
         Collections.unmodifiableMap(fileOfHost),
-        List.copyOf(problems));
+        problems.list());
+  }
+
+  /** The same ledger with more problems, found by rules beyond its files (such as holdings). */
+  public LedgerSnapshot withProblems(List<Problem> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    Problems all = new Problems();
+    all.addAll(problems);
+    all.addAll(more);
+    return new LedgerSnapshot(commit, files, fileOfHost, all.list());
   }
 
   private static void address(
-      List<Problem> problems, AddressRules rules, String key, String value, LedgerEntry entry) {
+      Problems problems, AddressRules rules, String key, String value, LedgerEntry entry) {
     if (value != null) {
       rules
           .problem(value)
@@ -85,7 +113,7 @@ public final class LedgerSnapshot {
   }
 
   private static boolean unique(
-      List<Problem> problems,
+      Problems problems,
       Map<Object, LedgerEntry> seen,
       String key,
       Object value,

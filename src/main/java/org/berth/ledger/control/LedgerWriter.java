@@ -60,7 +60,7 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** A remote head that does not validate. */
   public record Broken(String commit, List<Problem> problems) {
-    String describe() {
+    public String describe() {
       String listed =
           problems.stream()
               .limit(5)
@@ -103,6 +103,7 @@ public final class LedgerWriter implements AutoCloseable {
   private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
 
   private final AddressRules rules;
+  private final Holdings holdings;
   private volatile LedgerSnapshot snapshot;
   private volatile Broken broken;
   private Connection connection;
@@ -120,7 +121,23 @@ public final class LedgerWriter implements AutoCloseable {
       Clock clock,
       int maxAttempts,
       AddressRules rules) {
+    this(git, database, committer, clock, maxAttempts, rules, Holdings.NONE);
+  }
+
+  /**
+   * A writer whose ledger's addresses must follow {@code rules}, and whose remote head must keep
+   * the entries of {@code holdings}.
+   */
+  public LedgerWriter(
+      GitLedger git,
+      DataSource database,
+      PersonIdent committer,
+      Clock clock,
+      int maxAttempts,
+      AddressRules rules,
+      Holdings holdings) {
     this.rules = rules;
+    this.holdings = holdings;
     this.git = git;
     this.database = database;
     this.committer = committer;
@@ -508,6 +525,10 @@ public final class LedgerWriter implements AutoCloseable {
       return;
     }
     LedgerSnapshot candidate = LedgerSnapshot.of(head.name(), git.read(head), rules);
+    if (candidate.isValid()) {
+      candidate =
+          candidate.withProblems(Holdings.problems(candidate, holdings.live(), git.ledgerPath()));
+    }
     if (!candidate.isValid()) {
       if (broken == null || !head.name().equals(broken.commit())) {
         LOG.log(

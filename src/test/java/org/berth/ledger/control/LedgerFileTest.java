@@ -278,4 +278,68 @@ class LedgerFileTest {
             "b.yaml:1 (b.example.com): duplicate MAC 52:54:00:00:00:01, already used by a.example.com at a.yaml:1",
             "b.yaml:4 (c.example.com): duplicate IPv4 192.0.2.1, already used by a.example.com at a.yaml:1");
   }
+
+  @Test
+  void claimOfAnEntryReleasedByHandWithItsDateAboveAnEmptyUserTouchesOnlyThatEntry() {
+    String a = "- Host: a.example.com\n  IPv4: 192.0.2.1\n  MAC: 52:54:00:00:00:01\n";
+    String b = "- Host: b.example.com\n  IPv4: 192.0.2.2\n  MAC: 52:54:00:00:00:02\n";
+    String text = a + "  Date: 2022-02-19\n  User:\n" + b;
+
+    LedgerFile claimed =
+        LedgerFile.parse("a.yaml", text).claim(Hostname.of("a.example.com"), "alice", "2026-12-03");
+
+    assertThat(claimed.text()).isEqualTo(a + "  User: alice\n  Date: 2026-12-03\n" + b);
+    assertThat(LedgerFile.parse("a.yaml", claimed.text()).entries())
+        .extracting(LedgerEntry::user)
+        .containsExactly("alice", null);
+  }
+
+  @Test
+  void layoutsBerthCannotEditByLinesAreProblemsNamingTheLine() {
+    String b = "- Host: b.example.com\n  IPv4: 192.0.2.2\n  MAC: 52:54:00:00:00:02\n";
+
+    assertThat(
+            LedgerFile.parse(
+                    "a.yaml",
+                    "- {Host: a.example.com, IPv4: 192.0.2.1, MAC: 52:54:00:00:00:01}\n" + b)
+                .problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "a.yaml:1: an entry in { } form; write it as one \"Key: value\" per line so that Berth"
+                + " can edit it");
+    assertThat(
+            LedgerFile.parse(
+                    "a.yaml",
+                    b
+                        + "- User: bob\n  Host: a.example.com\n  IPv4: 192.0.2.1\n  MAC: 52:54:00:00:00:01\n")
+                .problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "a.yaml:4: User must not be the entry's first key: Berth adds and removes it");
+    assertThat(
+            LedgerFile.parse(
+                    "a.yaml",
+                    b
+                        + "-   # spare\n  Host: a.example.com\n  IPv4: 192.0.2.1\n  MAC: 52:54:00:00:00:01\n")
+                .problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "a.yaml:5: the entry's \"-\" must be on the line of its first key, or alone on the"
+                + " line above it");
+    assertThat(LedgerFile.parse("a.yaml", b.replace("\n", "\r")).problems())
+        .extracting(Problem::toString)
+        .containsExactly(
+            "a.yaml:1: a line break other than \\n or \\r\\n (U+000D); save the file with \\n or"
+                + " \\r\\n line breaks");
+  }
+
+  @Test
+  void aFileWithProblemsIsNeverEdited() {
+    LedgerFile file = LedgerFile.parse("a.yaml", SAMPLE + "- Host: broken\n");
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> file.claim(Hostname.of("pvm002.example.com"), "alice", "2026-12-03"))
+        .isInstanceOf(EntryNotEditable.class)
+        .hasMessageStartingWith("a.yaml has problems (a.yaml:15");
+  }
 }

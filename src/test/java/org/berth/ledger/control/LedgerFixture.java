@@ -59,6 +59,11 @@ final class LedgerFixture implements AutoCloseable {
   }
 
   LedgerWriter writer(String name) {
+    return writer(name, Holdings.NONE);
+  }
+
+  /** A writer whose ledger must keep the entries {@code holdings} names. */
+  LedgerWriter writer(String name, Holdings holdings) {
     LedgerWriter w =
         new LedgerWriter(
             GitLedger.open(
@@ -71,7 +76,9 @@ final class LedgerFixture implements AutoCloseable {
             database,
             new PersonIdent("Berth", "berth@example.com"),
             CLOCK,
-            20);
+            20,
+            AddressRules.SPECIAL_RANGES_ONLY,
+            holdings);
     w.sync();
     writers.add(w);
     return w;
@@ -98,6 +105,28 @@ final class LedgerFixture implements AutoCloseable {
       git(person, "reset", "-q", "--hard", "origin/main");
     }
     throw new AssertionError("could not push a hand edit in 50 attempts");
+  }
+
+  /** Commits what {@code change} does to the person's clone, and pushes it. */
+  void pushByHand(String message, GitChange change) {
+    git(person, "pull", "-q", "--rebase");
+    try {
+      change.apply(person);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    git(person, "add", "-A");
+    git(person, "commit", "-q", "-m", message);
+    git(person, "push", "-q", "origin", "main");
+  }
+
+  /** An edit of a person's working tree. */
+  interface GitChange {
+    void apply(Path workTree) throws IOException;
+  }
+
+  String head() {
+    return git(remote, "rev-parse", "main").strip();
   }
 
   String remoteFile(String file) {

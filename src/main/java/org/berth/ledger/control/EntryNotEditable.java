@@ -1,0 +1,26 @@
+package org.berth.ledger.control;
+
+import org.berth.platform.rest.ApiException;
+
+/**
+ * An entry whose edit would not have come out as exactly that entry changed; nothing is written.
+ * The layout rules of {@link LedgerFile} are meant to make this impossible: it is the last check
+ * before a commit, not a rule people meet.
+ */
+public class EntryNotEditable extends ApiException {
+  private static final long serialVersionUID = 1L;
+
+  public EntryNotEditable(String message) {
+    super(message);
+  }
+
+  @Override
+  public int status() {
+    return 409;
+  }
+
+  @Override
+  public String code() {
+    return "entry_not_editable";
+  }
+}
