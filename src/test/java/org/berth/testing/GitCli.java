@@ -23,6 +23,21 @@ public final class GitCli {
 
   public record Result(int exit, String output) {}
 
+  /**
+   * A bare repository made with the git command line whose first commit holds the ledger of {@code
+   * ipam-seed/}, as a site's ledger remote; returns its URL.
+   */
+  public static String seededRemote(Path bare) throws IOException {
+    Path work = bare.resolveSibling(bare.getFileName() + "-seed");
+    git(bare.getParent(), "init", "-q", "--bare", "-b", "main", bare.toString());
+    git(bare.getParent(), "clone", "-q", bare.toString(), work.toString());
+    java.nio.file.Files.copy(Path.of("ipam-seed/addresses.yaml"), work.resolve("addresses.yaml"));
+    git(work, "add", "addresses.yaml");
+    git(work, "commit", "-q", "-m", "The addresses registered in the IPAM");
+    git(work, "push", "-q", "origin", "main");
+    return bare.toUri().toString();
+  }
+
   public static Result tryGit(Path dir, String... args) {
     List<String> command =
         new ArrayList<>(

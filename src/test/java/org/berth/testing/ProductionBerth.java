@@ -45,11 +45,13 @@ public final class ProductionBerth {
     keycloak.allowRedirects(base);
     List<String> database = TestDatabase.freshSettings();
     List<String> settings = new ArrayList<>(database);
+    java.nio.file.Path data =
+        java.nio.file.Files.createTempDirectory(
+            java.nio.file.Path.of("target").toAbsolutePath(), "production-data");
     settings.addAll(
         List.of(
-            "berth.data-dir="
-                + java.nio.file.Files.createTempDirectory(
-                    java.nio.file.Path.of("target").toAbsolutePath(), "production-data"),
+            "berth.data-dir=" + data,
+            "berth.ledger.remote=" + GitCli.seededRemote(data.resolve("ledger-remote.git")),
             "berth.oidc.issuer=" + keycloak.issuer(),
             "berth.oidc.client-id=" + Keycloak.CLIENT_ID,
             "berth.oidc.client-secret=" + keycloak.clientSecret(),

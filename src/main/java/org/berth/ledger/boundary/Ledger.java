@@ -62,6 +62,7 @@ public class Ledger {
 
   @Inject Config config;
   @Inject DatabaseMigration database;
+  @Inject org.berth.platform.config.Mode mode;
 
   @Resource(lookup = "java:app/jdbc/berth")
   DataSource dataSource;
@@ -124,6 +125,10 @@ public class Ledger {
         throw new LedgerUnreachable("the database is not ready", null);
       }
       if (settings.remote().isEmpty()) {
+        if (!mode.isDemo()) {
+          // Mode refuses such a start; this is the second lock on the demo's door.
+          throw new LedgerUnreachable("berth.ledger.remote is not set", null);
+        }
         DemoRemote.createIfMissing(settings.demoRemote(), settings.branch(), settings.path());
       }
       GitLedger git =

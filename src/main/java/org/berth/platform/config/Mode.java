@@ -12,10 +12,11 @@ import org.eclipse.microprofile.config.Config;
  *
  * <p>{@code berth.demo=true} (set by {@code mvn -Pdemo}) turns on the built-in accounts, HTTP Basic
  * with passwords, the demo templates and, when no hypervisor is configured, the simulated cluster.
- * Without it Berth needs an identity provider ({@code berth.oidc.issuer}) and a hypervisor ({@code
- * berth.proxmox.url}, or the simulated cluster chosen on purpose with {@code
- * berth.hypervisor=simulated}); when one is missing, {@link #refusal()} names it, the database is
- * not even opened, readiness stays DOWN and every request is answered 503.
+ * Without it Berth needs an identity provider ({@code berth.oidc.issuer}), the ledger's remote
+ * ({@code berth.ledger.remote}) and a hypervisor ({@code berth.proxmox.url}, or the simulated
+ * cluster chosen on purpose with {@code berth.hypervisor=simulated}); when one is missing, {@link
+ * #refusal()} names it, the database is not even opened, readiness stays DOWN and every request is
+ * answered 503.
  */
 @ApplicationScoped
 public class Mode {
@@ -50,6 +51,12 @@ public class Mode {
             new InvalidSetting(
                 "berth.oidc.client-secret",
                 "must be set (or berth.oidc.client-secret-file) with berth.oidc.issuer");
+      } else if (!demo && text("berth.ledger.remote").isEmpty()) {
+        refusal =
+            new InvalidSetting(
+                "berth.ledger.remote",
+                "must name the ledger's Git repository (only the demo makes one from"
+                    + " ipam-seed)");
       }
     } catch (InvalidSetting e) {
       refusal = e;

@@ -64,10 +64,28 @@ class ModeTest {
             Map.of(
                 "berth.oidc.issuer", "https://kc/realms/b",
                 "berth.oidc.client-secret-file", "/etc/berth/secret",
+                "berth.ledger.remote", "ssh://git@git.example.org/it/ledger.git",
                 "berth.hypervisor", "simulated"));
 
     assertThat(mode.refusal()).isEmpty();
     assertThat(mode.hypervisor()).contains(Mode.HypervisorKind.SIMULATED);
+  }
+
+  @Test
+  void productionWithoutALedgerRemoteRefusesRatherThanMakeTheDemoLedger() {
+    Mode mode =
+        mode(
+            Map.of(
+                "berth.oidc.issuer", "https://kc/realms/b",
+                "berth.oidc.client-secret", "s",
+                "berth.hypervisor", "simulated"));
+
+    assertThat(mode.refusal())
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.setting()).isEqualTo("berth.ledger.remote");
+              assertThat(e.getMessage()).contains("only the demo makes one from ipam-seed");
+            });
   }
 
   @Test

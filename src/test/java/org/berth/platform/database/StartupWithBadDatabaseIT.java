@@ -62,6 +62,14 @@ class StartupWithBadDatabaseIT {
         .contains("berth.db.url=jdbc:postgresql://127.0.0.1:")
         .contains("Connection refused")
         .doesNotContain(SECRET);
+    JsonObject ledger =
+        Http.json(ready).getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+            .filter(c -> c.getString("name").equals("ledger"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(ledger.getString("status")).isEqualTo("DOWN");
+    assertThat(ledger.getJsonObject("data").getString("reason"))
+        .startsWith("no valid ledger commit has been read yet");
   }
 
   @Test
