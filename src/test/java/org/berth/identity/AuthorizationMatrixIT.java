@@ -155,6 +155,7 @@ class AuthorizationMatrixIT {
           new Endpoint("POST", "/api/requests/{id}/guest/reboot", Rule.OWNER),
           new Endpoint("DELETE", "/api/requests/{id}", Rule.OWNER),
           new Endpoint("GET", "/api/templates", Rule.SIGNED_IN),
+          new Endpoint("GET", "/api/inventory", Rule.SIGNED_IN),
           new Endpoint("GET", "/api/hypervisor", Rule.ADMIN),
           new Endpoint("GET", "/api/hypervisor/reconciliation", Rule.ADMIN),
           new Endpoint("POST", "/api/hypervisor/reconciliation", Rule.ADMIN),

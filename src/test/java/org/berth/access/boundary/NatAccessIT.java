@@ -115,7 +115,7 @@ class NatAccessIT {
   }
 
   @Test
-  void aReadyGuestReadsBackItsWebAddressAndSshBlock() {
+  void aReadyGuestReadsBackItsWebAddressAndSshBlockAndAnsibleListsIt() throws Exception {
     String key = TestKeys.ed25519("alice@laptop");
     long nat = id(http.submit("alice", "vm", "reach-web", "debian-12", nat(8080), key));
     long ledger =
@@ -143,6 +143,44 @@ class NatAccessIT {
     assertThat(l.isNull("url")).isTrue();
     assertThat(l.getString("ssh"))
         .isEqualTo("Host reach-direct\n    HostName pvm049.example.com\n    User root\n");
+
+    // Ansible, through the shipped inventory script and alice's read-only token, lists both of
+    // her guests the way her SSH blocks say, and none of bob's.
+    long bobs = id(http.submit("bob", "container", "reach-bob", "alpine-3.20-ct", nat(null), key));
+    http.awaitRequest("bob", bobs, "READY");
+    JsonObject inventory = ansibleInventory(token("alice", "read"), false);
+    JsonObject vars = inventory.getJsonObject("_meta").getJsonObject("hostvars");
+    assertThat(vars.keySet()).contains("reach-web", "reach-direct").doesNotContain("reach-bob");
+    JsonObject web = vars.getJsonObject("reach-web");
+    assertThat(web.getString("ansible_host")).isEqualTo(ip);
+    assertThat(web.getString("ansible_user")).isEqualTo("debian");
+    assertThat(web.getString("ansible_ssh_common_args"))
+        .isEqualTo("-o ProxyJump=alice@jump.berth.test");
+    JsonObject direct = vars.getJsonObject("reach-direct");
+    assertThat(direct.getString("ansible_host")).isEqualTo("pvm049.example.com");
+    assertThat(direct.getString("ansible_user")).isEqualTo("root");
+    assertThat(direct.containsKey("ansible_ssh_common_args")).isFalse();
+    assertThat(inventory.getJsonObject("kind_vm").getJsonArray("hosts").getString(0))
+        .isEqualTo("reach-web");
+    assertThat(inventory.getJsonObject("template_debian_12_ct").getJsonArray("hosts").getString(0))
+        .isEqualTo("reach-direct");
+    assertThat(inventory.getJsonObject("owner_alice").getJsonArray("hosts"))
+        .extracting(v -> ((jakarta.json.JsonString) v).getString())
+        .contains("reach-web", "reach-direct")
+        .doesNotContain("reach-bob");
+    assertThat(inventory.containsKey("owner_bob")).isFalse();
+    // Everyone's guests are for admins; alice asking gets the script's clear refusal.
+    JsonObject all = ansibleInventory(token("admin", "read"), true);
+    assertThat(all.getJsonObject("_meta").getJsonObject("hostvars").keySet())
+        .contains("reach-web", "reach-direct", "reach-bob");
+    assertThat(all.getJsonObject("owner_bob").toString()).contains("reach-bob");
+    String alices = token("alice", "read");
+    org.berth.testing.Exec.Result refused = inventoryScript(alices, true);
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.err())
+        .contains("answered 403 only admins may list everyone's guests")
+        .doesNotContain(alices);
+    http.deleteRequest("bob", bobs);
 
     http.deleteRequest("alice", nat);
     JsonObject gone = Http.json(http.get("api/requests/" + nat, "alice", "alice"));
@@ -330,5 +368,64 @@ class NatAccessIT {
     return httpPort == null
         ? "{\"mode\":\"nat\"}"
         : "{\"mode\":\"nat\",\"httpPort\":" + httpPort + "}";
+  }
+
+  /** A personal API token of {@code user} (demo password = user name). */
+  private String token(String user, String scope) {
+    HttpResponse<String> r =
+        http.call(
+            "POST",
+            "api/me/tokens",
+            user,
+            user,
+            "{\"name\":\"ansible-"
+                + System.nanoTime()
+                + "\",\"expiresInDays\":1,\"scope\":\""
+                + scope
+                + "\"}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Http.json(r).getString("token");
+  }
+
+  /** {@code ansible-inventory --list} with deploy/ansible/berth_inventory.py, as its doc says. */
+  private JsonObject ansibleInventory(String token, boolean all) throws Exception {
+    org.berth.testing.Exec.Result r =
+        org.berth.testing.Exec.run(
+            java.util.List.of(
+                "ansible-inventory",
+                "-i",
+                java.nio.file.Path.of("deploy/ansible/berth_inventory.py")
+                    .toAbsolutePath()
+                    .toString(),
+                "--list"),
+            environment(token, all),
+            java.time.Duration.ofSeconds(60));
+    assertThat(r.exit()).as(r.err()).isZero();
+    return jakarta.json.Json.createReader(new java.io.StringReader(r.out())).readObject();
+  }
+
+  private org.berth.testing.Exec.Result inventoryScript(String token, boolean all)
+      throws Exception {
+    return org.berth.testing.Exec.run(
+        java.util.List.of(
+            java.nio.file.Path.of("deploy/ansible/berth_inventory.py").toAbsolutePath().toString(),
+            "--list"),
+        environment(token, all),
+        java.time.Duration.ofSeconds(60));
+  }
+
+  private java.util.Map<String, String> environment(String token, boolean all) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    env.put("BERTH_URL", "http://localhost:" + deployment.getPort() + deployment.getPath());
+    env.put("BERTH_TOKEN", token);
+    env.put("BERTH_INVENTORY_ALL", Boolean.toString(all));
+    // Ansible's own files go to the build directory, not the home of whoever runs the tests.
+    env.put(
+        "ANSIBLE_LOCAL_TEMP",
+        java.nio.file.Path.of("target/ansible-tmp").toAbsolutePath().toString());
+    env.put(
+        "ANSIBLE_HOME", java.nio.file.Path.of("target/ansible-home").toAbsolutePath().toString());
+    return env;
   }
 }
