@@ -36,6 +36,14 @@ public record RequiredProgram(Path path, String install) {
   public static final RequiredProgram SETPRIV =
       new RequiredProgram(Path.of("/usr/bin/setpriv"), "apt-get install util-linux");
 
+  /** PostgreSQL's own server and pg_dump/pg_restore of one version, from Debian's package. */
+  public static final RequiredProgram POSTGRESQL =
+      new RequiredProgram(
+          Path.of("/usr/lib/postgresql/15/bin/pg_ctl"), "apt-get install postgresql");
+
+  public static final RequiredProgram ANSIBLE_INVENTORY =
+      new RequiredProgram(Path.of("/usr/bin/ansible-inventory"), "apt-get install ansible-core");
+
   public static final RequiredProgram NGINX =
       new RequiredProgram(Path.of("/usr/sbin/nginx"), "apt-get install nginx-light");
   public static final RequiredProgram CADDY =

@@ -140,6 +140,9 @@ public class DatabaseMigration {
         Flyway.configure(DatabaseMigration.class.getClassLoader())
             .dataSource(dataSource)
             .locations("classpath:db/migration")
+            // A schema migrated by a newer Berth is refused (Flyway ignores "future" migrations by
+            // default): an old version must never run on a database it does not know.
+            .ignoreMigrationPatterns(new String[0])
             .load();
     flyway.migrate();
     MigrationInfo current = flyway.info().current();
