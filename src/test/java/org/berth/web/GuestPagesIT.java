@@ -3,9 +3,7 @@ package org.berth.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,16 +13,11 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 import org.berth.testing.Browser;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -39,7 +32,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * stops it there; an admin sees it on the hypervisor page and checks the cluster from the
  * reconciliation page.
  */
-@ExtendWith(ArquillianExtension.class)
 class GuestPagesIT {
 
   /** Other IT classes share the database and the cluster: names are new each run. */
@@ -47,20 +39,12 @@ class GuestPagesIT {
 
   static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
-
   URI app;
   Http http;
 
   @BeforeEach
   void ledgerTemplatesAndRoomForAlice() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     app = http.uri("");
     http.awaitLedger(true);
     http.roomFor("alice");

@@ -27,7 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The packaged WAR on Payara Micro with its embedded PostgreSQL migrated by Flyway: the API, the
- * health endpoint, access rules, and the portal in a real browser. One class, so one server boot.
+ * health endpoint, access rules, and the portal in a real browser. Deployed through Arquillian's
+ * Payara Micro container below a context path, as the one test that shows the WAR deploys that way
+ * too; the other integration tests share one started Berth ({@code DemoBerth}).
  */
 @ExtendWith(ArquillianExtension.class)
 class PortalIT {

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -18,15 +16,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import org.berth.testing.Browser;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -38,7 +31,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * through the wizard, an admin approves it from the queue, and the developer sees it approved; a
  * broken rule is shown beside its input and nothing is stored.
  */
-@ExtendWith(ArquillianExtension.class)
 class RequestPagesIT {
 
   /** Other IT classes share the database and the ledger: names are new each run. */
@@ -47,20 +39,12 @@ class RequestPagesIT {
   /** Ledger entries no other IT class uses. */
   static final String ENTRIES = "pvm06";
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
-
   URI app;
   Http http;
 
   @BeforeEach
   void ledgerAndTemplatesAreReady() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     app = http.uri("");
     http.awaitLedger(true);
   }

@@ -4,26 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.function.Function;
 import org.berth.testing.Browser;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.StaleElementReferenceException;
@@ -37,19 +30,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * creates a token on the profile page, sees it once and calls the API with it; an admin finds it on
  * the people page and revokes it there, and blocks and unblocks someone.
  */
-@ExtendWith(ArquillianExtension.class)
 class TokenPagesIT {
 
   /** Other IT classes share the database: names are new each run. */
   static final String RUN = Long.toString(System.currentTimeMillis(), 36);
-
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
 
   URI app;
   Http http;
@@ -57,7 +41,7 @@ class TokenPagesIT {
 
   @BeforeEach
   void clients() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     app = http.uri("");
     api = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   }

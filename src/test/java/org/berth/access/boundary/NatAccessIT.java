@@ -3,9 +3,7 @@ package org.berth.access.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,41 +11,28 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.SimulatorControl;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Access to guests in the deployed application (arquillian.xml sets the jump host token, the jump
  * host's name and the proxy domain; no proxy is written here): NAT addresses and MACs on the
  * internal network, the jump host's key answers, and how a READY guest says it is reached.
  */
-@ExtendWith(ArquillianExtension.class)
 class NatAccessIT {
 
   static final String TOKEN = "it-jumphost-token-0123456789";
   static final SimulatorControl SIM = new SimulatorControl(URI.create("http://127.0.0.1:18006/"));
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   Http http;
 
   @BeforeEach
   void ready() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     http.awaitLedger(true);
     http.roomFor("alice");
     http.roomFor("bob");
@@ -417,7 +402,7 @@ class NatAccessIT {
   private java.util.Map<String, String> environment(String token, boolean all) {
     java.util.Map<String, String> env = new java.util.HashMap<>();
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    env.put("BERTH_URL", "http://localhost:" + deployment.getPort() + deployment.getPath());
+    env.put("BERTH_URL", DemoBerth.base().toString());
     env.put("BERTH_TOKEN", token);
     env.put("BERTH_INVENTORY_ALL", Boolean.toString(all));
     // Ansible's own files go to the build directory, not the home of whoever runs the tests.

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.berth.testing.GitCli.git;
 
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,15 +15,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.berth.testing.Browser;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -35,24 +28,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The ledger in the deployed application: the demo's remote seeded from ipam-seed, the REST API,
  * the webhooks, a broken commit pushed with the git command line, and the pages in a browser.
  */
-@ExtendWith(ArquillianExtension.class)
 class LedgerIT {
 
   static final Path REMOTE = Path.of("target", "it-data", "ledger.git").toAbsolutePath();
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   URI app;
   Http http;
 
   @BeforeEach
   void ledgerIsReady() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     app = http.uri("");
     http.awaitLedger(false);
   }

@@ -13,11 +13,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,16 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every API endpoint that takes a body, sent every kind of malformed body: each answer is a 400
@@ -48,7 +41,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * act. Also the paging query parameters: text that is not a number in range is a 400 naming the
  * parameter. A new endpoint that takes a body without a row here fails the table test.
  */
-@ExtendWith(ArquillianExtension.class)
 class MalformedBodiesIT {
 
   /** An endpoint that takes a body, a concrete path to call, who calls it, and a valid body. */
@@ -202,18 +194,11 @@ class MalformedBodiesIT {
               "The body is not valid JSON: Unexpected character ''' (line 1, column 2)",
               valid -> utf8("{'a':1}")));
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   Http http;
 
   @BeforeEach
   void ready() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     http.awaitLedger(true);
     for (String user : List.of("alice", "admin")) {
       http.get("api/me", user, user);

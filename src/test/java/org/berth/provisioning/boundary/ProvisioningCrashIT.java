@@ -21,9 +21,13 @@ import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.TestDatabase;
 import org.berth.testing.TestKeys;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Berth as separate processes on one PostgreSQL database, against a simulated Proxmox cluster in
@@ -31,6 +35,8 @@ import org.junit.jupiter.api.Test;
  * after a restart and leaves exactly one guest; two Berth instances share the work and run no job
  * twice.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisioningCrashIT {
 
   static final String SECRET = "c0ffee00-1111-4222-8333-444455556666";
@@ -41,7 +47,10 @@ class ProvisioningCrashIT {
   Path data;
   final List<PayaraProcess> running = new ArrayList<>();
 
-  @BeforeEach
+  /** An instance a test left running on the shared database, for the next to use. */
+  PayaraProcess survivor;
+
+  @BeforeAll
   void start() throws Exception {
     cluster =
         SimulatedProxmox.start(
@@ -59,10 +68,11 @@ class ProvisioningCrashIT {
             "berth.jobs.polling-interval-seconds=1",
             "berth.jobs.heartbeat-seconds=1",
             "berth.provisioning.retry-seconds=0.5",
+            "berth.jobs.threads=4",
             "berth.ledger.fetch-interval-seconds=3600"));
   }
 
-  @AfterEach
+  @AfterAll
   void stop() throws Exception {
     for (PayaraProcess p : running) {
       p.close();
@@ -83,6 +93,7 @@ class ProvisioningCrashIT {
   }
 
   @Test
+  @Order(1)
   void aBerthKilledAtAnyStepOfProvisioningResumesAndLeavesExactlyOneGuest() throws Exception {
     Map<String, BooleanSupplier> killPoints = new java.util.LinkedHashMap<>();
     killPoints.put("while the clone task runs", () -> locked("clone"));
@@ -101,6 +112,7 @@ class ProvisioningCrashIT {
 
       berth = berth("crash-" + (n + 1));
       JsonObject ready = awaitReady(new Http(berth.base()), id);
+      survivor = berth;
       List<SimulatedGuest> guests = guestsOf(id);
       assertThat(guests).as("guests of request " + id + " killed " + point.getKey()).hasSize(1);
       assertThat(guests.get(0).status()).isEqualTo("running");
@@ -115,10 +127,12 @@ class ProvisioningCrashIT {
   }
 
   @Test
+  @Order(2)
   void twoInstancesOnOneDatabaseShareTheWorkAndRunNoJobTwice() throws Exception {
     cluster.taskDuration(Duration.ofMillis(500));
-    PayaraProcess a = berth("share-a", "berth.jobs.threads=4");
-    PayaraProcess b = berth("share-b", "berth.jobs.threads=4");
+    // One instance may be left from the test before, on the same database: it saves a start.
+    PayaraProcess a = survivor != null ? survivor : berth("share-a");
+    PayaraProcess b = berth("share-b");
     cluster.clearJournal();
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.berth.testing.GitCli.git;
 
 import jakarta.json.JsonObject;
-import java.io.File;
 import java.net.URI;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,43 +12,30 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.SimulatorControl;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Provisioning in the deployed application against the simulated Proxmox cluster Berth runs
  * (arquillian.xml puts it on port 18006 with 0.3 s tasks): VM and container lifecycles, every kind
  * of fault the cluster can inject, power actions, and reconciliation.
  */
-@ExtendWith(ArquillianExtension.class)
 class ProvisioningIT {
 
   static final Path REMOTE = Path.of("target", "it-data", "ledger.git").toAbsolutePath();
   static final String KEY = TestKeys.ed25519("alice@laptop");
   static final SimulatorControl SIM = new SimulatorControl(URI.create("http://127.0.0.1:18006/"));
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   Http http;
 
   @BeforeEach
   void ready() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     http.awaitLedger(true);
     http.roomFor("alice");
     http.roomFor("bob");

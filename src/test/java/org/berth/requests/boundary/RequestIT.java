@@ -7,8 +7,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.json.JsonObject;
 import jakarta.mail.internet.MimeMessage;
-import java.io.File;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -27,27 +25,21 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.ItDatabase;
 import org.berth.testing.SimulatorControl;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Requests in the deployed application, through the REST API: claims and releases as commits on the
  * ledger remote, approval, the owner-only rule, quotas under concurrency, every kind of bad input,
  * leases kept by the job scheduler, and the mail that arrives at a real SMTP server.
  */
-@ExtendWith(ArquillianExtension.class)
 class RequestIT {
 
   static final Path DATA = Path.of("target", "it-data").toAbsolutePath();
@@ -57,13 +49,6 @@ class RequestIT {
       new SimulatorControl(java.net.URI.create("http://127.0.0.1:18006/"));
   static GreenMail smtp;
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   Http http;
 
   @BeforeAll
@@ -79,7 +64,7 @@ class RequestIT {
 
   @BeforeEach
   void ready() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     http.awaitLedger(true);
     // Mail goes to people Berth has seen: make sure all three have signed in once.
     for (String user : List.of("alice", "bob", "admin")) {

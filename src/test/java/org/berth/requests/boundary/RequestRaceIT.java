@@ -3,8 +3,6 @@ package org.berth.requests.boundary;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import java.io.File;
-import java.net.URL;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,16 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.TestKeys;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Many people (or one impatient client) acting on one request at the same moment, through the
@@ -32,23 +25,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * request ends in one state with one audit event per change that succeeded. Free text that would
  * put lines of its own into mail is refused and stores nothing.
  */
-@ExtendWith(ArquillianExtension.class)
 class RequestRaceIT {
 
   static final String KEY = TestKeys.ed25519("alice@laptop");
 
-  @Deployment(testable = false)
-  static WebArchive berth() {
-    return ShrinkWrap.createFromZipFile(
-        WebArchive.class, new File(System.getProperty("berth.war")));
-  }
-
-  @ArquillianResource URL deployment;
   Http http;
 
   @BeforeEach
   void ready() {
-    http = Http.forDeployment(deployment);
+    http = DemoBerth.http();
     http.awaitLedger(true);
     for (String user : List.of("alice", "admin")) {
       http.get("api/me", user, user);

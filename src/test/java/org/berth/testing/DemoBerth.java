@@ -1,0 +1,84 @@
+package org.berth.testing;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The demo Berth most integration tests share: the packaged WAR on one Payara Micro process per
+ * test run, started by the first test that asks and stopped when the run ends. One boot instead of
+ * one per test class; the tests keep to their own names, entries and people, and undo the faults
+ * they inject into the simulated cluster, as they always had to with the shared database.
+ *
+ * <p>Its settings: the demo, its data (and embedded PostgreSQL) in {@code target/it-data}, the
+ * simulated cluster on port 18006 with short tasks, mail to the tests' SMTP server on port 3925,
+ * quick job polling, the jump host's token and name and the proxy domain that the access tests
+ * expect.
+ */
+public final class DemoBerth {
+
+  public static final String JUMP_HOST_TOKEN = "it-jumphost-token-0123456789";
+  public static final String WEBHOOK_TOKEN = "it-webhook-secret";
+  public static final int SIMULATOR_PORT = 18006;
+  public static final int SMTP_PORT = 3925;
+
+  private static PayaraProcess process;
+
+  private DemoBerth() {}
+
+  /** The shared Berth's address, its root context ({@code http://localhost:PORT/}). */
+  public static synchronized URI base() {
+    if (process == null) {
+      try {
+        process = PayaraProcess.start("demo-berth", settings());
+      } catch (Exception e) {
+        throw new IllegalStateException("the shared demo Berth did not start", e);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(DemoBerth::stop));
+    }
+    return process.base();
+  }
+
+  /** A client for the shared Berth. */
+  public static Http http() {
+    return new Http(base());
+  }
+
+  /** What the shared Berth has printed so far. */
+  public static String log() throws java.io.IOException {
+    base();
+    return process.log();
+  }
+
+  private static List<String> settings() {
+    return List.of(
+        "berth.data-dir=" + Path.of("target/it-data").toAbsolutePath(),
+        "berth.ledger.webhook-token=" + WEBHOOK_TOKEN,
+        "berth.ledger.fetch-interval-seconds=3600",
+        "berth.jobs.polling-interval-seconds=2",
+        "berth.jobs.heartbeat-seconds=2",
+        "berth.mail.smtp-host=127.0.0.1",
+        "berth.mail.smtp-port=" + SMTP_PORT,
+        "berth.portal-url=http://berth.test",
+        "berth.simulator.port=" + SIMULATOR_PORT,
+        "berth.simulator.task-seconds=0.3",
+        "berth.provisioning.retry-seconds=0.5",
+        "berth.proxmox.read-timeout-seconds=3",
+        "berth.jumphost.token=" + JUMP_HOST_TOKEN,
+        "berth.jumphost.host=jump.berth.test",
+        "berth.proxy.domain=guests.berth.test",
+        // Some tests sign in wrongly on purpose; across a whole run that must not lock anyone out.
+        "berth.signin.max-failures-per-address=100000");
+  }
+
+  private static synchronized void stop() {
+    if (process != null) {
+      try {
+        process.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      process = null;
+    }
+  }
+}
