@@ -257,24 +257,15 @@ public final class GitLedger implements AutoCloseable {
           continue;
         }
         found = true;
-        if (singleFile && !single) {
+        if (singleFile != single) {
           files.add(
               LedgerFile.unreadable(
                   ledgerPath,
                   0,
                   ledgerPath
-                      + " is a folder in this commit, but the ledger is the single file "
-                      + ledgerPath
-                      + " (berth.ledger.path)"));
-          return files;
-        }
-        if (!singleFile && single) {
-          files.add(
-              LedgerFile.unreadable(
-                  ledgerPath,
-                  0,
-                  ledgerPath
-                      + " is a file in this commit, but the ledger is the folder "
+                      + (single ? " is a file" : " is a folder")
+                      + " in this commit, but the ledger is the "
+                      + (singleFile ? "single file " : "folder ")
                       + ledgerPath
                       + " (berth.ledger.path)"));
           return files;

@@ -539,25 +539,10 @@ public final class LedgerFile {
     // Replace an empty "User:" (and a stale "Date:") in place; otherwise insert after the
     // address keys, where people put them.
     int at = anchorLine(item) + 1;
-    int removed = 0;
-    List<int[]> ranges = new ArrayList<>();
-    for (String key : List.of(DATE, USER)) {
-      item.key(key)
-          .ifPresent(
-              k ->
-                  ranges.add(
-                      new int[] {item.firstLine() + k.keyLine(), item.firstLine() + k.lastLine()}));
-    }
-    // From the bottom up, so that each range is still where it was found; "at" is at or above
-    // every removed line, so it stays valid too.
-    ranges.sort((a, b) -> Integer.compare(b[0], a[0]));
-    for (int[] range : ranges) {
-      for (int l = range[1]; l >= range[0]; l--) {
-        out.remove(l);
-        removed++;
-      }
-      at = Math.min(at, range[0]);
-    }
+    int before = out.size();
+    // "at" is at or above every removed line, so it stays valid after the removal.
+    at = Math.min(at, removeHolderLines(item, out));
+    int removed = before - out.size();
     if (at > item.firstLine() + item.lastOffset() - removed + 1) {
       at = item.firstLine() + item.lastOffset() - removed + 1;
     }
@@ -572,6 +557,18 @@ public final class LedgerFile {
     int index = indexOf(host);
     Item item = items.get(index);
     List<String> out = new ArrayList<>(lines);
+    int before = out.size();
+    removeHolderLines(item, out);
+    int removed = before - out.size();
+    return withEdit(out, index, -removed, null);
+  }
+
+  /**
+   * Removes the lines of the item's {@code User} and {@code Date} keys from {@code out}, from the
+   * bottom up so that each is still where it was found; returns the first line removed, or {@link
+   * Integer#MAX_VALUE} if there was none.
+   */
+  private static int removeHolderLines(Item item, List<String> out) {
     List<int[]> ranges = new ArrayList<>();
     for (String key : List.of(USER, DATE)) {
       item.key(key)
@@ -581,14 +578,12 @@ public final class LedgerFile {
                       new int[] {item.firstLine() + k.keyLine(), item.firstLine() + k.lastLine()}));
     }
     ranges.sort((a, b) -> Integer.compare(b[0], a[0]));
-    int removed = 0;
+    int first = Integer.MAX_VALUE;
     for (int[] range : ranges) {
-      for (int l = range[1]; l >= range[0]; l--) {
-        out.remove(l);
-        removed++;
-      }
+      out.subList(range[0], range[1] + 1).clear();
+      first = Math.min(first, range[0]);
     }
-    return withEdit(out, index, -removed, null);
+    return first;
   }
 
   /**
