@@ -239,7 +239,6 @@ public final class GitLedger implements AutoCloseable {
    */
   public List<LedgerFile> read(ObjectId commit) {
     List<LedgerFile> files = new ArrayList<>();
-    boolean singleFile = isSingleFile(ledgerPath);
     try (ObjectReader reader = repo.newObjectReader();
         RevWalk walk = new RevWalk(reader);
         TreeWalk tree = new TreeWalk(reader)) {
@@ -257,54 +256,14 @@ public final class GitLedger implements AutoCloseable {
           continue;
         }
         found = true;
-        if (singleFile != single) {
-          files.add(
-              LedgerFile.unreadable(
-                  ledgerPath,
-                  0,
-                  ledgerPath
-                      + (single ? " is a file" : " is a folder")
-                      + " in this commit, but the ledger is the "
-                      + (singleFile ? "single file " : "folder ")
-                      + ledgerPath
-                      + " (berth.ledger.path)"));
-          return files;
-        }
-        FileMode mode = tree.getFileMode(0);
-        if (mode != FileMode.REGULAR_FILE && mode != FileMode.EXECUTABLE_FILE) {
-          files.add(
-              LedgerFile.unreadable(
-                  path,
-                  0,
-                  (mode == FileMode.SYMLINK ? "a symbolic link" : "a submodule")
-                      + ", not a file; the ledger's files must be plain files"));
-          return files;
-        }
-        if (files.size() >= LedgerLimits.MAX_FILES) {
-          files.add(
-              LedgerFile.unreadable(
-                  path,
-                  0,
-                  "the ledger has more than "
-                      + LedgerLimits.count(LedgerLimits.MAX_FILES)
-                      + " files with this one"));
-          return files;
-        }
         ObjectId blob = tree.getObjectId(0);
-        long size = reader.getObjectSize(blob, Constants.OBJ_BLOB);
-        if (size > LedgerLimits.MAX_FILE_BYTES) {
-          files.add(LedgerFile.tooLarge(path, size));
-          return files;
-        }
+        FileMode mode = tree.getFileMode(0);
+        // A submodule's commit is not in this repository: only plain files have a size to read.
+        long size = isPlainFile(mode) ? reader.getObjectSize(blob, Constants.OBJ_BLOB) : 0;
         bytes += size;
-        if (bytes > LedgerLimits.MAX_LEDGER_BYTES) {
-          files.add(
-              LedgerFile.unreadable(
-                  path,
-                  0,
-                  "the ledger's files come to more than "
-                      + LedgerLimits.size(LedgerLimits.MAX_LEDGER_BYTES)
-                      + " with this one, the limit of a whole ledger"));
+        LedgerFile refused = refusal(path, single, mode, files.size(), size, bytes);
+        if (refused != null) {
+          files.add(refused);
           return files;
         }
         LedgerFile file = parsed.get(blob);
@@ -326,6 +285,58 @@ public final class GitLedger implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Why the file at {@code path} ends the reading of a commit, as a file naming the problem; null
+   * if it may be read. {@code files} and {@code bytes} count what was read before it, itself
+   * included in {@code bytes}.
+   */
+  private LedgerFile refusal(
+      String path, boolean single, FileMode mode, int files, long size, long bytes) {
+    boolean singleFile = isSingleFile(ledgerPath);
+    if (singleFile != single) {
+      return LedgerFile.unreadable(
+          ledgerPath,
+          0,
+          ledgerPath
+              + (single ? " is a file" : " is a folder")
+              + " in this commit, but the ledger is the "
+              + (singleFile ? "single file " : "folder ")
+              + ledgerPath
+              + " (berth.ledger.path)");
+    }
+    if (!isPlainFile(mode)) {
+      return LedgerFile.unreadable(
+          path,
+          0,
+          (mode == FileMode.SYMLINK ? "a symbolic link" : "a submodule")
+              + ", not a file; the ledger's files must be plain files");
+    }
+    if (files >= LedgerLimits.MAX_FILES) {
+      return LedgerFile.unreadable(
+          path,
+          0,
+          "the ledger has more than "
+              + LedgerLimits.count(LedgerLimits.MAX_FILES)
+              + " files with this one");
+    }
+    if (size > LedgerLimits.MAX_FILE_BYTES) {
+      return LedgerFile.tooLarge(path, size);
+    }
+    if (bytes > LedgerLimits.MAX_LEDGER_BYTES) {
+      return LedgerFile.unreadable(
+          path,
+          0,
+          "the ledger's files come to more than "
+              + LedgerLimits.size(LedgerLimits.MAX_LEDGER_BYTES)
+              + " with this one, the limit of a whole ledger");
+    }
+    return null;
+  }
+
+  private static boolean isPlainFile(FileMode mode) {
+    return mode == FileMode.REGULAR_FILE || mode == FileMode.EXECUTABLE_FILE;
   }
 
   /** A ledger path ending in .yaml or .yml is one file; any other is a folder of such files. */
@@ -550,9 +561,7 @@ public final class GitLedger implements AutoCloseable {
 
   /** A file (or no file) on one side of a diff; links and submodules have no lines to compare. */
   private static boolean isText(FileMode mode) {
-    return mode == FileMode.MISSING
-        || mode == FileMode.REGULAR_FILE
-        || mode == FileMode.EXECUTABLE_FILE;
+    return mode == FileMode.MISSING || isPlainFile(mode);
   }
 
   private static long size(ObjectReader reader, ObjectId blob) throws IOException {
