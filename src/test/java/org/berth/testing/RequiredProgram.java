@@ -36,10 +36,12 @@ public record RequiredProgram(Path path, String install) {
   public static final RequiredProgram SETPRIV =
       new RequiredProgram(Path.of("/usr/bin/setpriv"), "apt-get install util-linux");
 
-  /** PostgreSQL's own server and pg_dump/pg_restore of one version, from Debian's package. */
+  /**
+   * PostgreSQL's own server and pg_dump/pg_restore of one version, from Debian's package: the
+   * newest version installed under /usr/lib/postgresql.
+   */
   public static final RequiredProgram POSTGRESQL =
-      new RequiredProgram(
-          Path.of("/usr/lib/postgresql/15/bin/pg_ctl"), "apt-get install postgresql");
+      new RequiredProgram(newestPostgres(), "apt-get install postgresql");
 
   public static final RequiredProgram ANSIBLE_INVENTORY =
       new RequiredProgram(Path.of("/usr/bin/ansible-inventory"), "apt-get install ansible-core");
@@ -54,6 +56,18 @@ public record RequiredProgram(Path path, String install) {
       new RequiredProgram(Path.of("/usr/sbin/nft"), "apt-get install nftables");
   public static final RequiredProgram OPENSSL =
       new RequiredProgram(Path.of("/usr/bin/openssl"), "apt-get install openssl");
+
+  private static Path newestPostgres() {
+    try (var versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+      return versions
+          .filter(v -> v.getFileName().toString().matches("\\d+"))
+          .max(java.util.Comparator.comparingInt(v -> Integer.parseInt(v.getFileName().toString())))
+          .map(v -> v.resolve("bin/pg_ctl"))
+          .orElse(Path.of("/usr/lib/postgresql/VERSION/bin/pg_ctl"));
+    } catch (java.io.IOException e) {
+      return Path.of("/usr/lib/postgresql/VERSION/bin/pg_ctl");
+    }
+  }
 
   /** Skips (or in CI fails) the calling test unless the program is installed. */
   public Path require() {
