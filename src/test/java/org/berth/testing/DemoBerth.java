@@ -19,8 +19,12 @@ public final class DemoBerth {
 
   public static final String JUMP_HOST_TOKEN = "it-jumphost-token-0123456789";
   public static final String WEBHOOK_TOKEN = "it-webhook-secret";
-  public static final int SIMULATOR_PORT = 18006;
-  public static final int SMTP_PORT = 3925;
+
+  /** The simulated cluster's port; {@code -Dit.simulator-port} moves it for a second test run. */
+  public static final int SIMULATOR_PORT = Integer.getInteger("it.simulator-port", 18006);
+
+  /** The tests' SMTP server's port; {@code -Dit.smtp-port} moves it for a second test run. */
+  public static final int SMTP_PORT = Integer.getInteger("it.smtp-port", 3925);
 
   private static PayaraProcess process;
 

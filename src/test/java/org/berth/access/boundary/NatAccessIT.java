@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class NatAccessIT {
 
   static final String TOKEN = "it-jumphost-token-0123456789";
-  static final SimulatorControl SIM = new SimulatorControl(URI.create("http://127.0.0.1:18006/"));
+  static final SimulatorControl SIM =
+      new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
 
   Http http;
 

@@ -21,15 +21,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Provisioning in the deployed application against the simulated Proxmox cluster Berth runs
- * (arquillian.xml puts it on port 18006 with 0.3 s tasks): VM and container lifecycles, every kind
- * of fault the cluster can inject, power actions, and reconciliation.
+ * Provisioning in the deployed application against the simulated Proxmox cluster Berth runs (the
+ * shared {@link DemoBerth} runs it with 0.3 s tasks): VM and container lifecycles, every kind of
+ * fault the cluster can inject, power actions, and reconciliation.
  */
 class ProvisioningIT {
 
   static final Path REMOTE = Path.of("target", "it-data", "ledger.git").toAbsolutePath();
   static final String KEY = TestKeys.ed25519("alice@laptop");
-  static final SimulatorControl SIM = new SimulatorControl(URI.create("http://127.0.0.1:18006/"));
+  static final SimulatorControl SIM =
+      new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
 
   Http http;
 

@@ -46,14 +46,16 @@ class RequestIT {
   static final Path REMOTE = DATA.resolve("ledger.git");
   static final String KEY = TestKeys.ed25519("alice@laptop");
   static final SimulatorControl SIMULATOR =
-      new SimulatorControl(java.net.URI.create("http://127.0.0.1:18006/"));
+      new SimulatorControl(
+          java.net.URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
   static GreenMail smtp;
 
   Http http;
 
   @BeforeAll
   static void startSmtp() {
-    smtp = new GreenMail(new ServerSetup(3925, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp =
+        new GreenMail(new ServerSetup(DemoBerth.SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
   }
 
