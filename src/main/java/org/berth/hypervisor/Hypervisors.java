@@ -1,5 +1,6 @@
 package org.berth.hypervisor;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,8 +38,10 @@ public class Hypervisors {
 
   @Inject Config config;
   @Inject Mode mode;
+  @Inject MeterRegistry registry;
 
   private ProxmoxHypervisor proxmox;
+  private Hypervisor metered;
   private SimulatedProxmox simulator;
 
   /** Starts with the application, so that the simulated cluster is there from the start. */
@@ -150,9 +153,21 @@ public class Hypervisors {
     return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
   }
 
+  /** The hypervisor, its calls timed (see {@link MeteredHypervisor}); null when there is none. */
   @Produces
-  Hypervisor hypervisor() {
-    return proxmox;
+  synchronized Hypervisor hypervisor() {
+    if (metered == null && proxmox != null) {
+      metered = new MeteredHypervisor(proxmox, kind(), registry);
+    }
+    return metered;
+  }
+
+  /**
+   * The kind of hypervisor, as metrics label it: {@code proxmox}, for the simulated cluster too,
+   * which Berth speaks to through the same adapter.
+   */
+  public String kind() {
+    return "proxmox";
   }
 
   /** Whether guests are simulated: pages say so everywhere. */

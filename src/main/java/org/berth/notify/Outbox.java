@@ -4,6 +4,8 @@ import com.github.kagkarlsson.scheduler.task.FailureHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,15 +66,26 @@ public class Outbox implements JobSource {
 
   @Inject Jobs jobs;
   @Inject Config config;
+  @Inject MeterRegistry registry;
 
   private MailSettings settings;
   private Mailer mailer;
   private OneTimeTask<Void> delivery;
+  private Counter sent;
+  private Counter failed;
 
   @PostConstruct
   void init() {
     settings = MailSettings.from(config);
     mailer = settings.delivers() ? new Mailer(settings) : null;
+    sent =
+        Counter.builder("berth_mail_sent")
+            .description("Messages the SMTP server accepted")
+            .register(registry);
+    failed =
+        Counter.builder("berth_mail_attempt_failures")
+            .description("Delivery attempts the SMTP server refused or did not answer")
+            .register(registry);
     delivery =
         Tasks.oneTime(TASK)
             .onFailure(
@@ -123,9 +136,11 @@ public class Outbox implements JobSource {
     try {
       mailer.send((String) row[0], (String) row[1], (String) row[2]);
       mark(id, null);
+      sent.increment();
       LOG.log(Level.FINE, "Mail {0} sent to {1}", new Object[] {id, row[0]});
     } catch (Mailer.MailFailed e) {
       mark(id, e.getMessage());
+      failed.increment();
       LOG.log(Level.WARNING, "Mail {0} not sent yet: {1}", new Object[] {id, e.getMessage()});
       throw e;
     }

@@ -19,6 +19,7 @@ public final class DemoBerth {
 
   public static final String JUMP_HOST_TOKEN = "it-jumphost-token-0123456789";
   public static final String WEBHOOK_TOKEN = "it-webhook-secret";
+  public static final String METRICS_TOKEN = "it-metrics-token-0123456789";
 
   /** The simulated cluster's port; {@code -Dit.simulator-port} moves it for a second test run. */
   public static final int SIMULATOR_PORT = Integer.getInteger("it.simulator-port", 18006);
@@ -69,6 +70,7 @@ public final class DemoBerth {
         "berth.provisioning.retry-seconds=0.5",
         "berth.proxmox.read-timeout-seconds=3",
         "berth.jumphost.token=" + JUMP_HOST_TOKEN,
+        "berth.metrics.token=" + METRICS_TOKEN,
         "berth.jumphost.host=jump.berth.test",
         "berth.proxy.domain=guests.berth.test",
         // Some tests sign in wrongly on purpose; across a whole run that must not lock anyone out.

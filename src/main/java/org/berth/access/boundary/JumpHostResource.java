@@ -36,6 +36,7 @@ public class JumpHostResource {
 
   @Inject JumpHostKeys keys;
   @Inject AccessSettings settings;
+  @Inject AccessMetrics metrics;
 
   @GET
   @Path("authorized-keys")
@@ -46,6 +47,7 @@ public class JumpHostResource {
       @QueryParam("fingerprint") String fingerprint) {
     requireToken(authorization);
     String lines = keys.authorizedKeys(user, fingerprint);
+    metrics.keyLookup(!lines.isBlank());
     LOG.log(
         Level.FINE,
         "Jump host asked for {0} {1}: {2} key line(s)",
@@ -58,6 +60,7 @@ public class JumpHostResource {
   private void requireToken(String authorization) {
     Optional<String> expected = settings.jumpHostToken();
     if (!SharedSecret.matches(SharedSecret.bearer(authorization), expected)) {
+      metrics.keyLookupRefused();
       warn(
           expected.isEmpty()
               ? "Jump host key requests refused: berth.jumphost.token is not set"

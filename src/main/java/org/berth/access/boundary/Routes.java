@@ -32,6 +32,7 @@ public class Routes {
 
   @Inject RouteStore store;
   @Inject ReverseProxy proxy;
+  @Inject AccessMetrics metrics;
   @Inject ProvisioningStore log;
 
   /** When to look again, and whether it is because of a failure. */
@@ -66,6 +67,7 @@ public class Routes {
           ? Optional.empty()
           : Optional.of(new Again(Instant.now(), false));
     } catch (ProxyFailure e) {
+      metrics.routeFailed();
       boolean again = e.transientFailure() && failures + 1 < ATTEMPTS;
       // The proxy's own words may name other guests and the proxy's files: they go to Berth's
       // log, and the owner gets a plain line.
@@ -98,6 +100,7 @@ public class Routes {
     try {
       present = writer.get().routes();
     } catch (ProxyFailure e) {
+      metrics.routeFailed();
       LOG.log(Level.WARNING, "Route sync could not read the proxy: {0}", e.getMessage());
       return;
     }
@@ -115,6 +118,7 @@ public class Routes {
           log.log(id, STEP, Outcome.DONE, now.map(Routes::served).orElse(REMOVED));
         }
       } catch (ProxyFailure e) {
+        metrics.routeFailed();
         failed++;
         LOG.log(
             Level.WARNING, "Route sync: {0}: {1}", new Object[] {Route.idOf(id), e.getMessage()});
@@ -123,6 +127,7 @@ public class Routes {
     try {
       writer.get().refresh();
     } catch (ProxyFailure e) {
+      metrics.routeFailed();
       failed++;
       LOG.log(Level.WARNING, "Route sync could not reload the proxy: {0}", e.getMessage());
     }

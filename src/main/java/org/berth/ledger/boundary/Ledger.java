@@ -1,5 +1,9 @@
 package org.berth.ledger.boundary;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -18,8 +22,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -29,15 +35,19 @@ import org.berth.access.control.NatNetwork;
 import org.berth.identity.Account;
 import org.berth.ledger.control.AddressBatch;
 import org.berth.ledger.control.AddressRules;
+import org.berth.ledger.control.AddressTaken;
 import org.berth.ledger.control.EntryInUse;
 import org.berth.ledger.control.GitLedger;
 import org.berth.ledger.control.Hostname;
+import org.berth.ledger.control.LedgerBusy;
 import org.berth.ledger.control.LedgerFile;
+import org.berth.ledger.control.LedgerRemoteUnavailable;
 import org.berth.ledger.control.LedgerUnreachable;
 import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.database.DatabaseMigration;
+import org.berth.platform.rest.ApiException;
 import org.berth.platform.rest.InvalidInput;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
@@ -63,6 +73,7 @@ public class Ledger {
   @Inject Config config;
   @Inject DatabaseMigration database;
   @Inject org.berth.platform.config.Mode mode;
+  @Inject MeterRegistry registry;
 
   @Resource(lookup = "java:app/jdbc/berth")
   DataSource dataSource;
@@ -75,9 +86,13 @@ public class Ledger {
   private volatile String lastError;
   private volatile String readFailure;
   private ScheduledFuture<?> syncing;
+  private volatile long lastSyncNanos;
+  private Counter syncFailures;
+  private final Map<String, Counter> claims = new ConcurrentHashMap<>();
 
   @PostConstruct
   void start() {
+    meters();
     String nat =
         config.getOptionalValue("berth.nat.network", String.class).orElse(NatNetwork.DEFAULT);
     try {
@@ -103,6 +118,49 @@ public class Ledger {
     syncing =
         scheduler.scheduleWithFixedDelay(
             this::syncQuietly, 0, settings.fetchIntervalSeconds(), TimeUnit.SECONDS);
+  }
+
+  /**
+   * The ledger's meters: how long ago a sync last succeeded, whether the remote head is broken or
+   * the ledger unreadable, sync failures, claims by outcome, and pushes the remote rejected because
+   * someone else pushed first (each is tried again) or that were given up after every attempt.
+   */
+  private void meters() {
+    Gauge.builder(
+            "berth_ledger_last_sync_age",
+            this,
+            l -> l.lastSyncNanos == 0 ? Double.NaN : (System.nanoTime() - l.lastSyncNanos) / 1e9)
+        .description("How long ago Berth last fetched and read the ledger remote successfully")
+        .baseUnit("seconds")
+        .register(registry);
+    Gauge.builder("berth_ledger_head_broken", this, l -> l.broken().isPresent() ? 1 : 0)
+        .description("Whether the remote head has problems (Berth serves the last good commit)")
+        .register(registry);
+    Gauge.builder("berth_ledger_unreadable", this, l -> l.unreadable().isPresent() ? 1 : 0)
+        .description("Whether Berth holds no readable state of the ledger")
+        .register(registry);
+    syncFailures =
+        Counter.builder("berth_ledger_sync_failures")
+            .description("Periodic or requested syncs that failed")
+            .register(registry);
+    for (String outcome : List.of("claimed", "conflict", "busy", "refused", "failed")) {
+      claims.put(
+          outcome,
+          Counter.builder("berth_ledger_claims")
+              .description("Claims of ledger entries, by outcome")
+              .tag("outcome", outcome)
+              .register(registry));
+    }
+    FunctionCounter.builder(
+            "berth_ledger_push_rejections",
+            this,
+            l -> l.writer == null ? 0 : l.writer.pushRejections())
+        .description("Pushes the remote rejected because someone else pushed first")
+        .register(registry);
+    FunctionCounter.builder(
+            "berth_ledger_gave_up", this, l -> l.writer == null ? 0 : l.writer.gaveUp())
+        .description("Changes given up because the remote kept changing for every attempt")
+        .register(registry);
   }
 
   @PreDestroy
@@ -200,6 +258,7 @@ public class Ledger {
       }
       lastError = null;
       readFailure = null;
+      lastSyncNanos = System.nanoTime();
     } catch (org.berth.ledger.control.LedgerRemoteUnavailable e) {
       failed(e.getMessage(), null);
     } catch (RuntimeException | Error e) {
@@ -211,6 +270,7 @@ public class Ledger {
   }
 
   private void failed(String message, Throwable cause) {
+    syncFailures.increment();
     if (!Objects.equals(message, lastError)) {
       if (cause == null) {
         LOG.log(Level.WARNING, "Ledger sync failed: {0}", message);
@@ -282,7 +342,23 @@ public class Ledger {
       throw new InvalidInput(
           "holder", "must be a user name of 1 to 64 letters, digits, '.', '_', '@' or '-'");
     }
-    return writer().claim(host(host), holder, ident(author), requestRef);
+    String outcome = "failed";
+    try {
+      LedgerWriter.Outcome claimed = writer().claim(host(host), holder, ident(author), requestRef);
+      outcome = "claimed";
+      return claimed;
+    } catch (AddressTaken e) {
+      outcome = "conflict";
+      throw e;
+    } catch (LedgerBusy | LedgerRemoteUnavailable e) {
+      outcome = "busy";
+      throw e;
+    } catch (ApiException e) {
+      outcome = "refused";
+      throw e;
+    } finally {
+      claims.get(outcome).increment();
+    }
   }
 
   /**

@@ -101,6 +101,10 @@ public final class LedgerWriter implements AutoCloseable {
   private final int maxAttempts;
   private final ReentrantLock leader = new ReentrantLock();
   private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicLong pushRejections =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong gaveUp =
+      new java.util.concurrent.atomic.AtomicLong();
 
   private final AddressRules rules;
   private final Holdings holdings;
@@ -436,6 +440,7 @@ public final class LedgerWriter implements AutoCloseable {
       }
       if (git.push(parent, ObjectId.fromString(base.commit())) == GitLedger.Push.REJECTED) {
         LOG.log(Level.FINE, "Ledger push rejected, attempt {0}", attempt);
+        pushRejections.incrementAndGet();
         pending = new ArrayList<>(planned.keySet());
         continue;
       }
@@ -453,7 +458,18 @@ public final class LedgerWriter implements AutoCloseable {
             "The ledger remote kept changing during "
                 + maxAttempts
                 + " attempts; nothing was claimed. Try again.");
+    gaveUp.incrementAndGet();
     pending.forEach(op -> op.result.completeExceptionally(busy));
+  }
+
+  /** Pushes the remote rejected because someone else pushed first; each led to another try. */
+  public long pushRejections() {
+    return pushRejections.get();
+  }
+
+  /** Batches of changes given up because the remote kept changing for every attempt. */
+  public long gaveUp() {
+    return gaveUp.get();
   }
 
   private LedgerSnapshot replaced(LedgerSnapshot ledger, String commit, LedgerFile edited) {

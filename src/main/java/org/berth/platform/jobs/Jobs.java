@@ -6,9 +6,11 @@ import com.github.kagkarlsson.scheduler.SchedulerName;
 import com.github.kagkarlsson.scheduler.exceptions.ExecutionException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceNotFoundException;
+import com.github.kagkarlsson.scheduler.stats.MicrometerStatsRegistry;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.TaskInstanceId;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -69,6 +71,7 @@ public class Jobs {
   @Inject @Any Instance<JobSource> sources;
   @Inject DatabaseMigration database;
   @Inject Config config;
+  @Inject MeterRegistry registry;
 
   private final String name = instanceName();
   private volatile Scheduler scheduler;
@@ -116,6 +119,8 @@ public class Jobs {
             .enableImmediateExecution()
             .deleteUnresolvedAfter(Duration.ofDays(7))
             .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.WARN, false)
+            // Runs by task and result, and their durations: dbscheduler_task_completions.
+            .statsRegistry(new MicrometerStatsRegistry(registry, tasks))
             .build();
     created.start();
     scheduler = created;

@@ -14,8 +14,9 @@ import org.berth.platform.rest.ApiError;
 
 /**
  * Answers 503 while Berth's database is not usable, instead of letting pages and API calls fail one
- * by one; static resources pass, so the error page keeps its styling. An instance that refuses to
- * start (see {@link Mode}) answers 503 to everything but health.
+ * by one; static resources pass, so the error page keeps its styling, and so do health and metrics,
+ * which must answer most when something is wrong. An instance that refuses to start (see {@link
+ * Mode}) answers 503 to everything but health.
  */
 @WebFilter(urlPatterns = "/*", filterName = "ReadinessGate")
 public class ReadinessGate extends HttpFilter {
@@ -31,7 +32,9 @@ public class ReadinessGate extends HttpFilter {
       throws IOException, ServletException {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     boolean refused = mode.refusal().isPresent();
-    if (migration.status().ready() || isHealth(path) || (!refused && isStyling(path))) {
+    if (migration.status().ready()
+        || isHealth(path)
+        || (!refused && (isStyling(path) || path.equals("/metrics")))) {
       chain.doFilter(request, response);
       return;
     }

@@ -1,5 +1,6 @@
 package org.berth.requests.boundary;
 
+import java.time.Instant;
 import org.berth.requests.entity.RequestState;
 
 /**
@@ -7,5 +8,6 @@ import org.berth.requests.entity.RequestState;
  * so observers that schedule work (provisioning, deprovisioning) commit or roll back with it.
  *
  * @param actor who moved it ({@code berth} for Berth itself)
+ * @param approvedAt when it was last approved; null when it never was
  */
-public record RequestChanged(long id, RequestState state, String actor) {}
+public record RequestChanged(long id, RequestState state, String actor, Instant approvedAt) {}

@@ -349,7 +349,7 @@ public class RequestStore {
   }
 
   private void changed(GuestRequest r, String actor) {
-    changes.fire(new RequestChanged(r.id(), r.state(), actor));
+    changes.fire(new RequestChanged(r.id(), r.state(), actor, r.approvedAt().orElse(null)));
   }
 
   /** Loads a request for a release job: its entry, owner and whether it still needs releasing. */

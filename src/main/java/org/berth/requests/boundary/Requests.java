@@ -44,6 +44,7 @@ public class Requests {
   @Inject RequestSettings settings;
   @Inject Ledger ledger;
   @Inject LedgerQueries entries;
+  @Inject RequestMetrics metrics;
 
   /**
    * Submits a request: every field is checked, then the database checks (name, entry, quota), then
@@ -62,6 +63,7 @@ public class Requests {
     }
     long id = store.submit(form, owner);
     if (form.networkMode() == NetworkMode.NAT) {
+      metrics.submitted(NetworkMode.NAT);
       return store.view(id, true);
     }
     LedgerWriter.Outcome claim;
@@ -105,6 +107,7 @@ public class Requests {
       LOG.log(Level.WARNING, "Request {0}: claim recorded later: {1}", new Object[] {id, e});
       throw e;
     }
+    metrics.submitted(NetworkMode.LEDGER);
     return store.view(id, true);
   }
 

@@ -429,4 +429,12 @@ public class GuestRequest {
   public List<RequestEvent> events() {
     return List.copyOf(events);
   }
+
+  /** When the request was last approved (by an admin or the auto-approve limits), if it was. */
+  public java.util.Optional<Instant> approvedAt() {
+    return events.stream()
+        .filter(e -> e.to() == RequestState.APPROVED)
+        .reduce((first, second) -> second)
+        .map(RequestEvent::at);
+  }
 }

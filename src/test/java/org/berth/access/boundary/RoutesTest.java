@@ -2,6 +2,7 @@ package org.berth.access.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -78,9 +79,13 @@ class RoutesTest {
   Map<Long, Route> wantedLater = new HashMap<>();
   List<Line> log = new ArrayList<>();
   Routes routes = new Routes();
+  SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   @BeforeEach
   void wire() {
+    routes.metrics = new AccessMetrics();
+    routes.metrics.registry = registry;
+    routes.metrics.create();
     routes.proxy =
         new ReverseProxy() {
           @Override
@@ -219,6 +224,9 @@ class RoutesTest {
         .extracting(Line::outcome)
         .containsExactly(Outcome.FAILED, Outcome.FAILED);
     assertThat(log.get(3).detail()).contains("tries again at its next sync");
+    assertThat(registry.get("berth_proxy_route_failures").counter().count())
+        .as("every change the proxy did not take is counted")
+        .isEqualTo(4);
   }
 
   /** A proxy that hands every call to another. */

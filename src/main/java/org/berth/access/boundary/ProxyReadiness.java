@@ -1,0 +1,68 @@
+package org.berth.access.boundary;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import org.berth.access.proxy.ProxyRoutes;
+import org.berth.platform.health.Probe;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready while Berth can read its routes from the reverse proxy it writes to (nginx's route folder,
+ * Caddy's admin API), looked at most every 15 seconds in the background; a health call waits at
+ * most 3 seconds. Without a reverse proxy ({@code berth.proxy.kind=none}) there is nothing to be
+ * down. The answer is also the gauge {@code berth_part_up{part="proxy"}}.
+ */
+@Readiness
+@ApplicationScoped
+public class ProxyReadiness implements HealthCheck {
+
+  static final String NAME = "proxy";
+  static final Duration PERIOD = Duration.ofSeconds(15);
+  static final Duration WAIT = Duration.ofSeconds(3);
+
+  @Inject ReverseProxy proxy;
+  @Inject MeterRegistry registry;
+
+  @Resource ManagedExecutorService executor;
+
+  private Probe probe;
+
+  @PostConstruct
+  void create() {
+    probe = new Probe(PERIOD, this::look, executor, Clock.systemUTC());
+    if (proxy.writer().isPresent()) {
+      probe.gauge(registry, NAME);
+    }
+  }
+
+  /** Registers the gauge at start-up, so that it is there from the first scrape. */
+  void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    // Observing creates the bean, which registers its gauge.
+  }
+
+  private String look() {
+    ProxyRoutes writer = proxy.writer().orElseThrow();
+    return writer.routes().size() + " route(s) of Berth's in " + writer.description();
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    if (proxy.writer().isEmpty()) {
+      return HealthCheckResponse.named(NAME)
+          .up()
+          .withData("state", "no reverse proxy (berth.proxy.kind=none)")
+          .build();
+    }
+    return probe.health(NAME, WAIT);
+  }
+}

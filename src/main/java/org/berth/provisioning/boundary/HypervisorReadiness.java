@@ -1,0 +1,74 @@
+package org.berth.provisioning.boundary;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import org.berth.hypervisor.Cluster;
+import org.berth.hypervisor.Hypervisor;
+import org.berth.platform.health.Probe;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready while the hypervisor answers: Berth reads the cluster's nodes and guests at most every 15
+ * seconds, in the background, and a health call waits at most 3 seconds for a look that is due. The
+ * same answer is the gauge {@code berth_part_up{part="hypervisor"}}.
+ */
+@Readiness
+@ApplicationScoped
+public class HypervisorReadiness implements HealthCheck {
+
+  static final String NAME = "hypervisor";
+  static final Duration PERIOD = Duration.ofSeconds(15);
+  static final Duration WAIT = Duration.ofSeconds(3);
+
+  @Inject Instance<Hypervisor> hypervisor;
+  @Inject MeterRegistry registry;
+
+  @Resource ManagedExecutorService executor;
+
+  private Probe probe;
+
+  @PostConstruct
+  void create() {
+    probe = new Probe(PERIOD, this::look, executor, Clock.systemUTC());
+    probe.gauge(registry, NAME);
+  }
+
+  /** Registers the gauge at start-up, so that it is there from the first scrape. */
+  void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    // Observing creates the bean, which registers its gauge.
+  }
+
+  private String look() {
+    Hypervisor h = hypervisor.get();
+    if (h == null) {
+      throw new IllegalStateException("no hypervisor: this instance is not configured to start");
+    }
+    Cluster cluster = h.cluster();
+    long online = cluster.nodes().stream().filter(n -> n.online()).count();
+    if (online == 0) {
+      throw new IllegalStateException("no node of " + cluster.nodes().size() + " is online");
+    }
+    return online
+        + " of "
+        + cluster.nodes().size()
+        + " node(s) online, "
+        + cluster.berthGuests().size()
+        + " guest(s) of Berth's";
+  }
+
+  @Override
+  public HealthCheckResponse call() {
+    return probe.health(NAME, WAIT);
+  }
+}
