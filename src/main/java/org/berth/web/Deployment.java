@@ -3,7 +3,7 @@ package org.berth.web;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
-import org.berth.hypervisor.Hypervisors;
+import org.berth.hypervisor.setup.Hypervisors;
 
 /**
  * What every page says about the instance ({@code #{deployment}}): whether guests are simulated.

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.berth.hypervisor.GuestType;
 import org.berth.hypervisor.PowerState;
-import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+import org.berth.requests.boundary.GuestLog.Outcome;
 
 /**
  * How pages show a guest ({@code #{guestTags}}): the word for its type, and the words and tag

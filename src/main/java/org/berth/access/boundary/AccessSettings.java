@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import org.berth.access.control.AccessPoints;
 import org.berth.access.control.NatNetwork;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.requests.control.AccessPoints;
 import org.eclipse.microprofile.config.Config;
 
 /**

@@ -7,11 +7,11 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.berth.access.control.AccessPoints;
 import org.berth.identity.People;
 import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.control.AddressRules;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.requests.control.AccessPoints;
 
 /**
  * The keys the SSH jump host accepts for one account, as sshd's {@code AuthorizedKeysCommand} wants

@@ -13,8 +13,8 @@ import java.util.logging.Logger;
 import org.berth.access.proxy.ProxyFailure;
 import org.berth.access.proxy.ProxyRoutes;
 import org.berth.access.proxy.Route;
-import org.berth.provisioning.boundary.ProvisioningStore;
-import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+import org.berth.requests.boundary.GuestLog;
+import org.berth.requests.boundary.GuestLog.Outcome;
 
 /**
  * Brings the reverse proxy in line with the requests, outside any database transaction: one
@@ -33,7 +33,7 @@ public class Routes {
   @Inject RouteStore store;
   @Inject ReverseProxy proxy;
   @Inject AccessMetrics metrics;
-  @Inject ProvisioningStore log;
+  @Inject GuestLog log;
 
   /** When to look again, and whether it is because of a failure. */
   public record Again(Instant at, boolean afterFailure) {}

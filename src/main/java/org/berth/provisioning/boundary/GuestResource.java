@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
-import org.berth.provisioning.boundary.ProvisioningStore.LogLine;
+import org.berth.requests.boundary.GuestLog.Line;
 import org.berth.requests.control.UnknownRequest;
 
 /**
@@ -53,7 +53,7 @@ public class GuestResource {
       out.add("statusProblem", d.statusProblem());
     }
     JsonArrayBuilder log = Json.createArrayBuilder();
-    for (LogLine l : d.log()) {
+    for (Line l : d.log()) {
       log.add(
           Json.createObjectBuilder()
               .add("at", l.at().toString())

@@ -14,7 +14,8 @@ import org.berth.hypervisor.HypervisorFailure;
 import org.berth.hypervisor.PowerState;
 import org.berth.identity.Account;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
-import org.berth.provisioning.boundary.ProvisioningStore.LogLine;
+import org.berth.requests.boundary.GuestLog;
+import org.berth.requests.boundary.GuestLog.Line;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
 import org.berth.requests.entity.IllegalTransition;
@@ -30,6 +31,7 @@ public class Guests {
   @PersistenceContext EntityManager em;
   @Inject Requests requests;
   @Inject ProvisioningStore store;
+  @Inject GuestLog guestLog;
   @Inject ProvisioningJobs jobs;
   @Inject Hypervisor hypervisor;
 
@@ -40,11 +42,7 @@ public class Guests {
    * @param statusProblem why the live state is unknown, or null
    */
   public record Detail(
-      RequestView request,
-      GuestRef ref,
-      PowerState power,
-      String statusProblem,
-      List<LogLine> log) {
+      RequestView request, GuestRef ref, PowerState power, String statusProblem, List<Line> log) {
 
     public boolean running() {
       return power == PowerState.RUNNING;
@@ -53,7 +51,7 @@ public class Guests {
 
   public Detail detail(long id, Account caller) {
     RequestView r = requests.find(id, caller);
-    List<LogLine> log = store.logOf(id);
+    List<Line> log = guestLog.lines(id);
     if (r.guestRef() == null || r.state().terminal()) {
       return new Detail(r, null, null, null, log);
     }

@@ -18,10 +18,11 @@ import org.berth.hypervisor.HypervisorFailure;
 import org.berth.hypervisor.PowerState;
 import org.berth.hypervisor.VmidTaken;
 import org.berth.provisioning.boundary.ProvisioningStore.GuestRequestRef;
-import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
 import org.berth.provisioning.boundary.ProvisioningStore.Work;
 import org.berth.provisioning.control.GuestSpecs;
 import org.berth.provisioning.control.Step;
+import org.berth.requests.boundary.GuestLog;
+import org.berth.requests.boundary.GuestLog.Outcome;
 import org.berth.requests.entity.RequestState;
 
 /**
@@ -38,6 +39,7 @@ public class Provisioner {
   private static final int VMID_TRIES = 5;
 
   @Inject ProvisioningStore store;
+  @Inject GuestLog guestLog;
   @Inject ProvisioningSettings settings;
   @Inject Hypervisor hypervisor;
 
@@ -57,7 +59,7 @@ public class Provisioner {
         Cluster cluster = hv.cluster();
         ProvisioningStore.Placed placed = store.place(id, cluster);
         if (placed.noRoom() != null) {
-          store.log(id, step.label(), Outcome.FAILED, placed.noRoom());
+          guestLog.log(id, step.label(), Outcome.FAILED, placed.noRoom());
           store.failed(id, placed.noRoom());
           return Optional.empty();
         }
@@ -81,7 +83,7 @@ public class Provisioner {
       }
       GuestSpec spec = spec(w, ref);
       if (step == Step.CONFIGURE) {
-        store.log(
+        guestLog.log(
             id,
             step.label(),
             Outcome.STARTED,
@@ -98,9 +100,9 @@ public class Provisioner {
           throw new HypervisorFailure(ref + " is gone before it could be started", false);
         }
         if (now.get().power() == PowerState.RUNNING) {
-          store.log(id, step.label(), Outcome.NOTE, "already running");
+          guestLog.log(id, step.label(), Outcome.NOTE, "already running");
         } else {
-          store.log(id, step.label(), Outcome.STARTED, "starting " + ref);
+          guestLog.log(id, step.label(), Outcome.STARTED, "starting " + ref);
           hv.start(ref);
         }
         Optional<ProvisioningStore.Times> total = store.ready(id, ref, hv.own(), hv.hypervisor());
@@ -132,7 +134,7 @@ public class Provisioner {
         if (existing.get().lockHeld().isPresent()) {
           return Optional.empty();
         }
-        store.log(
+        guestLog.log(
             id,
             Step.CREATE.label(),
             Outcome.NOTE,
@@ -144,7 +146,7 @@ public class Provisioner {
         continue;
       }
       GuestSpec spec = spec(w, ref);
-      store.log(
+      guestLog.log(
           id,
           Step.CREATE.label(),
           Outcome.STARTED,
@@ -171,7 +173,7 @@ public class Provisioner {
   /** Leaves a VMID that is not this request's to its owner and records another one. */
   private GuestRef anotherVmid(Hypervisor hv, long id, GuestRef taken, String why) {
     GuestRef next = store.newVmid(id, hv.cluster().vmids());
-    store.log(
+    guestLog.log(
         id,
         Step.CREATE.label(),
         Outcome.NOTE,
@@ -185,7 +187,7 @@ public class Provisioner {
 
   private Optional<Instant> stopped(long id) {
     store.releaseSlot(id);
-    store.log(
+    guestLog.log(
         id, "Provisioning", Outcome.NOTE, "stopped: the request was deleted or expired meanwhile");
     return Optional.empty();
   }
@@ -200,7 +202,7 @@ public class Provisioner {
       int attempt = store.attemptFailed(id);
       if (!canFail || attempt < settings.attempts()) {
         Duration pause = settings.backoff().after(attempt);
-        store.log(
+        guestLog.log(
             id,
             step,
             Outcome.RETRY,
@@ -214,11 +216,11 @@ public class Provisioner {
         return Optional.of(Instant.now().plus(pause));
       }
       String reason = e.getMessage() + " (gave up after " + attempt + " attempts)";
-      store.log(id, step, Outcome.FAILED, reason);
+      guestLog.log(id, step, Outcome.FAILED, reason);
       store.failed(id, reason);
       return Optional.empty();
     }
-    store.log(id, step, Outcome.FAILED, e.getMessage());
+    guestLog.log(id, step, Outcome.FAILED, e.getMessage());
     if (canFail) {
       store.failed(id, e.getMessage());
       return Optional.empty();
@@ -247,23 +249,23 @@ public class Provisioner {
             return Optional.of(Instant.now().plus(WAIT));
           }
           if (existing.get().power() != PowerState.STOPPED) {
-            store.log(id, "Delete", Outcome.STARTED, "stopping " + ref);
+            guestLog.log(id, "Delete", Outcome.STARTED, "stopping " + ref);
             hypervisor.stop(ref);
           }
-          store.log(id, "Delete", Outcome.STARTED, "deleting " + ref + " with its disks");
+          guestLog.log(id, "Delete", Outcome.STARTED, "deleting " + ref + " with its disks");
           hypervisor.delete(ref);
         } else if (existing.isPresent()) {
-          store.log(
+          guestLog.log(
               id,
               "Delete",
               Outcome.NOTE,
               ref + " holds a guest that is not this request's; it is left alone");
         } else {
-          store.log(id, "Delete", Outcome.NOTE, "there is no " + ref + "; nothing to delete");
+          guestLog.log(id, "Delete", Outcome.NOTE, "there is no " + ref + "; nothing to delete");
         }
       }
       store.deleted(id);
-      store.log(id, "Delete", Outcome.DONE, "deleted");
+      guestLog.log(id, "Delete", Outcome.DONE, "deleted");
       return Optional.empty();
     } catch (HypervisorFailure e) {
       return failedAttempt(id, "Delete", e, false);
@@ -302,7 +304,7 @@ public class Provisioner {
     try {
       Optional<GuestStatus> existing = hypervisor.status(ref);
       if (existing.isEmpty() || !existing.get().carries(id)) {
-        store.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
+        guestLog.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
         return Optional.empty();
       }
       if (existing.get().lockHeld().isPresent()) {
@@ -312,22 +314,22 @@ public class Provisioner {
       switch (action) {
         case START -> {
           if (power == PowerState.RUNNING) {
-            store.log(id, step, Outcome.NOTE, "already running");
+            guestLog.log(id, step, Outcome.NOTE, "already running");
             return Optional.empty();
           }
-          store.log(id, step, Outcome.STARTED, "starting " + ref);
+          guestLog.log(id, step, Outcome.STARTED, "starting " + ref);
           hypervisor.start(ref);
         }
         case SHUTDOWN -> {
           if (power == PowerState.STOPPED) {
-            store.log(id, step, Outcome.NOTE, "already stopped");
+            guestLog.log(id, step, Outcome.NOTE, "already stopped");
             return Optional.empty();
           }
-          store.log(id, step, Outcome.STARTED, "shutting down " + ref);
+          guestLog.log(id, step, Outcome.STARTED, "shutting down " + ref);
           hypervisor.shutdown(ref, settings.shutdownTimeout());
         }
         case REBOOT -> {
-          store.log(
+          guestLog.log(
               id,
               step,
               Outcome.STARTED,
@@ -339,19 +341,19 @@ public class Provisioner {
           }
         }
       }
-      store.log(id, step, Outcome.DONE, "done");
+      guestLog.log(id, step, Outcome.DONE, "done");
       return Optional.empty();
     } catch (HypervisorFailure e) {
       if (e.transientFailure() && failures + 1 < settings.attempts()) {
         Duration pause = settings.backoff().after(failures + 1);
-        store.log(
+        guestLog.log(
             id,
             step,
             Outcome.RETRY,
             e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
         return Optional.of(Instant.now().plus(pause));
       }
-      store.log(id, step, Outcome.FAILED, e.getMessage());
+      guestLog.log(id, step, Outcome.FAILED, e.getMessage());
       LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
       return Optional.empty();
     }

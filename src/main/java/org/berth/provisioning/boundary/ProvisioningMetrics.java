@@ -10,7 +10,7 @@ import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import org.berth.hypervisor.Hypervisors;
+import org.berth.hypervisor.setup.Hypervisors;
 import org.berth.requests.boundary.RequestChanged;
 import org.berth.requests.entity.RequestState;
 

@@ -17,9 +17,10 @@ import org.berth.hypervisor.Cluster;
 import org.berth.hypervisor.GuestRef;
 import org.berth.hypervisor.GuestType;
 import org.berth.platform.database.SqlValues;
-import org.berth.platform.jobs.Jobs;
 import org.berth.provisioning.control.Placement;
 import org.berth.provisioning.control.Step;
+import org.berth.requests.boundary.GuestLog;
+import org.berth.requests.boundary.GuestLog.Outcome;
 import org.berth.requests.boundary.RequestStore;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
@@ -39,7 +40,7 @@ public class ProvisioningStore {
   @PersistenceContext EntityManager em;
   @Inject RequestStore requests;
   @Inject ProvisioningSettings settings;
-  @Inject Jobs jobs;
+  @Inject GuestLog guestLog;
 
   Clock clock = Clock.systemUTC();
 
@@ -131,7 +132,7 @@ public class ProvisioningStore {
         .setParameter(2, SqlValues.utc(clock.instant()))
         .executeUpdate();
     requests.placed(id, node, String.valueOf(vmid));
-    insertLog(id, Step.PLACE.label(), Outcome.DONE, "placed on " + node + " as VMID " + vmid);
+    guestLog.append(id, Step.PLACE.label(), Outcome.DONE, "placed on " + node + " as VMID " + vmid);
     return new Placed(new GuestRef(typeOf(w.request()), node, vmid), false, null);
   }
 
@@ -199,7 +200,7 @@ public class ProvisioningStore {
     if (r.state() != RequestState.PROVISIONING) {
       return false;
     }
-    insertLog(id, done.label(), Outcome.DONE, detail);
+    guestLog.append(id, done.label(), Outcome.DONE, detail);
     em.createNativeQuery(
             "UPDATE provisioning SET step = ?3, attempts = 0, updated = ?4"
                 + " WHERE request_id = ?1 AND step = ?2")
@@ -251,7 +252,7 @@ public class ProvisioningStore {
         new Times(
             Duration.ofNanos(((Number) row[0]).longValue() * 1000),
             Duration.ofNanos(((Number) row[1]).longValue() * 1000));
-    insertLog(
+    guestLog.append(
         id,
         Step.DONE.label(),
         Outcome.DONE,
@@ -336,58 +337,6 @@ public class ProvisioningStore {
   /** Records the guest on another node (it was migrated). */
   public void moved(long id, String node) {
     requests.find(id).moveGuest(node, clock.instant());
-  }
-
-  /** Adds a line to the request's provisioning log, in its own transaction. */
-  @Transactional(Transactional.TxType.REQUIRES_NEW)
-  public void log(long id, String step, Outcome outcome, String detail) {
-    insertLog(id, step, outcome, detail);
-  }
-
-  private void insertLog(long id, String step, Outcome outcome, String detail) {
-    em.createNativeQuery(
-            "INSERT INTO guest_log (request_id, at, step, outcome, detail, instance)"
-                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .setParameter(3, step)
-        .setParameter(4, outcome.name())
-        .setParameter(5, detail.length() > 2000 ? detail.substring(0, 2000) : detail)
-        .setParameter(6, jobs.instance())
-        .executeUpdate();
-  }
-
-  /** What a log line says about its step. */
-  public enum Outcome {
-    STARTED,
-    DONE,
-    RETRY,
-    FAILED,
-    NOTE
-  }
-
-  /** One line of a request's provisioning log. */
-  public record LogLine(Instant at, String step, Outcome outcome, String detail, String instance) {}
-
-  public List<LogLine> logOf(long id) {
-    return em
-        .createNativeQuery(
-            "SELECT at, step, outcome, detail, instance FROM guest_log WHERE request_id = ?1"
-                + " ORDER BY id")
-        .setParameter(1, id)
-        .getResultList()
-        .stream()
-        .map(
-            o -> {
-              Object[] row = (Object[]) o;
-              return new LogLine(
-                  SqlValues.instant(row[0]),
-                  (String) row[1],
-                  Outcome.valueOf((String) row[2]),
-                  (String) row[3],
-                  (String) row[4]);
-            })
-        .toList();
   }
 
   /** Per node: guests being created now (holding slots). */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.berth.access.control.AccessPoints;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestState;
 

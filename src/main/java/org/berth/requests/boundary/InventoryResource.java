@@ -12,10 +12,10 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.berth.access.control.AccessPoints;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.platform.rest.InvalidInput;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.entity.RequestState;
 

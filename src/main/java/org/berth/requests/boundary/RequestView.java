@@ -3,7 +3,7 @@ package org.berth.requests.boundary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.berth.access.control.AccessPoints;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.NetworkMode;

@@ -13,18 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.berth.access.boundary.ReverseProxy;
-import org.berth.access.control.AccessPoints;
-import org.berth.access.control.AccessPoints.GuestAccess;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.platform.rest.ApiException;
 import org.berth.platform.rest.InvalidInput;
 import org.berth.provisioning.boundary.Guests;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
-import org.berth.provisioning.boundary.ProvisioningStore.LogLine;
-import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+import org.berth.requests.boundary.GuestLog.Line;
+import org.berth.requests.boundary.GuestLog.Outcome;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
+import org.berth.requests.control.AccessPoints;
+import org.berth.requests.control.AccessPoints.GuestAccess;
 import org.berth.requests.control.UnknownRequest;
 import org.berth.requests.entity.RequestState;
 import org.berth.web.Messages;
@@ -231,7 +231,7 @@ public class RequestPage implements Serializable {
    */
   record Awaiting(PowerAction action, Instant since) implements Serializable {
 
-    boolean settled(List<LogLine> log, Instant now) {
+    boolean settled(List<Line> log, Instant now) {
       return now.isAfter(since.plus(POWER_WAIT))
           || log.stream()
               .anyMatch(

@@ -16,8 +16,8 @@ import java.util.TreeSet;
 import org.berth.access.proxy.ProxyFailure;
 import org.berth.access.proxy.ProxyRoutes;
 import org.berth.access.proxy.Route;
-import org.berth.provisioning.boundary.ProvisioningStore;
-import org.berth.provisioning.boundary.ProvisioningStore.Outcome;
+import org.berth.requests.boundary.GuestLog;
+import org.berth.requests.boundary.GuestLog.Outcome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,12 +72,12 @@ class RoutesTest {
     }
   }
 
-  record Line(long id, Outcome outcome, String detail) {}
+  record Logged(long id, Outcome outcome, String detail) {}
 
   RecordingProxy proxy = new RecordingProxy();
   Map<Long, Route> wanted = new LinkedHashMap<>();
   Map<Long, Route> wantedLater = new HashMap<>();
-  List<Line> log = new ArrayList<>();
+  List<Logged> log = new ArrayList<>();
   Routes routes = new Routes();
   SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -109,10 +109,10 @@ class RoutesTest {
           }
         };
     routes.log =
-        new ProvisioningStore() {
+        new GuestLog() {
           @Override
           public void log(long id, String step, Outcome outcome, String detail) {
-            log.add(new Line(id, outcome, detail));
+            log.add(new Logged(id, outcome, detail));
           }
         };
   }
@@ -136,9 +136,10 @@ class RoutesTest {
     assertThat(proxy.routes).isEqualTo(wanted);
     assertThat(log)
         .containsExactly(
-            new Line(1, Outcome.DONE, Routes.REMOVED),
-            new Line(3, Outcome.DONE, "https://moved.guests.example.org/ leads to 10.77.0.9:8080"),
-            new Line(4, Outcome.DONE, "https://new.guests.example.org/ leads to 10.77.0.2:8080"));
+            new Logged(1, Outcome.DONE, Routes.REMOVED),
+            new Logged(
+                3, Outcome.DONE, "https://moved.guests.example.org/ leads to 10.77.0.9:8080"),
+            new Logged(4, Outcome.DONE, "https://new.guests.example.org/ leads to 10.77.0.2:8080"));
   }
 
   @Test
@@ -164,7 +165,7 @@ class RoutesTest {
     wanted.remove(6L);
     assertThat(routes.apply(6, 0)).isEmpty();
     assertThat(proxy.routes).isEmpty();
-    assertThat(log).last().isEqualTo(new Line(6, Outcome.DONE, Routes.REMOVED));
+    assertThat(log).last().isEqualTo(new Logged(6, Outcome.DONE, Routes.REMOVED));
   }
 
   @Test
@@ -221,7 +222,7 @@ class RoutesTest {
     proxy.failNext = new ProxyFailure("nginx refused it", false);
     assertThat(routes.apply(8, 0)).as("a refusal is not retried").isEmpty();
     assertThat(log.subList(2, 4))
-        .extracting(Line::outcome)
+        .extracting(Logged::outcome)
         .containsExactly(Outcome.FAILED, Outcome.FAILED);
     assertThat(log.get(3).detail()).contains("tries again at its next sync");
     assertThat(registry.get("berth_proxy_route_failures").counter().count())

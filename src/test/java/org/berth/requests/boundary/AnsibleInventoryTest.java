@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
-import org.berth.access.control.AccessPoints;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestState;

@@ -1,4 +1,4 @@
-package org.berth.access.control;
+package org.berth.requests.control;
 
 import java.util.Optional;
 

@@ -1,9 +1,9 @@
-package org.berth.access.control;
+package org.berth.requests.control;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.berth.access.control.AccessPoints.Guest;
-import org.berth.access.control.AccessPoints.GuestAccess;
+import org.berth.requests.control.AccessPoints.Guest;
+import org.berth.requests.control.AccessPoints.GuestAccess;
 import org.junit.jupiter.api.Test;
 
 class AccessPointsTest {

@@ -1,4 +1,4 @@
-package org.berth.hypervisor;
+package org.berth.hypervisor.setup;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
@@ -16,6 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.berth.hypervisor.Hypervisor;
+import org.berth.hypervisor.MeteredHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxSettings;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
