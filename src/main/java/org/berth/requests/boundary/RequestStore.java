@@ -15,12 +15,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.berth.identity.Account;
 import org.berth.ledger.control.AddressTaken;
 import org.berth.platform.jobs.Jobs;
 import org.berth.requests.control.ConcurrentChange;
 import org.berth.requests.control.LeasePlan;
 import org.berth.requests.control.NameTaken;
+import org.berth.requests.control.NatAddressFull;
 import org.berth.requests.control.QuotaExceeded;
 import org.berth.requests.control.QuotaLimits;
 import org.berth.requests.control.RequestPolicy;
@@ -39,6 +42,8 @@ import org.berth.requests.entity.Template;
 @Transactional
 public class RequestStore {
 
+  private static final Logger LOG = Logger.getLogger(RequestStore.class.getName());
+
   @PersistenceContext EntityManager em;
   @Inject Quotas quotas;
   @Inject RequestMail mail;
@@ -46,6 +51,7 @@ public class RequestStore {
   @Inject RequestJobs jobs;
   @Inject Jobs scheduler;
   @Inject Event<RequestChanged> changes;
+  @Inject NatAddressing natAddresses;
 
   Clock clock = Clock.systemUTC();
 
@@ -142,6 +148,7 @@ public class RequestStore {
     RequestPolicy policy = settings.policy();
     if (policy.autoApprove().allows(r.cores(), r.memoryMib(), r.diskGib(), r.leaseDays())) {
       r.approve(GuestRequest.BERTH, "within the auto-approve limits", clock.instant());
+      addressNat(r);
       em.flush();
       jobs.leaseChanged(r);
       mail.approved(r, true);
@@ -150,6 +157,23 @@ public class RequestStore {
       em.flush();
       mail.waitingForApproval(r);
     }
+  }
+
+  /**
+   * An approved NAT request gets its address and MAC here, in the approving transaction (a retried
+   * one keeps its own); a network without a free address refuses the approval.
+   */
+  private void addressNat(GuestRequest r) {
+    if (r.networkMode() != NetworkMode.NAT || r.ipv4() != null) {
+      return;
+    }
+    NatAddressing.Lease lease =
+        natAddresses.next().orElseThrow(() -> new NatAddressFull(natAddresses.network()));
+    r.assignNatAddress(lease.ipv4(), lease.mac(), clock.instant());
+    LOG.log(
+        Level.INFO,
+        "Request {0} has NAT address {1} ({2})",
+        new Object[] {r.id(), lease.ipv4(), lease.mac()});
   }
 
   /** Approves a request, checking the quota again under the owner's lock. */
@@ -166,6 +190,7 @@ public class RequestStore {
                 r.owner(), "it would use more than the quota allows; raise the quota first");
           }
           r.approve(admin.username(), null, clock.instant());
+          addressNat(r);
           em.flush();
           jobs.leaseChanged(r);
           mail.approved(r, false);
@@ -286,6 +311,7 @@ public class RequestStore {
         version,
         r -> {
           r.retry(caller.username(), clock.instant());
+          addressNat(r);
           changed(r, caller.username());
         });
   }

@@ -1,4 +1,4 @@
-package org.berth.access.boundary;
+package org.berth.requests.control;
 
 import org.berth.platform.rest.ApiException;
 
