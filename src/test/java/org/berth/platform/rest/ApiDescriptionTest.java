@@ -3,6 +3,7 @@ package org.berth.platform.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.ApplicationPath;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
@@ -88,10 +89,46 @@ class ApiDescriptionTest {
     assertThat(incomplete).isEmpty();
   }
 
+  @Test
+  void operationsOutsideTheSignInSayWhichSecretTheyCheck() throws Exception {
+    Set<String> ownSecret = new TreeSet<>();
+    for (var method : resourceMethods().entrySet()) {
+      Method m = method.getValue();
+      if (m.isAnnotationPresent(PermitAll.class)
+          || m.getDeclaringClass().isAnnotationPresent(PermitAll.class)) {
+        ownSecret.add(method.getKey());
+      }
+    }
+    List<String> wrong = new ArrayList<>();
+    for (var path : paths().entrySet()) {
+      for (var operation : operations(path.getValue()).entrySet()) {
+        String name = operation.getKey().toUpperCase() + " " + normalised(path.getKey());
+        Object security = ((Map<?, ?>) operation.getValue()).get("security");
+        if (ownSecret.contains(name)) {
+          if (!(security instanceof List<?> schemes)
+              || schemes.isEmpty()
+              || schemes.stream().anyMatch(s -> ((Map<?, ?>) s).containsKey("personalToken"))) {
+            wrong.add(name + " checks its own secret: name that scheme, not the sign-in");
+          }
+        } else if (security != null) {
+          wrong.add(name + " needs a signed-in caller: keep the document's sign-in schemes");
+        }
+      }
+    }
+
+    assertThat(ownSecret).isNotEmpty();
+    assertThat(wrong).isEmpty();
+  }
+
   /** {@code METHOD /api/path/{}} of every resource method in the WAR's classes. */
   static Set<String> endpointsInCode() throws Exception {
+    return resourceMethods().keySet();
+  }
+
+  /** Every resource method in the WAR's classes by {@code METHOD /api/path/{}}. */
+  static Map<String, Method> resourceMethods() throws Exception {
     String api = "/" + strip(BerthApi.class.getAnnotation(ApplicationPath.class).value());
-    Set<String> found = new TreeSet<>();
+    Map<String, Method> found = new java.util.TreeMap<>();
     for (Class<?> type : resourceClasses()) {
       String root = strip(type.getAnnotation(Path.class).value());
       for (Method m : type.getMethods()) {
@@ -106,7 +143,7 @@ class ApiDescriptionTest {
         }
         if (verb != null) {
           String path = api + "/" + root + (sub == null ? "" : "/" + strip(sub.value()));
-          found.add(verb + " " + normalised(path));
+          found.put(verb + " " + normalised(path), m);
         }
       }
     }
