@@ -78,8 +78,9 @@ final class ApiContract {
   }
 
   /**
-   * Checks one exchange with the application at {@code base}; {@code apiPath} is the request's path
-   * below the application, starting {@code /api/}.
+   * Checks one exchange; {@code apiPath} is the request's path below the application, starting
+   * {@code /api/}. A request Berth accepted is checked with its answer, a refused one only by its
+   * answer.
    *
    * @throws AssertionError when the exchange is not what the document says
    */
