@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * A small HTTP client for tests against a running Berth: API calls with Basic credentials, and a
  * browser-like session (cookies, the sign-in form) for pages. Redirects are not followed, so tests
  * see them.
+ *
+ * <p>Every {@code /api} call it makes is held to the API's description, the OpenAPI document the
+ * Berth serves at {@code /openapi} ({@link ApiContract}): an answer with a status or body the
+ * document does not give for the operation, or an accepted request the document does not allow,
+ * fails the test that made it.
  */
 public final class Http {
 
@@ -255,7 +260,44 @@ public final class Http {
     return HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30));
   }
 
+  /**
+   * Sends {@code request} and, for an {@code /api} call, checks the exchange against the API's
+   * description.
+   */
   public HttpResponse<String> send(HttpRequest request) {
+    HttpResponse<String> response = exchange(request);
+    String api = apiPath(request.uri());
+    if (api != null) {
+      ApiContract.of(base, client).check(api, request, response);
+    }
+    return response;
+  }
+
+  /**
+   * Sends a request that is malformed on purpose to an endpoint that may still accept it (one that
+   * reads its body itself and ignores what it cannot use): only the answer is held to the API's
+   * description, whatever its status. Every other call goes through {@link #send}.
+   */
+  public HttpResponse<String> sendMalformed(HttpRequest request) {
+    HttpResponse<String> response = exchange(request);
+    String api = apiPath(request.uri());
+    if (api != null) {
+      ApiContract.of(base, client).checkAnswer(api, request, response);
+    }
+    return response;
+  }
+
+  /** The path of {@code uri} below the application when it is an {@code /api} call, else null. */
+  private String apiPath(URI uri) {
+    URI relative = base.relativize(uri);
+    if (relative.isAbsolute() || relative.getRawPath() == null) {
+      return null;
+    }
+    String path = relative.getRawPath();
+    return path.equals("api") || path.startsWith("api/") ? "/" + path : null;
+  }
+
+  private HttpResponse<String> exchange(HttpRequest request) {
     try {
       return client.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {

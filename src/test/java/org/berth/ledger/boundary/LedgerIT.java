@@ -5,7 +5,6 @@ import static org.berth.testing.GitCli.git;
 
 import jakarta.json.JsonObject;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -401,12 +400,8 @@ class LedgerIT {
             .build());
   }
 
-  private static HttpResponse<String> send(HttpRequest request) {
-    try {
-      return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+  private HttpResponse<String> send(HttpRequest request) {
+    return http.send(request);
   }
 
   private void awaitHolder(String host, String holder) throws InterruptedException {
