@@ -19,7 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 
 /**
  * {@code /api/me}: who the API thinks the caller is, the SSH keys in their profile ({@code

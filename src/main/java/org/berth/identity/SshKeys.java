@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.berth.platform.database.SqlValues;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 
 /**
  * The SSH public keys people keep in their profile, to choose from when they request a guest. Each

@@ -8,7 +8,7 @@ import java.util.ResourceBundle;
 
 /**
  * Faces messages for the backing beans: texts from the resource bundle ({@code msg}), sentences the
- * boundaries wrote (an {@code ApiException}'s message), and keeping them across a redirect.
+ * boundaries wrote (an {@code Refusal}'s message), and keeping them across a redirect.
  */
 public final class Messages {
 

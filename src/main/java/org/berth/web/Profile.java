@@ -11,7 +11,7 @@ import java.util.Map;
 import org.berth.identity.ApiTokens;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.SshKeys;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 
 /**
  * Backs {@code profile.xhtml}: the SSH public keys the caller keeps, to choose from in requests,

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.berth.identity.People;
 import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.control.AddressRules;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.control.AccessPoints;
 
 /**

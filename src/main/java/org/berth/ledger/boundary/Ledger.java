@@ -47,8 +47,8 @@ import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.database.DatabaseMigration;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.microprofile.config.Config;
@@ -353,7 +353,7 @@ public class Ledger {
     } catch (LedgerBusy | LedgerRemoteUnavailable e) {
       outcome = "busy";
       throw e;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       outcome = "refused";
       throw e;
     } finally {

@@ -30,7 +30,7 @@ import org.berth.ledger.control.LedgerFile;
 import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.ledger.control.UnknownEntry;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.rest.Paging;
 
 /** {@code /api/ledger}: the address ledger's entries, their history, and its upkeep. */

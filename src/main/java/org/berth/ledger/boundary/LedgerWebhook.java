@@ -68,7 +68,8 @@ public class LedgerWebhook {
     try (var reader = Json.createReader(new java.io.StringReader(body == null ? "" : body))) {
       return reader.readObject();
     } catch (RuntimeException e) {
-      throw new org.berth.platform.rest.InvalidInput("body", "must be GitLab's push event in JSON");
+      throw new org.berth.platform.refusal.InvalidInput(
+          "body", "must be GitLab's push event in JSON");
     }
   }
 

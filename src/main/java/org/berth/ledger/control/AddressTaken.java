@@ -1,27 +1,17 @@
 package org.berth.ledger.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** An entry that someone else holds. */
-public class AddressTaken extends ApiException {
+public class AddressTaken extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public AddressTaken(String message) {
-    super(message);
+    super(Kind.CONFLICT, "address_taken", message);
   }
 
   /** Taken, as the answer about a request field that names the entry. */
   public AddressTaken(String field, String rule) {
-    super(field, rule);
-  }
-
-  @Override
-  public int status() {
-    return 409;
-  }
-
-  @Override
-  public String code() {
-    return "address_taken";
+    super(Kind.CONFLICT, "address_taken", field, rule);
   }
 }

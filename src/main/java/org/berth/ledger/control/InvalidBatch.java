@@ -1,16 +1,18 @@
 package org.berth.ledger.control;
 
 import java.util.List;
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** New entries that clash with the ledger or break its rules; nothing of the batch is written. */
-public class InvalidBatch extends ApiException {
+public class InvalidBatch extends Refusal {
   private static final long serialVersionUID = 1L;
 
   private final transient List<Problem> problems;
 
   public InvalidBatch(List<Problem> problems) {
     super(
+        Kind.INVALID,
+        "invalid_entries",
         "The new entries break the ledger's rules: "
             + problems.stream()
                 .limit(5)
@@ -23,15 +25,5 @@ public class InvalidBatch extends ApiException {
 
   public List<Problem> problems() {
     return problems;
-  }
-
-  @Override
-  public int status() {
-    return 400;
-  }
-
-  @Override
-  public String code() {
-    return "invalid_entries";
   }
 }

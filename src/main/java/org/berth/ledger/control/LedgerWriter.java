@@ -22,7 +22,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.berth.ledger.control.LedgerFile.NewEntry;
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 
@@ -393,13 +393,13 @@ public final class LedgerWriter implements AutoCloseable {
       ObjectId parent = ObjectId.fromString(base.commit());
       LocalDate today = LocalDate.now(clock);
       Map<Op, Plan> planned = new LinkedHashMap<>();
-      Map<Op, ApiException> refused = new LinkedHashMap<>();
+      Map<Op, Refusal> refused = new LinkedHashMap<>();
       List<GitLedger.Change> changes = new ArrayList<>();
       for (Op op : pending) {
         Plan plan;
         try {
           plan = op.plan(work, today);
-        } catch (ApiException e) {
+        } catch (Refusal e) {
           refused.put(op, e);
           continue;
         }

@@ -1,22 +1,12 @@
 package org.berth.ledger.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** The entry is free, or held by someone else than the one releasing it. */
-public class NotHolder extends ApiException {
+public class NotHolder extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public NotHolder(String message) {
-    super(message);
-  }
-
-  @Override
-  public int status() {
-    return 409;
-  }
-
-  @Override
-  public String code() {
-    return "not_holder";
+    super(Kind.CONFLICT, "not_holder", message);
   }
 }

@@ -1,22 +1,12 @@
 package org.berth.ledger.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** No ledger entry has this host name. */
-public class UnknownEntry extends ApiException {
+public class UnknownEntry extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public UnknownEntry(String message) {
-    super(message);
-  }
-
-  @Override
-  public int status() {
-    return 404;
-  }
-
-  @Override
-  public String code() {
-    return "unknown_entry";
+    super(Kind.NOT_FOUND, "unknown_entry", message);
   }
 }

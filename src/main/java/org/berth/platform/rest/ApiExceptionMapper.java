@@ -10,6 +10,8 @@ import jakarta.ws.rs.ext.Provider;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 
 /**
  * Turns every exception that leaves a resource into the API's error shape. A refusal about request
@@ -24,7 +26,7 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
 
   @Override
   public Response toResponse(Throwable exception) {
-    if (exception instanceof ApiException api) {
+    if (exception instanceof Refusal api) {
       java.util.Map<String, String> named =
           api instanceof InvalidInput invalid
               ? invalid.fields()
@@ -32,11 +34,11 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
                   ? java.util.Map.of()
                   : java.util.Map.of(api.field(), api.rule());
       if (named.isEmpty()) {
-        return respond(api.status(), new ApiError(api.code(), api.getMessage()));
+        return respond(status(api.kind()), new ApiError(api.code(), api.getMessage()));
       }
       JsonObjectBuilder fields = Json.createObjectBuilder();
       named.forEach(fields::add);
-      return Response.status(api.status())
+      return Response.status(status(api.kind()))
           .type(MediaType.APPLICATION_JSON_TYPE)
           .entity(
               Json.createObjectBuilder()
@@ -65,6 +67,17 @@ public class ApiExceptionMapper implements ExceptionMapper<Throwable> {
         500,
         new ApiError(
             "internal_error", "Berth could not complete the request (incident " + incident + ")"));
+  }
+
+  /** The one place where a kind of refusal becomes an HTTP status. */
+  static int status(Refusal.Kind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case UNAVAILABLE -> 503;
+    };
   }
 
   private static String messageFor(int status, WebApplicationException web) {

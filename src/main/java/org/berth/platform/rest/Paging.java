@@ -1,5 +1,7 @@
 package org.berth.platform.rest;
 
+import org.berth.platform.refusal.InvalidInput;
+
 /**
  * The paging query parameters every list in the API takes, checked once: {@code offset} (a whole
  * number, 0 or more), {@code limit} (a whole number from 1 to 1000) and {@code order} ({@code asc}

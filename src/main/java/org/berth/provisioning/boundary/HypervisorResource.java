@@ -17,7 +17,7 @@ import java.util.Locale;
 import org.berth.hypervisor.GuestStatus;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.provisioning.boundary.ReconciliationStore.Finding;
 
 /**

@@ -17,7 +17,7 @@ import org.berth.hypervisor.Hypervisor;
 import org.berth.hypervisor.HypervisorFailure;
 import org.berth.hypervisor.PowerState;
 import org.berth.identity.Account;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.provisioning.boundary.ReconciliationStore.Finding;
 import org.berth.provisioning.boundary.ReconciliationStore.Kind;
 import org.berth.provisioning.boundary.ReconciliationStore.OnRecord;

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.control.AccessPoints;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.entity.RequestState;

@@ -21,7 +21,7 @@ import java.util.Map;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.control.QuotaLimits;
 

@@ -35,7 +35,7 @@ import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.rest.Paging;
 import org.berth.requests.control.AccessPoints;
 import org.berth.requests.control.AccessPoints.GuestAccess;

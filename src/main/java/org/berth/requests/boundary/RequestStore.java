@@ -247,12 +247,12 @@ public class RequestStore {
           Instant now = clock.instant();
           int max = settings.policy().leaseMaxDays();
           if (days < 1) {
-            throw new org.berth.platform.rest.InvalidInput("days", "must be at least 1");
+            throw new org.berth.platform.refusal.InvalidInput("days", "must be at least 1");
           }
           Instant base = r.leaseEnds() == null || r.leaseEnds().isBefore(now) ? now : r.leaseEnds();
           Instant end = base.plus(Duration.ofDays(days));
           if (end.isAfter(now.plus(Duration.ofDays(max)))) {
-            throw new org.berth.platform.rest.InvalidInput(
+            throw new org.berth.platform.refusal.InvalidInput(
                 "days",
                 "the lease may end at most "
                     + max

@@ -18,8 +18,8 @@ import org.berth.ledger.control.LedgerRemoteUnavailable;
 import org.berth.ledger.control.LedgerUnreachable;
 import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.UnknownEntry;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.control.ClaimPending;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.control.RequestDraft;
@@ -155,7 +155,7 @@ public class Requests {
     for (long id : ids) {
       try {
         store.approve(id, -1, admin);
-      } catch (ApiException e) {
+      } catch (Refusal e) {
         refused.put(id, e.getMessage());
       }
     }

@@ -1,16 +1,18 @@
 package org.berth.requests.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /**
  * The ledger remote did not say whether a claim landed. The request is kept; a job finds out from
  * the ledger and records the claim or removes the request.
  */
-public class ClaimPending extends ApiException {
+public class ClaimPending extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public ClaimPending(long id, String host, String cause) {
     super(
+        Kind.UNAVAILABLE,
+        "claim_pending",
         "Request "
             + id
             + " is kept, but the ledger did not confirm the claim of "
@@ -18,15 +20,5 @@ public class ClaimPending extends ApiException {
             + " ("
             + cause
             + "); Berth checks the ledger and completes or removes the request within minutes");
-  }
-
-  @Override
-  public int status() {
-    return 503;
-  }
-
-  @Override
-  public String code() {
-    return "claim_pending";
   }
 }

@@ -1,22 +1,16 @@
 package org.berth.requests.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** A name another live guest already has. */
-public class NameTaken extends ApiException {
+public class NameTaken extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public NameTaken(String name) {
-    super("name", "'" + name + "' is already used by another guest; choose another name");
-  }
-
-  @Override
-  public int status() {
-    return 409;
-  }
-
-  @Override
-  public String code() {
-    return "name_taken";
+    super(
+        Kind.CONFLICT,
+        "name_taken",
+        "name",
+        "'" + name + "' is already used by another guest; choose another name");
   }
 }

@@ -1,22 +1,12 @@
 package org.berth.requests.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** The caller's role does not allow this action. */
-public class NotAllowed extends ApiException {
+public class NotAllowed extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public NotAllowed(String message) {
-    super(message);
-  }
-
-  @Override
-  public int status() {
-    return 403;
-  }
-
-  @Override
-  public String code() {
-    return "forbidden";
+    super(Kind.FORBIDDEN, "forbidden", message);
   }
 }

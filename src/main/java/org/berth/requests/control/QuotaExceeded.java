@@ -1,22 +1,15 @@
 package org.berth.requests.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** A request that would take its owner past their quota. */
-public class QuotaExceeded extends ApiException {
+public class QuotaExceeded extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public QuotaExceeded(String owner, String what) {
-    super("This would exceed the quota of " + owner + " (" + what + ")");
-  }
-
-  @Override
-  public int status() {
-    return 409;
-  }
-
-  @Override
-  public String code() {
-    return "quota_exceeded";
+    super(
+        Kind.CONFLICT,
+        "quota_exceeded",
+        "This would exceed the quota of " + owner + " (" + what + ")");
   }
 }

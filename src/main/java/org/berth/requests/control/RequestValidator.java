@@ -10,7 +10,7 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.berth.identity.SshPublicKey;
 import org.berth.ledger.control.Hostname;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestForm;

@@ -1,9 +1,9 @@
 package org.berth.requests.control;
 
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /** A request that does not exist, or that the caller may not see: the two look the same. */
-public class UnknownRequest extends ApiException {
+public class UnknownRequest extends Refusal {
   private static final long serialVersionUID = 1L;
 
   public UnknownRequest(long id) {
@@ -11,7 +11,10 @@ public class UnknownRequest extends ApiException {
   }
 
   public UnknownRequest(String id) {
-    super("There is no request " + (id.length() > 20 ? id.substring(0, 20) + "…" : id));
+    super(
+        Kind.NOT_FOUND,
+        "not_found",
+        "There is no request " + (id.length() > 20 ? id.substring(0, 20) + "…" : id));
   }
 
   /** Reads a request id from a path; anything that is not one is a request that does not exist. */
@@ -21,15 +24,5 @@ public class UnknownRequest extends ApiException {
     } catch (NumberFormatException e) {
       throw new UnknownRequest(text);
     }
-  }
-
-  @Override
-  public int status() {
-    return 404;
-  }
-
-  @Override
-  public String code() {
-    return "not_found";
   }
 }

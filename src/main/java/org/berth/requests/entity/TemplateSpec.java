@@ -2,7 +2,7 @@ package org.berth.requests.entity;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 
 /**
  * A template's settings, checked as a whole: every broken rule is reported with its field.

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.RequestQueries;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
@@ -81,7 +81,7 @@ public class Approvals implements Serializable {
       requests.approve(id, version, me());
       Messages.info("requestPage.approved", name);
       return reload(Map.of());
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(Messages.text("approvals.refused", name, e.getMessage()));
       return reload(Map.of(id, e.getMessage()));
     }
@@ -103,7 +103,7 @@ public class Approvals implements Serializable {
     } catch (InvalidInput e) {
       e.fields().values().forEach(rule -> Messages.field("rejectForm:reason", rule));
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.field("rejectForm:reason", e.getMessage());
       return null;
     }

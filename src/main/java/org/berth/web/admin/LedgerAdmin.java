@@ -17,7 +17,7 @@ import org.berth.ledger.control.EntryInUse;
 import org.berth.ledger.control.InvalidBatchSpec;
 import org.berth.ledger.control.LedgerFile;
 import org.berth.ledger.control.LedgerWriter;
-import org.berth.platform.rest.ApiException;
+import org.berth.platform.refusal.Refusal;
 
 /**
  * Backs {@code admin/ledger.xhtml}: the ledger's state and problems, sync now, generating a batch
@@ -134,7 +134,7 @@ public class LedgerAdmin implements Serializable {
     } catch (EntryInUse e) {
       heldBy = e.requestId();
       faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, e.getMessage(), null));
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       faces.addMessage(null, new FacesMessage(FacesMessage.SEVERITY_ERROR, e.getMessage(), null));
     }
   }

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 import org.berth.identity.ApiTokens;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.People;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.boundary.Quotas;
 import org.berth.web.Messages;
 

@@ -6,8 +6,8 @@ import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.List;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.Quotas;
 import org.berth.requests.boundary.RequestSettings;
 import org.berth.requests.control.QuotaLimits;
@@ -74,7 +74,7 @@ public class QuotaAdmin implements Serializable {
     } catch (InvalidInput e) {
       e.fields().forEach((field, rule) -> Messages.field("quota:" + field, rule));
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(e.getMessage());
       return null;
     }

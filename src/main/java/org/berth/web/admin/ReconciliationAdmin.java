@@ -5,8 +5,8 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.provisioning.boundary.Reconciliation;
 import org.berth.provisioning.boundary.Reconciliation.Action;
 import org.berth.provisioning.boundary.ReconciliationStore;
@@ -80,7 +80,7 @@ public class ReconciliationAdmin implements Serializable {
     } catch (InvalidInput e) {
       Messages.error(
           Messages.text("reconciliation.refused", String.join("; ", e.fields().values())));
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(Messages.text("reconciliation.refused", e.getMessage()));
     }
     report = null;

@@ -7,8 +7,8 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.TemplateView;
 import org.berth.requests.boundary.Templates;
 import org.berth.requests.entity.GuestKind;
@@ -124,7 +124,7 @@ public class TemplateAdmin implements Serializable {
       rules.putAll(notNumbers);
       rules.forEach((field, rule) -> Messages.field("template:" + field, rule));
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(e.getMessage());
       return null;
     }
@@ -136,7 +136,7 @@ public class TemplateAdmin implements Serializable {
       Messages.info(active ? "templates.activated" : "templates.deactivated", t.name());
       Messages.keepForRedirect();
       return "/admin/templates?faces-redirect=true";
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(e.getMessage());
       return null;
     }

@@ -7,8 +7,8 @@ import java.io.Serializable;
 import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.RequestQueries;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
@@ -47,7 +47,7 @@ public class MyGuests implements Serializable {
           after.name());
       Messages.keepForRedirect();
       return "/guests/index?faces-redirect=true";
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.error(e.getMessage());
       return null;
     }
@@ -76,7 +76,7 @@ public class MyGuests implements Serializable {
     } catch (InvalidInput e) {
       e.fields().values().forEach(rule -> Messages.field("extendForm:days", rule));
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       Messages.field("extendForm:days", e.getMessage());
       return null;
     }

@@ -18,8 +18,8 @@ import org.berth.identity.CurrentUser;
 import org.berth.identity.SshKeys;
 import org.berth.identity.SshPublicKey;
 import org.berth.ledger.boundary.LedgerQueries;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.RequestSettings;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
@@ -234,7 +234,7 @@ public class NewRequest implements Serializable {
       step = problems.keySet().stream().mapToInt(STEP_OF::get).min().orElse(step);
       showProblems();
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       // A taken name or entry (409) names its field: show it there, as a broken rule would be.
       if (e.field() != null && INPUTS.containsKey(e.field())) {
         problems.clear();

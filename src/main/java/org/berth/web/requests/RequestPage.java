@@ -15,8 +15,8 @@ import java.util.Set;
 import org.berth.access.boundary.ReverseProxy;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.rest.ApiException;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.refusal.Refusal;
 import org.berth.provisioning.boundary.Guests;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
 import org.berth.requests.boundary.GuestLog.Line;
@@ -265,7 +265,7 @@ public class RequestPage implements Serializable {
               });
       guest = null;
       return null;
-    } catch (ApiException e) {
+    } catch (Refusal e) {
       problem(otherwise, e.getMessage());
       guest = null;
       return null;

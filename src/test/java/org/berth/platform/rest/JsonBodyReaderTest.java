@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.berth.platform.refusal.Refusal;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -257,7 +258,8 @@ class JsonBodyReaderTest {
     MalformedBody refusal =
         (MalformedBody) catchRefusal(JsonObject.class, "{\"a\":1}garbage".getBytes());
 
-    assertThat(refusal.status()).isEqualTo(400);
+    assertThat(refusal.kind()).isEqualTo(Refusal.Kind.INVALID);
+    assertThat(ApiExceptionMapper.status(refusal.kind())).isEqualTo(400);
     assertThat(refusal.code()).isEqualTo("invalid_json");
     assertThat(refusal.field()).isNull();
   }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.berth.platform.rest.InvalidInput;
+import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.NetworkMode;
 import org.berth.requests.entity.RequestForm;

@@ -1,4 +1,4 @@
-package org.berth.platform.rest;
+package org.berth.platform.refusal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * them as {@code field: rule; field: rule}, and {@link #fields()} keeps them apart for pages and
  * for the API's {@code fields} object.
  */
-public class InvalidInput extends ApiException {
+public class InvalidInput extends Refusal {
   private static final long serialVersionUID = 1L;
 
   private final transient Map<String, String> fields;
@@ -22,6 +22,8 @@ public class InvalidInput extends ApiException {
   /** Several fields at once, in the order given. */
   public InvalidInput(Map<String, String> fields) {
     super(
+        Kind.INVALID,
+        "invalid_input",
         fields.entrySet().stream()
             .map(e -> e.getKey() + ": " + e.getValue())
             .collect(Collectors.joining("; ")));
@@ -45,15 +47,5 @@ public class InvalidInput extends ApiException {
   /** Field name to the rule it breaks, in the order they were found. */
   public Map<String, String> fields() {
     return fields == null ? Map.of() : java.util.Collections.unmodifiableMap(fields);
-  }
-
-  @Override
-  public int status() {
-    return 400;
-  }
-
-  @Override
-  public String code() {
-    return "invalid_input";
   }
 }
