@@ -451,9 +451,19 @@ public class RequestStore {
     }
   }
 
-  private static boolean violated(Throwable e, String constraint) {
+  /**
+   * Whether {@code e} was caused by the database refusing a write for {@code constraint}, by the
+   * constraint's name as PostgreSQL reports it (never by the wording of a message).
+   */
+  static boolean violated(Throwable e, String constraint) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (String.valueOf(t.getMessage()).contains(constraint)) {
+      if (t instanceof org.hibernate.exception.ConstraintViolationException v
+          && constraint.equals(v.getConstraintName())) {
+        return true;
+      }
+      if (t instanceof org.postgresql.util.PSQLException p
+          && p.getServerErrorMessage() != null
+          && constraint.equals(p.getServerErrorMessage().getConstraint())) {
         return true;
       }
     }
@@ -461,10 +471,11 @@ public class RequestStore {
   }
 
   private boolean liveNamed(String name) {
-    return !em.createNativeQuery(
-            "SELECT 1 FROM guest_request WHERE name = ?1"
-                + " AND state NOT IN ('REJECTED', 'CANCELLED', 'DELETED')")
-        .setParameter(1, name)
+    return !em.createQuery(
+            "SELECT r.id FROM GuestRequest r WHERE r.name = :name AND r.state IN :live", Long.class)
+        .setParameter("name", name)
+        .setParameter("live", RequestState.live())
+        .setMaxResults(1)
         .getResultList()
         .isEmpty();
   }
