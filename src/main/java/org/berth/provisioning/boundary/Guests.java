@@ -69,6 +69,11 @@ public class Guests {
     }
   }
 
+  /** Whether a guest in {@code state} may take {@code action}: the one rule pages and API ask. */
+  public static boolean allows(RequestState state, PowerAction action) {
+    return action == PowerAction.SHUTDOWN ? state.allowsShutdown() : state.allowsPower();
+  }
+
   /**
    * Asks for a power action; it runs as a job right after this returns. The owner or an admin may,
    * on a READY guest (shutting down also on an EXPIRED one).
@@ -81,9 +86,7 @@ public class Guests {
         .setParameter(1, id)
         .getResultList();
     RequestView r = requests.find(id, caller);
-    boolean allowed =
-        r.state() == RequestState.READY
-            || (action == PowerAction.SHUTDOWN && r.state() == RequestState.EXPIRED);
+    boolean allowed = allows(r.state(), action);
     if (!allowed) {
       throw new IllegalTransition(id, r.state(), action.verb());
     }

@@ -51,6 +51,21 @@ public enum RequestState {
     return this == DELETED || this == REJECTED || this == CANCELLED;
   }
 
+  /** Whether its guest may be started and rebooted (and shut down): it is READY. */
+  public boolean allowsPower() {
+    return this == READY;
+  }
+
+  /** Whether its guest may be shut down: READY, or EXPIRED and waiting to be deleted. */
+  public boolean allowsShutdown() {
+    return this == READY || this == EXPIRED;
+  }
+
+  /** Whether it may be tried again: provisioning gave up on it. */
+  public boolean allowsRetry() {
+    return this == FAILED;
+  }
+
   /** The states that count against a quota: every state that is not terminal. */
   public static Set<RequestState> live() {
     return EnumSet.complementOf(EnumSet.of(DELETED, REJECTED, CANCELLED));

@@ -333,7 +333,7 @@ public class RequestPage implements Serializable {
     return isMayManage()
         && g != null
         && g.ref() != null
-        && g.request().state() == RequestState.READY;
+        && Guests.allows(g.request().state(), PowerAction.START);
   }
 
   /** Whether the caller may shut the guest down: a READY or EXPIRED one they manage. */
@@ -342,13 +342,12 @@ public class RequestPage implements Serializable {
     return isMayManage()
         && g != null
         && g.ref() != null
-        && (g.request().state() == RequestState.READY
-            || g.request().state() == RequestState.EXPIRED);
+        && Guests.allows(g.request().state(), PowerAction.SHUTDOWN);
   }
 
   public boolean isMayRetry() {
     RequestView r = getRequest();
-    return r != null && isMayManage() && r.state() == RequestState.FAILED;
+    return r != null && isMayManage() && r.state().allowsRetry();
   }
 
   public boolean isMissing() {
