@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.berth.platform.net.Ipv4;
 
 /**
  * The internal network of NAT guests: its IPv4 subnet, gateway and DNS servers, the hypervisor
@@ -208,20 +209,10 @@ public final class NatNetwork {
   }
 
   private static int toInt(String ipv4) {
-    int value = 0;
-    for (String part : ipv4.split("\\.")) {
-      value = (value << 8) | Integer.parseInt(part);
-    }
-    return value;
+    return (int) Ipv4.bits(ipv4);
   }
 
   private static String toText(int address) {
-    return ((address >>> 24) & 0xff)
-        + "."
-        + ((address >>> 16) & 0xff)
-        + "."
-        + ((address >>> 8) & 0xff)
-        + "."
-        + (address & 0xff);
+    return Ipv4.text(address);
   }
 }

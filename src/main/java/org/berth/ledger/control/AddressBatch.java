@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.platform.net.Ipv4;
 
 /**
  * A batch of new entries an admin generates: consecutive IPv4 addresses, each with a MAC counted up
@@ -87,7 +88,7 @@ public record AddressBatch(
   /** The prefix's address with its last 32 bits replaced by the IPv4 address. */
   private static String withIpv4InLowBits(IPAddress prefix, String ipv4) {
     byte[] bytes = prefix.getBytes();
-    long v4 = ipv4AsLong(ipv4);
+    long v4 = Ipv4.bits(ipv4);
     for (int b = 0; b < 4; b++) {
       bytes[15 - b] = (byte) (v4 >> (8 * b));
     }
@@ -120,7 +121,7 @@ public record AddressBatch(
     long last;
     if (s.contains("/")) {
       String[] parts = s.split("/", 2);
-      long base = ipv4AsLong(IpAddresses.ipv4(parts[0]));
+      long base = Ipv4.bits(IpAddresses.ipv4(parts[0]));
       int bits;
       try {
         bits = Integer.parseInt(parts[1]);
@@ -139,13 +140,13 @@ public record AddressBatch(
       }
     } else if (s.contains("-")) {
       String[] parts = s.split("-", 2);
-      first = ipv4AsLong(IpAddresses.ipv4(parts[0]));
-      last = ipv4AsLong(IpAddresses.ipv4(parts[1]));
+      first = Ipv4.bits(IpAddresses.ipv4(parts[0]));
+      last = Ipv4.bits(IpAddresses.ipv4(parts[1]));
       if (last < first) {
         throw new IllegalArgumentException("the range must go up: " + s);
       }
     } else {
-      first = ipv4AsLong(IpAddresses.ipv4(s));
+      first = Ipv4.bits(IpAddresses.ipv4(s));
       last = first;
     }
     if (last - first + 1 > MAX_ENTRIES) {
@@ -153,17 +154,8 @@ public record AddressBatch(
     }
     List<String> out = new ArrayList<>();
     for (long a = first; a <= last; a++) {
-      out.add(
-          ((a >> 24) & 255) + "." + ((a >> 16) & 255) + "." + ((a >> 8) & 255) + "." + (a & 255));
+      out.add(Ipv4.text(a));
     }
     return out;
-  }
-
-  private static long ipv4AsLong(String ip) {
-    long v = 0;
-    for (String part : ip.split("\\.")) {
-      v = (v << 8) | Integer.parseInt(part);
-    }
-    return v;
   }
 }
