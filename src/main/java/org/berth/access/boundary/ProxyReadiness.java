@@ -8,8 +8,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Duration;
 import org.berth.access.proxy.ProxyRoutes;
 import org.berth.platform.health.Probe;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -27,8 +25,6 @@ import org.eclipse.microprofile.health.Readiness;
 public class ProxyReadiness implements HealthCheck {
 
   static final String NAME = "proxy";
-  static final Duration PERIOD = Duration.ofSeconds(15);
-  static final Duration WAIT = Duration.ofSeconds(3);
 
   @Inject ReverseProxy proxy;
   @Inject MeterRegistry registry;
@@ -39,10 +35,8 @@ public class ProxyReadiness implements HealthCheck {
 
   @PostConstruct
   void create() {
-    probe = new Probe(PERIOD, this::look, executor, Clock.systemUTC());
-    if (proxy.writer().isPresent()) {
-      probe.gauge(registry, NAME);
-    }
+    probe =
+        Probe.readiness(NAME, this::look, executor, proxy.writer().isPresent() ? registry : null);
   }
 
   /** Registers the gauge at start-up, so that it is there from the first scrape. */
@@ -63,6 +57,6 @@ public class ProxyReadiness implements HealthCheck {
           .withData("state", "no reverse proxy (berth.proxy.kind=none)")
           .build();
     }
-    return probe.health(NAME, WAIT);
+    return probe.health(NAME, Probe.READINESS_WAIT);
   }
 }

@@ -23,6 +23,12 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
  */
 public final class Probe {
 
+  /** How often a readiness check looks at its part. */
+  public static final Duration READINESS_PERIOD = Duration.ofSeconds(15);
+
+  /** How long a health call waits for a look that is due. */
+  public static final Duration READINESS_WAIT = Duration.ofSeconds(3);
+
   /** What one look found: whether the part answered, and what to tell an operator. */
   public record Answer(boolean up, String detail, Instant at) {}
 
@@ -42,6 +48,19 @@ public final class Probe {
     this.look = look;
     this.executor = executor;
     this.clock = clock;
+  }
+
+  /**
+   * A probe for a readiness check: a look at most every {@link #READINESS_PERIOD}, with its answer
+   * as the gauge {@code berth_part_up{part}} when {@code registry} is given.
+   */
+  public static Probe readiness(
+      String part, Supplier<String> look, Executor executor, MeterRegistry registry) {
+    Probe probe = new Probe(READINESS_PERIOD, look, executor, Clock.systemUTC());
+    if (registry != null) {
+      probe.gauge(registry, part);
+    }
+    return probe;
   }
 
   /**

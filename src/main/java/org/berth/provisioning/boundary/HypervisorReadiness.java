@@ -9,8 +9,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Duration;
 import org.berth.hypervisor.Cluster;
 import org.berth.hypervisor.Hypervisor;
 import org.berth.platform.health.Probe;
@@ -28,8 +26,6 @@ import org.eclipse.microprofile.health.Readiness;
 public class HypervisorReadiness implements HealthCheck {
 
   static final String NAME = "hypervisor";
-  static final Duration PERIOD = Duration.ofSeconds(15);
-  static final Duration WAIT = Duration.ofSeconds(3);
 
   @Inject Instance<Hypervisor> hypervisor;
   @Inject MeterRegistry registry;
@@ -40,8 +36,7 @@ public class HypervisorReadiness implements HealthCheck {
 
   @PostConstruct
   void create() {
-    probe = new Probe(PERIOD, this::look, executor, Clock.systemUTC());
-    probe.gauge(registry, NAME);
+    probe = Probe.readiness(NAME, this::look, executor, registry);
   }
 
   /** Registers the gauge at start-up, so that it is there from the first scrape. */
@@ -69,6 +64,6 @@ public class HypervisorReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    return probe.health(NAME, WAIT);
+    return probe.health(NAME, Probe.READINESS_WAIT);
   }
 }
