@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffAlgorithm;
@@ -79,10 +77,6 @@ public final class GitLedger implements AutoCloseable {
       Instant time,
       String message,
       Set<String> hosts) {}
-
-  private static final Pattern ITEM_START = Pattern.compile("^\\s*-(\\s|$)");
-  private static final Pattern HOST_LINE =
-      Pattern.compile("^\\s*(?:-\\s+)?(?i:host)\\s*:\\s*['\"]?([^'\"#\\s]+)");
 
   private final Repository repo;
   private final String remote;
@@ -542,8 +536,8 @@ public final class GitLedger implements AutoCloseable {
         }
         RawText a = raw(reader, tree.getObjectId(0));
         RawText b = raw(reader, tree.getObjectId(1));
-        String[] hostsBefore = hostOfLine(a);
-        String[] hostsAfter = hostOfLine(b);
+        String[] hostsBefore = LedgerFile.hostOfEachLine(a.size(), a::getString);
+        String[] hostsAfter = LedgerFile.hostOfEachLine(b.size(), b::getString);
         for (Edit edit :
             DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
                 .diff(RawTextComparator.DEFAULT, a, b)) {
@@ -582,32 +576,6 @@ public final class GitLedger implements AutoCloseable {
     return blob.equals(ObjectId.zeroId())
         ? new RawText(new byte[0])
         : new RawText(reader.open(blob, Constants.OBJ_BLOB).getCachedBytes());
-  }
-
-  /** For each line, the Host of the entry it belongs to (by a plain scan; no YAML needed). */
-  static String[] hostOfLine(RawText text) {
-    int n = text.size();
-    String[] owner = new String[n];
-    int itemStart = -1;
-    String host = null;
-    for (int i = 0; i <= n; i++) {
-      String line = i < n ? text.getString(i) : null;
-      boolean starts = line == null || ITEM_START.matcher(line).find();
-      if (starts) {
-        for (int j = Math.max(itemStart, 0); j < i && itemStart >= 0; j++) {
-          owner[j] = host;
-        }
-        itemStart = i;
-        host = null;
-      }
-      if (line != null && host == null) {
-        Matcher m = HOST_LINE.matcher(line);
-        if (m.find()) {
-          host = m.group(1);
-        }
-      }
-    }
-    return owner;
   }
 
   /** Packs the clone's loose objects when git's {@code gc --auto} thresholds say so. */

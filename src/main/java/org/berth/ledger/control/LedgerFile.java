@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
@@ -766,5 +767,41 @@ public final class LedgerFile {
     Problems layout = new Problems();
     Item item = node.map(n -> item(path, n, out, first, layout)).orElse(null);
     return layout.isEmpty() ? item : null;
+  }
+
+  private static final Pattern ITEM_START = Pattern.compile("^\\s*-(\\s|$)");
+  private static final Pattern HOST_LINE =
+      Pattern.compile("^\\s*(?:-\\s+)?(?i:host)\\s*:\\s*['\"]?([^'\"#\\s]+)");
+
+  /**
+   * For each line of a version of a ledger file, the Host of the entry it belongs to, found by a
+   * plain scan of the lines rather than by parsing: history names the hosts a commit touched even
+   * in versions that do not parse.
+   *
+   * @param count how many lines there are
+   * @param line the text of line {@code i} (from 0)
+   */
+  static String[] hostOfEachLine(int count, java.util.function.IntFunction<String> line) {
+    String[] owner = new String[count];
+    int itemStart = -1;
+    String host = null;
+    for (int i = 0; i <= count; i++) {
+      String text = i < count ? line.apply(i) : null;
+      boolean starts = text == null || ITEM_START.matcher(text).find();
+      if (starts) {
+        for (int j = Math.max(itemStart, 0); j < i && itemStart >= 0; j++) {
+          owner[j] = host;
+        }
+        itemStart = i;
+        host = null;
+      }
+      if (text != null && host == null) {
+        Matcher m = HOST_LINE.matcher(text);
+        if (m.find()) {
+          host = m.group(1);
+        }
+      }
+    }
+    return owner;
   }
 }

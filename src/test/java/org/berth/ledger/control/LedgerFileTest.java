@@ -342,4 +342,29 @@ class LedgerFileTest {
         .isInstanceOf(EntryNotEditable.class)
         .hasMessageStartingWith("a.yaml has problems (a.yaml:15");
   }
+
+  @Test
+  void eachLineBelongsToTheHostOfItsEntryEvenWhereTheFileDoesNotParse() {
+    List<String> lines =
+        List.of(
+            "# pool A",
+            "- Host: pvm001.example.com",
+            "  MAC: 52:54:00:be:00:01",
+            "- MAC: 52:54:00:be:00:02",
+            "  host: 'pvm002.example.com'",
+            "  IPv4: [unclosed",
+            "-");
+
+    String[] hosts = LedgerFile.hostOfEachLine(lines.size(), lines::get);
+
+    assertThat(hosts)
+        .containsExactly(
+            null,
+            "pvm001.example.com",
+            "pvm001.example.com",
+            "pvm002.example.com",
+            "pvm002.example.com",
+            "pvm002.example.com",
+            null);
+  }
 }
