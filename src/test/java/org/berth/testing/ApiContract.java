@@ -54,7 +54,12 @@ import java.util.zip.ZipFile;
 final class ApiContract {
 
   private static final Map<URI, ApiContract> BY_SERVER = new ConcurrentHashMap<>();
-  private static final Set<Integer> NO_SUCH_OPERATION = Set.of(404, 405);
+
+  /**
+   * How Berth answers a path the document has no operation for: 404 or 405, and 401 to anonymous
+   * callers, whom it asks to sign in before it says whether anything is there.
+   */
+  private static final Set<Integer> NO_SUCH_OPERATION = Set.of(401, 404, 405);
 
   private final OpenApiInteractionValidator validator;
   private final String source;

@@ -2,8 +2,9 @@ package org.berth.access.boundary;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -16,9 +17,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready while Berth can read its routes from the reverse proxy it writes to (nginx's route folder,
- * Caddy's admin API), looked at most every 15 seconds in the background; a health call waits at
- * most 3 seconds. Without a reverse proxy ({@code berth.proxy.kind=none}) there is nothing to be
- * down. The answer is also the gauge {@code berth_part_up{part="proxy"}}.
+ * Caddy's admin API), looked at every 15 seconds in the background; a health call waits at most 3
+ * seconds. Without a reverse proxy ({@code berth.proxy.kind=none}) there is nothing to be down. The
+ * answer is also the gauge {@code berth_part_up{part="proxy"}}.
  */
 @Readiness
 @ApplicationScoped
@@ -29,17 +30,28 @@ public class ProxyReadiness implements HealthCheck {
   @Inject ReverseProxy proxy;
   @Inject MeterRegistry registry;
 
-  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService executor;
 
   private Probe probe;
 
   @PostConstruct
   void create() {
-    probe =
-        Probe.readiness(NAME, this::look, executor, proxy.writer().isPresent() ? registry : null);
+    if (proxy.writer().isPresent()) {
+      probe = Probe.readiness(NAME, this::look, executor, registry);
+    }
   }
 
-  /** Registers the gauge at start-up, so that it is there from the first scrape. */
+  @PreDestroy
+  void stop() {
+    if (probe != null) {
+      probe.stop();
+    }
+  }
+
+  /**
+   * Starts the looks and registers the gauge at start-up, so that it is there from the first
+   * scrape.
+   */
   void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     // Observing creates the bean, which registers its gauge.
   }
@@ -51,7 +63,7 @@ public class ProxyReadiness implements HealthCheck {
 
   @Override
   public HealthCheckResponse call() {
-    if (proxy.writer().isEmpty()) {
+    if (probe == null) {
       return HealthCheckResponse.named(NAME)
           .up()
           .withData("state", "no reverse proxy (berth.proxy.kind=none)")

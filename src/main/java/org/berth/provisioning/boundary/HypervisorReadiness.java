@@ -2,8 +2,9 @@ package org.berth.provisioning.boundary;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -17,9 +18,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready while the hypervisor answers: Berth reads the cluster's nodes and guests at most every 15
- * seconds, in the background, and a health call waits at most 3 seconds for a look that is due. The
- * same answer is the gauge {@code berth_part_up{part="hypervisor"}}.
+ * Ready while the hypervisor answers: Berth reads the cluster's nodes and guests every 15 seconds
+ * in the background, and a health call waits at most 3 seconds for the first look. The same answer
+ * is the gauge {@code berth_part_up{part="hypervisor"}}.
  */
 @Readiness
 @ApplicationScoped
@@ -30,7 +31,7 @@ public class HypervisorReadiness implements HealthCheck {
   @Inject Instance<Hypervisor> hypervisor;
   @Inject MeterRegistry registry;
 
-  @Resource ManagedExecutorService executor;
+  @Resource ManagedScheduledExecutorService executor;
 
   private Probe probe;
 
@@ -39,7 +40,15 @@ public class HypervisorReadiness implements HealthCheck {
     probe = Probe.readiness(NAME, this::look, executor, registry);
   }
 
-  /** Registers the gauge at start-up, so that it is there from the first scrape. */
+  @PreDestroy
+  void stop() {
+    probe.stop();
+  }
+
+  /**
+   * Starts the looks and registers the gauge at start-up, so that it is there from the first
+   * scrape.
+   */
   void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
     // Observing creates the bean, which registers its gauge.
   }

@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -18,9 +18,10 @@ import org.junit.jupiter.api.Test;
 
 class ProbeTest {
 
-  ExecutorService executor = Executors.newCachedThreadPool();
+  static final Duration PERIOD = Duration.ofSeconds(15);
+
+  ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
   MutableClock clock = new MutableClock();
-  AtomicInteger looks = new AtomicInteger();
 
   @AfterEach
   void stop() {
@@ -28,18 +29,19 @@ class ProbeTest {
   }
 
   @Test
-  void aPartThatHangsCostsAHealthCallOnlyTheWaitAndIsLookedAtOnce() throws Exception {
+  void aHealthCallWaitsAtMostTheWaitForTheFirstLookAndNeverStartsOne() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger looks = new AtomicInteger();
     Probe probe =
         new Probe(
-            Duration.ofSeconds(15),
+            PERIOD,
             () -> {
               looks.incrementAndGet();
               await(release);
               return "fine";
             },
-            executor,
             clock);
+    probe.start(executor);
 
     long start = System.nanoTime();
     HealthCheckResponse first = probe.health("part", Duration.ofMillis(200));
@@ -50,68 +52,69 @@ class ProbeTest {
     assertThat(first.getData().orElseThrow()).containsEntry("reason", "no answer within 200 ms");
     assertThat(second.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     assertThat(tookMillis).isLessThan(2_000);
-    assertThat(looks).as("the look under way is not started again").hasValue(1);
 
     release.countDown();
     HealthCheckResponse answered = probe.health("part", Duration.ofSeconds(5));
     assertThat(answered.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     assertThat(answered.getData().orElseThrow()).containsEntry("state", "fine");
+    assertThat(looks).as("health calls start no look of their own").hasValue(1);
   }
 
   @Test
-  void anAnswerServesForItsPeriodAndAFailureSaysWhy() {
+  void aFailedLookSaysWhyAndAnAnswerThatIsNotRenewedCountsAsDown() {
     AtomicInteger calls = new AtomicInteger();
     Probe probe =
         new Probe(
-            Duration.ofSeconds(15),
+            PERIOD,
             () -> {
-              looks.incrementAndGet();
               if (calls.incrementAndGet() > 1) {
                 throw new IllegalStateException("connection refused by 127.0.0.1:8006");
               }
               return "3 of 3 node(s) online";
             },
-            executor,
             clock);
 
-    assertThat(probe.health("hypervisor", Duration.ofSeconds(5)).getStatus())
+    probe.lookNow();
+    assertThat(probe.health("hypervisor", Duration.ZERO).getStatus())
         .isEqualTo(HealthCheckResponse.Status.UP);
-    clock.advance(Duration.ofSeconds(10));
-    assertThat(probe.health("hypervisor", Duration.ofSeconds(5)).getStatus())
-        .isEqualTo(HealthCheckResponse.Status.UP);
-    assertThat(looks).as("within the period the answer serves").hasValue(1);
+    clock.advance(PERIOD.multipliedBy(4));
+    HealthCheckResponse stale = probe.health("hypervisor", Duration.ZERO);
+    assertThat(stale.getStatus())
+        .as("the next look hangs")
+        .isEqualTo(HealthCheckResponse.Status.DOWN);
+    assertThat(stale.getData().orElseThrow().get("reason").toString())
+        .startsWith("no answer since 2026-12-03T12:00:00Z");
 
-    clock.advance(Duration.ofSeconds(10));
-    HealthCheckResponse down = probe.health("hypervisor", Duration.ofSeconds(5));
+    probe.lookNow();
+    HealthCheckResponse down = probe.health("hypervisor", Duration.ZERO);
     assertThat(down.getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
     assertThat(down.getData().orElseThrow())
         .containsEntry("reason", "connection refused by 127.0.0.1:8006");
   }
 
   @Test
-  void theGaugeNeverWaitsAndFollowsTheNewestAnswer() throws Exception {
+  void theGaugeFollowsTheNewestAnswer() {
     AtomicInteger calls = new AtomicInteger();
     Probe probe =
         new Probe(
-            Duration.ofSeconds(15),
+            PERIOD,
             () -> {
               if (calls.incrementAndGet() > 1) {
                 throw new IllegalStateException("down");
               }
               return "up";
             },
-            executor,
             clock);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     probe.gauge(registry, "proxy");
+
     double before = registry.get("berth_part_up").tag("part", "proxy").gauge().value();
-    probe.answer(Duration.ofSeconds(5));
+    probe.lookNow();
     double up = registry.get("berth_part_up").gauge().value();
-    clock.advance(Duration.ofMinutes(1));
-    probe.answer(Duration.ofSeconds(5));
+    probe.lookNow();
     double down = registry.get("berth_part_up").gauge().value();
 
-    assertThat(before).isIn(Double.NaN, 1.0);
+    assertThat(before).isNaN();
     assertThat(up).isEqualTo(1.0);
     assertThat(down).isEqualTo(0.0);
   }
