@@ -85,7 +85,8 @@ public class RequestMetrics {
   }
 
   void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) RequestChanged change) {
-    if (change.state() == RequestState.APPROVED) {
+    // A retry moves a failed request to APPROVED again: that is no approval.
+    if (change.state() == RequestState.APPROVED && change.from() == RequestState.SUBMITTED) {
       (GuestRequest.BERTH.equals(change.actor()) ? approvedAutomatically : approvedByAdmin)
           .increment();
     } else if (change.state() == RequestState.REJECTED) {

@@ -375,7 +375,11 @@ public class RequestStore {
   }
 
   private void changed(GuestRequest r, String actor) {
-    changes.fire(new RequestChanged(r.id(), r.state(), actor, r.approvedAt().orElse(null)));
+    List<org.berth.requests.entity.RequestEvent> events = r.events();
+    org.berth.requests.entity.RequestEvent last =
+        events.isEmpty() ? null : events.get(events.size() - 1);
+    RequestState from = last != null && last.to() == r.state() ? last.from() : null;
+    changes.fire(new RequestChanged(r.id(), r.state(), from, actor, r.approvedAt().orElse(null)));
   }
 
   /** Loads a request for a release job: its entry, owner and whether it still needs releasing. */

@@ -62,16 +62,10 @@ class ProbeTest {
 
   @Test
   void aFailedLookSaysWhyAndAnAnswerThatIsNotRenewedCountsAsDown() {
-    AtomicInteger calls = new AtomicInteger();
     Probe probe =
         new Probe(
             PERIOD,
-            () -> {
-              if (calls.incrementAndGet() > 1) {
-                throw new IllegalStateException("connection refused by 127.0.0.1:8006");
-              }
-              return "3 of 3 node(s) online";
-            },
+            upOnceThenDown("3 of 3 node(s) online", "connection refused by 127.0.0.1:8006"),
             clock);
 
     probe.lookNow();
@@ -94,17 +88,7 @@ class ProbeTest {
 
   @Test
   void theGaugeFollowsTheNewestAnswer() {
-    AtomicInteger calls = new AtomicInteger();
-    Probe probe =
-        new Probe(
-            PERIOD,
-            () -> {
-              if (calls.incrementAndGet() > 1) {
-                throw new IllegalStateException("down");
-              }
-              return "up";
-            },
-            clock);
+    Probe probe = new Probe(PERIOD, upOnceThenDown("up", "down"), clock);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     probe.gauge(registry, "proxy");
 
@@ -117,6 +101,19 @@ class ProbeTest {
     assertThat(before).isNaN();
     assertThat(up).isEqualTo(1.0);
     assertThat(down).isEqualTo(0.0);
+  }
+
+  /**
+   * A part that answers {@code up} to the first look and fails every later one with {@code why}.
+   */
+  static java.util.function.Supplier<String> upOnceThenDown(String up, String why) {
+    AtomicInteger calls = new AtomicInteger();
+    return () -> {
+      if (calls.incrementAndGet() > 1) {
+        throw new IllegalStateException(why);
+      }
+      return up;
+    };
   }
 
   private static void await(CountDownLatch latch) {
