@@ -27,6 +27,21 @@ public final class Browser implements AutoCloseable {
     this.profile = profile;
   }
 
+  /**
+   * Signs {@code user} in on the demo's sign-in page of the Berth at {@code app} (the password is
+   * the user name) and waits for the home page's greeting.
+   */
+  public static void signIn(WebDriver page, java.net.URI app, String user) {
+    page.get(app.resolve("login.xhtml").toString());
+    page.findElement(org.openqa.selenium.By.id("login:username")).sendKeys(user);
+    page.findElement(org.openqa.selenium.By.id("login:password")).sendKeys(user);
+    page.findElement(org.openqa.selenium.By.id("login:submit")).click();
+    new org.openqa.selenium.support.ui.WebDriverWait(page, Duration.ofSeconds(30))
+        .until(
+            org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(
+                org.openqa.selenium.By.id("greeting")));
+  }
+
   /** Starts a browser; skips the test (fails in CI) where Chromium or its driver is missing. */
   public static Browser start() {
     Path chromium = RequiredProgram.CHROMIUM.require();

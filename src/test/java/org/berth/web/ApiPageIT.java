@@ -188,11 +188,7 @@ class ApiPageIT {
   }
 
   private void signIn(WebDriver page, String user) {
-    page.get(app.resolve("login.xhtml").toString());
-    page.findElement(By.id("login:username")).sendKeys(user);
-    page.findElement(By.id("login:password")).sendKeys(user);
-    page.findElement(By.id("login:submit")).click();
-    wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+    Browser.signIn(page, app, user);
   }
 
   private static WebDriverWait wait(WebDriver page) {

@@ -189,11 +189,7 @@ class GuestPagesIT {
   }
 
   private void signIn(WebDriver page, String user) {
-    page.get(app.resolve("login.xhtml").toString());
-    page.findElement(By.id("login:username")).sendKeys(user);
-    page.findElement(By.id("login:password")).sendKeys(user);
-    page.findElement(By.id("login:submit")).click();
-    wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+    Browser.signIn(page, app, user);
   }
 
   /** Scrolls to an element, for the screenshot. */

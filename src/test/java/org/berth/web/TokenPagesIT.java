@@ -223,11 +223,7 @@ class TokenPagesIT {
   }
 
   private void signIn(WebDriver page, String user) {
-    page.get(app.resolve("login.xhtml").toString());
-    page.findElement(By.id("login:username")).sendKeys(user);
-    page.findElement(By.id("login:password")).sendKeys(user);
-    page.findElement(By.id("login:submit")).click();
-    wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("greeting")));
+    Browser.signIn(page, app, user);
   }
 
   /** Answers yes in the confirmation, after checking what it asks. */
