@@ -62,6 +62,19 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlySimulatedClusterNamesTheSimulatorWhoseClassesTheWarDoesNotHold() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackage("org.berth.hypervisor.simulator..")
+        .and()
+        .doNotHaveFullyQualifiedName("org.berth.hypervisor.setup.SimulatedCluster")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.berth.hypervisor.simulator..")
+        .check(classes);
+  }
+
+  @Test
   void controlAndEntitiesNeverCallUpToABoundary() {
     noClasses()
         .that()

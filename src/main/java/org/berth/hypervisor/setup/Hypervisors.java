@@ -20,8 +20,6 @@ import org.berth.hypervisor.Hypervisor;
 import org.berth.hypervisor.MeteredHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxSettings;
-import org.berth.hypervisor.simulator.SimulatedProxmox;
-import org.berth.hypervisor.simulator.SimulatorSettings;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.config.Mode;
 import org.eclipse.microprofile.config.Config;
@@ -30,8 +28,8 @@ import org.eclipse.microprofile.config.Config;
  * Chooses the hypervisor of this instance, as {@link Mode} decided: the Proxmox VE cluster at
  * {@code berth.proxmox.url}, or the simulated Proxmox VE cluster (the demo's default when no
  * cluster is set, elsewhere only with {@code berth.hypervisor=simulated}), which Berth starts on
- * loopback and talks to through the same Proxmox adapter, with a token made up at start-up. An
- * instance that refuses to start has none.
+ * loopback from the simulator's jar (see {@link SimulatedCluster}) and talks to through the same
+ * Proxmox adapter, with a token made up at start-up. An instance that refuses to start has none.
  */
 @ApplicationScoped
 public class Hypervisors {
@@ -44,7 +42,7 @@ public class Hypervisors {
 
   private ProxmoxHypervisor proxmox;
   private Hypervisor metered;
-  private SimulatedProxmox simulator;
+  private SimulatedCluster simulator;
 
   /** Starts with the application, so that the simulated cluster is there from the start. */
   void atStart(@Observes @Initialized(ApplicationScoped.class) Object start) {
@@ -69,22 +67,9 @@ public class Hypervisors {
       if (!(taskSeconds >= 0 && taskSeconds <= 3600)) {
         throw new InvalidSetting("berth.simulator.task-seconds", "must be from 0 to 3600");
       }
-      SimulatorSettings s =
-          SimulatorSettings.defaults()
-              .withPort(port)
-              .withToken("berth@pve!berth", secret)
-              .withTaskDuration(Duration.ofMillis(Math.round(1000 * taskSeconds)));
-      try {
-        simulator = SimulatedProxmox.start(s);
-      } catch (java.io.UncheckedIOException e) {
-        // The demo must come up even where its usual port is taken.
-        LOG.log(
-            Level.WARNING,
-            "The simulated Proxmox VE cluster cannot listen on port {0} ({1}); it takes a free"
-                + " port instead",
-            new Object[] {s.port(), e.getMessage()});
-        simulator = SimulatedProxmox.start(s.withPort(0));
-      }
+      simulator =
+          SimulatedCluster.start(
+              port, "berth@pve!berth", secret, Duration.ofMillis(Math.round(1000 * taskSeconds)));
       proxmox = new ProxmoxHypervisor(settings(simulator.url(), "berth@pve!berth", secret));
       LOG.log(
           Level.WARNING,
@@ -177,15 +162,10 @@ public class Hypervisors {
     return simulator != null;
   }
 
-  /** The simulated cluster Berth runs itself, if it does. */
-  public Optional<SimulatedProxmox> simulator() {
-    return Optional.ofNullable(simulator);
-  }
-
   @PreDestroy
   void stop() {
     if (simulator != null) {
-      simulator.stop();
+      simulator.close();
     }
   }
 }

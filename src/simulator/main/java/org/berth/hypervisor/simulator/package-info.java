@@ -1,8 +1,12 @@
 /**
  * A simulated Proxmox VE cluster, not a real hypervisor: it creates no VMs or containers, only
- * records of them. The one-command demo runs it inside Payara so that Berth has a cluster to talk
- * to, and tests run it in their own JVM; {@link org.berth.hypervisor.simulator.SimulatedProxmox}
- * starts one from {@link org.berth.hypervisor.simulator.SimulatorSettings}.
+ * records of them. It is its own Maven module ({@code berth-simulator}), never in Berth's WAR: the
+ * one-command demo puts its jar on Payara Micro's class path so that Berth has a cluster to talk
+ * to, tests run it in their own JVM, and {@link org.berth.hypervisor.simulator.Main} runs it on its
+ * own ({@code java -jar berth-simulator.jar --port 8006}). {@link
+ * org.berth.hypervisor.simulator.SimulatedProxmox} starts one from {@link
+ * org.berth.hypervisor.simulator.SimulatorSettings}. It needs only the JDK and its JSON library,
+ * which the jar carries below {@code org.berth.hypervisor.simulator.internal}.
  *
  * <p>It speaks the subset of the Proxmox VE API under {@code /api2/json} that Berth's Proxmox
  * adapter uses (version, cluster resources, nodes, VM clone, config, status and delete, container

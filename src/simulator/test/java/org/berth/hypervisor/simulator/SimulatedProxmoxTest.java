@@ -20,7 +20,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.berth.hypervisor.simulator.ProxmoxClient.Reply;
-import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +79,7 @@ class SimulatedProxmoxTest {
 
   @Test
   void clonesConfiguresStartsStopsAndDeletesAVm() throws IOException {
-    String key = TestKeys.ed25519("alice@laptop");
+    String key = ed25519("alice@laptop");
     Reply clone =
         api.post(
             "/nodes/sim1/qemu/9000/clone",
@@ -197,7 +196,7 @@ class SimulatedProxmoxTest {
 
   @Test
   void createsStartsAndDeletesAContainer() throws IOException {
-    String key = TestKeys.ed25519("bob@desk");
+    String key = ed25519("bob@desk");
     Reply create =
         api.post(
             "/nodes/sim3/lxc",
@@ -299,7 +298,7 @@ class SimulatedProxmoxTest {
 
   @Test
   void takesSshKeysOnlyWhenPercentEncoded() throws IOException {
-    String keys = TestKeys.ed25519("alice") + "\n" + TestKeys.ed25519("alice@phone");
+    String keys = ed25519("alice") + "\n" + ed25519("alice@phone");
     String formEncoded = URLEncoder.encode(keys, StandardCharsets.UTF_8);
 
     Reply plus = api.put("/nodes/sim1/qemu/9000/config", "sshkeys", formEncoded);
@@ -608,5 +607,18 @@ class SimulatedProxmoxTest {
     assertThat(proxmox.guests()).allMatch(SimulatedGuest::template);
     assertThat(api.get("/nodes/sim2/qemu/9000/config").status()).isEqualTo(500);
     assertThat(api.get("/version").status()).isEqualTo(200);
+  }
+
+  /** A well-formed ssh-ed25519 public key line with a random key. */
+  private static String ed25519(String comment) {
+    byte[] type = "ssh-ed25519".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    java.nio.ByteBuffer blob = java.nio.ByteBuffer.allocate(8 + type.length + key.length);
+    blob.putInt(type.length).put(type).putInt(key.length).put(key);
+    return "ssh-ed25519 "
+        + java.util.Base64.getEncoder().encodeToString(blob.array())
+        + " "
+        + comment;
   }
 }
