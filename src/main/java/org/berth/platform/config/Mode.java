@@ -3,6 +3,8 @@ package org.berth.platform.config;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 
@@ -14,9 +16,9 @@ import org.eclipse.microprofile.config.Config;
  * with passwords, the demo templates and, when no hypervisor is configured, the simulated cluster.
  * Without it Berth needs an identity provider ({@code berth.oidc.issuer}), the ledger's remote
  * ({@code berth.ledger.remote}) and a hypervisor ({@code berth.proxmox.url}, or the simulated
- * cluster chosen on purpose with {@code berth.hypervisor=simulated}); when one is missing, {@link
- * #refusal()} names it, the database is not even opened, readiness stays DOWN and every request is
- * answered 503.
+ * cluster chosen on purpose with {@code berth.hypervisor=simulated}); when any is missing, {@link
+ * #refusals()} names each, the database is not even opened, readiness stays DOWN and every request
+ * is answered 503.
  */
 @ApplicationScoped
 public class Mode {
@@ -31,36 +33,44 @@ public class Mode {
 
   private boolean demo;
   private HypervisorKind hypervisor;
-  private InvalidSetting refusal;
+  private List<InvalidSetting> refusals = List.of();
 
   @PostConstruct
   void read() {
+    List<InvalidSetting> missing = new ArrayList<>();
     try {
       demo = flag("berth.demo");
-      hypervisor = hypervisorKind();
-      if (!demo && text("berth.oidc.issuer").isEmpty()) {
-        refusal =
-            new InvalidSetting(
-                "berth.oidc.issuer",
-                "must name the identity provider (berth.demo=true is the only way to run without"
-                    + " one)");
-      } else if (!demo
-          && text("berth.oidc.client-secret").isEmpty()
-          && text("berth.oidc.client-secret-file").isEmpty()) {
-        refusal =
-            new InvalidSetting(
-                "berth.oidc.client-secret",
-                "must be set (or berth.oidc.client-secret-file) with berth.oidc.issuer");
-      } else if (!demo && text("berth.ledger.remote").isEmpty()) {
-        refusal =
-            new InvalidSetting(
-                "berth.ledger.remote",
-                "must name the ledger's Git repository (only the demo makes one from"
-                    + " ipam-seed)");
-      }
     } catch (InvalidSetting e) {
-      refusal = e;
+      refusals = List.of(e);
+      return;
     }
+    try {
+      hypervisor = hypervisorKind();
+    } catch (InvalidSetting e) {
+      missing.add(e);
+    }
+    if (!demo && text("berth.oidc.issuer").isEmpty()) {
+      missing.add(
+          new InvalidSetting(
+              "berth.oidc.issuer",
+              "must name the identity provider (berth.demo=true is the only way to run without"
+                  + " one)"));
+    } else if (!demo
+        && text("berth.oidc.client-secret").isEmpty()
+        && text("berth.oidc.client-secret-file").isEmpty()) {
+      missing.add(
+          new InvalidSetting(
+              "berth.oidc.client-secret",
+              "must be set (or berth.oidc.client-secret-file) with berth.oidc.issuer"));
+    }
+    if (!demo && text("berth.ledger.remote").isEmpty()) {
+      missing.add(
+          new InvalidSetting(
+              "berth.ledger.remote",
+              "must name the ledger's Git repository (only the demo makes one from"
+                  + " ipam-seed)"));
+    }
+    refusals = List.copyOf(missing);
   }
 
   private HypervisorKind hypervisorKind() {
@@ -98,12 +108,20 @@ public class Mode {
 
   /** The hypervisor of this instance; empty when the instance refuses to start. */
   public Optional<HypervisorKind> hypervisor() {
-    return refusal == null ? Optional.ofNullable(hypervisor) : Optional.empty();
+    return refusals.isEmpty() ? Optional.ofNullable(hypervisor) : Optional.empty();
   }
 
-  /** Why this instance refuses to start: a missing or invalid setting, by name. */
+  /** Why this instance refuses to start: the first missing or invalid setting, by name. */
   public Optional<InvalidSetting> refusal() {
-    return Optional.ofNullable(refusal);
+    return refusals.stream().findFirst();
+  }
+
+  /**
+   * Every missing or invalid setting that makes this instance refuse to start, so that an operator
+   * learns them all from one start; empty when it starts.
+   */
+  public List<InvalidSetting> refusals() {
+    return refusals;
   }
 
   private boolean flag(String key) {

@@ -83,9 +83,12 @@ public class DatabaseMigration {
       return true;
     }
     if (mode.refusal().isPresent()) {
-      InvalidSetting missing = mode.refusal().get();
-      status = new Status(false, "Berth refuses to start: " + missing.getMessage());
-      LOG.log(Level.SEVERE, "Berth refuses to start: {0}", missing.getMessage());
+      String missing =
+          mode.refusals().stream()
+              .map(InvalidSetting::getMessage)
+              .collect(java.util.stream.Collectors.joining("; "));
+      status = new Status(false, "Berth refuses to start: " + missing);
+      LOG.log(Level.SEVERE, "Berth refuses to start: {0}", missing);
       return true; // the database is not opened until the operator sets what is missing
     }
     DatabaseSettings settings;

@@ -35,6 +35,16 @@ class ModeTest {
   }
 
   @Test
+  void productionMissingSeveralSettingsNamesThemAllAtOnce() {
+    Mode mode = mode(Map.of());
+
+    assertThat(mode.refusals())
+        .extracting(InvalidSetting::setting)
+        .containsExactly("berth.proxmox.url", "berth.oidc.issuer", "berth.ledger.remote");
+    assertThat(mode.hypervisor()).isEmpty();
+  }
+
+  @Test
   void productionWithoutTheClientSecretRefusesNamingIt() {
     Mode mode =
         mode(

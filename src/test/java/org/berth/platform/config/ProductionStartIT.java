@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.TestDatabase;
@@ -18,13 +20,26 @@ import org.junit.jupiter.api.Test;
 class ProductionStartIT {
 
   @Test
-  void withoutAnIdentityProviderItRefusesToStartAndTheDemoAccountsDoNotExist() throws Exception {
+  void theWarHoldsNoClassOfTheSimulatedCluster() throws Exception {
+    List<String> entries;
+    try (ZipFile war = new ZipFile(System.getProperty("berth.war"))) {
+      entries = war.stream().map(ZipEntry::getName).toList();
+    }
+    assertThat(entries).contains("WEB-INF/classes/org/berth/hypervisor/setup/Hypervisors.class");
+    assertThat(entries)
+        .noneMatch(e -> e.contains("org/berth/hypervisor/simulator/"))
+        .noneMatch(e -> e.contains("berth-simulator"));
+  }
+
+  /** One start lacking everything production needs, so that one boot shows every refusal. */
+  @Test
+  void withoutAnIdentityProviderOrAHypervisorItRefusesToStartNamingBothAndRunsNoDemoPart()
+      throws Exception {
     List<String> settings = new ArrayList<>(TestDatabase.freshSettings());
-    settings.add("berth.data-dir=target/production-start-no-idp");
-    settings.add("berth.proxmox.url=https://127.0.0.1:1");
-    settings.add("berth.proxmox.token-id=berth@pve!berth");
+    settings.add("berth.data-dir=target/production-start-refused");
     settings.add("berth.proxmox.token-secret=not-used-0123");
-    try (PayaraProcess berth = PayaraProcess.startProduction("no-idp", settings)) {
+    settings.add("berth.oidc.client-secret=not-used-4567");
+    try (PayaraProcess berth = PayaraProcess.startProduction("refused", settings)) {
       Http http = new Http(berth.base());
 
       HttpResponse<String> me = http.get("api/me", "admin", "admin");
@@ -42,27 +57,16 @@ class ProductionStartIT {
       List<String> refusals =
           berth.log().lines().filter(l -> l.contains("Berth refuses to start")).toList();
       assertThat(refusals).hasSize(1);
-      assertThat(refusals.get(0)).contains("SEVERE").contains("berth.oidc.issuer");
-      assertThat(berth.log()).doesNotContain("SIMULATED").doesNotContain("not-used-0123");
-    }
-  }
-
-  @Test
-  void withoutAHypervisorItRefusesToStartRatherThanSimulate() throws Exception {
-    List<String> settings = new ArrayList<>(TestDatabase.freshSettings());
-    settings.add("berth.data-dir=target/production-start-no-hypervisor");
-    settings.add("berth.oidc.issuer=http://127.0.0.1:1/realms/berth");
-    settings.add("berth.oidc.client-secret=not-used-4567");
-    try (PayaraProcess berth = PayaraProcess.startProduction("no-hypervisor", settings)) {
-      Http http = new Http(berth.base());
-
-      assertThat(http.get("api/me").statusCode()).isEqualTo(503);
-      assertThat(http.get("health/ready").statusCode()).isEqualTo(503);
-      List<String> refusals =
-          berth.log().lines().filter(l -> l.contains("Berth refuses to start")).toList();
-      assertThat(refusals).hasSize(1);
-      assertThat(refusals.get(0)).contains("berth.proxmox.url").contains("berth.hypervisor");
-      assertThat(berth.log()).doesNotContain("SIMULATED").doesNotContain("not-used-4567");
+      assertThat(refusals.get(0))
+          .contains("SEVERE")
+          .contains("berth.oidc.issuer")
+          .contains("berth.proxmox.url")
+          .contains("berth.hypervisor");
+      assertThat(berth.log())
+          .doesNotContain("SIMULATED")
+          .doesNotContain("Simulated Proxmox")
+          .doesNotContain("not-used-0123")
+          .doesNotContain("not-used-4567");
     }
   }
 }
