@@ -16,6 +16,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.config.Mode;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -32,6 +33,7 @@ public class IdentitySettings {
   @Inject Config config;
   @Inject Mode mode;
 
+  private Settings settings;
   private OidcSettings oidc;
   private InvalidSetting invalid;
   private Duration sessionMaxAge;
@@ -41,6 +43,7 @@ public class IdentitySettings {
 
   @PostConstruct
   void read() {
+    settings = new Settings(config);
     sessionMaxAge = Duration.ofHours(number("berth.session.max-hours", 8, 1, 24 * 30));
     maxFailures = number("berth.signin.max-failures", 10, 1, 100_000);
     maxAddressFailures = number("berth.signin.max-failures-per-address", 100, 1, 1_000_000);
@@ -176,25 +179,20 @@ public class IdentitySettings {
     }
   }
 
+  /**
+   * A whole number in its range; a value that breaks the rule is logged and the default used, so
+   * that a typo in a throttling setting never stops everyone from signing in.
+   */
   private int number(String key, int fallback, int min, int max) {
-    int value;
     try {
-      value = config.getOptionalValue(key, Integer.class).orElse(fallback);
-    } catch (IllegalArgumentException e) {
-      LOG.log(Level.SEVERE, "{0} must be a whole number; using {1}", new Object[] {key, fallback});
+      return settings.whole(key, fallback, min, max);
+    } catch (InvalidSetting e) {
+      LOG.log(Level.SEVERE, "{0}; using {1}", new Object[] {e.getMessage(), fallback});
       return fallback;
     }
-    if (value < min || value > max) {
-      LOG.log(
-          Level.SEVERE,
-          "{0} must be from {1} to {2}; using {3}",
-          new Object[] {key, min, max, fallback});
-      return fallback;
-    }
-    return value;
   }
 
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return settings.text(key);
   }
 }

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
-import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.berth.platform.metrics.Sampled;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -58,11 +58,7 @@ public class MailHealth implements HealthCheck {
 
   @PostConstruct
   void create() {
-    int minutes = config.getOptionalValue(STUCK, Integer.class).orElse(30);
-    if (minutes < 1 || minutes > 10_080) {
-      throw new InvalidSetting(STUCK, "must be from 1 to 10080 (a week)");
-    }
-    stuck = Duration.ofMinutes(minutes);
+    stuck = Duration.ofMinutes(new Settings(config).whole(STUCK, 30, 1, 10_080));
     queue = new Sampled<>(Duration.ofSeconds(5), this::read, Queue.UNKNOWN);
     Gauge.builder("berth_mail_unsent", this, m -> count(m.queue.get().retrying()))
         .description("Mail not sent yet, by whether delivery is still being tried")

@@ -1,9 +1,9 @@
 package org.berth.notify;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -29,9 +29,6 @@ public record MailSettings(
     smtpHost = smtpHost.map(String::strip).filter(s -> !s.isEmpty());
     user = user.filter(s -> !s.isBlank());
     password = password.filter(s -> !s.isBlank());
-    if (smtpPort < 1 || smtpPort > 65535) {
-      throw new InvalidSetting("berth.mail.smtp-port", "must be a port between 1 and 65535");
-    }
     if (!from.contains("@")) {
       throw new InvalidSetting("berth.mail.from", "must be a mail address");
     }
@@ -40,9 +37,6 @@ public record MailSettings(
     if (!portalUrl.startsWith("http://") && !portalUrl.startsWith("https://")) {
       throw new InvalidSetting("berth.portal-url", "must be an http or https address");
     }
-    if (timeoutSeconds < 1) {
-      throw new InvalidSetting("berth.mail.timeout-seconds", "must be at least 1");
-    }
   }
 
   public boolean delivers() {
@@ -50,19 +44,16 @@ public record MailSettings(
   }
 
   public static MailSettings from(Config config) {
+    Settings settings = new Settings(config);
     return new MailSettings(
-        config.getOptionalValue("berth.mail.smtp-host", String.class),
-        config.getOptionalValue("berth.mail.smtp-port", Integer.class).orElse(25),
-        config.getOptionalValue("berth.mail.smtp-user", String.class),
+        settings.text("berth.mail.smtp-host"),
+        settings.whole("berth.mail.smtp-port", 25, 1, 65535),
+        settings.text("berth.mail.smtp-user"),
         config.getOptionalValue("berth.mail.smtp-password", String.class),
-        config.getOptionalValue("berth.mail.smtp-starttls", Boolean.class).orElse(false),
-        config.getOptionalValue("berth.mail.from", String.class).orElse("berth@localhost"),
-        config.getOptionalValue("berth.portal-url", String.class).orElse("http://localhost:8080"),
-        Arrays.stream(
-                config.getOptionalValue("berth.mail.admins", String.class).orElse("").split(","))
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .toList(),
-        config.getOptionalValue("berth.mail.timeout-seconds", Integer.class).orElse(20));
+        settings.flag("berth.mail.smtp-starttls", false),
+        settings.text("berth.mail.from", "berth@localhost"),
+        settings.text("berth.portal-url", "http://localhost:8080"),
+        settings.list("berth.mail.admins"),
+        settings.whole("berth.mail.timeout-seconds", 20, 1, 3600));
   }
 }

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.berth.access.control.NatNetwork;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.berth.requests.control.AccessPoints;
 import org.eclipse.microprofile.config.Config;
 
@@ -53,24 +54,26 @@ public class AccessSettings {
 
   @PostConstruct
   void read() {
+    Settings settings = new Settings(config);
     try {
       nat =
           new NatNetwork(
-              string("berth.nat.network").orElse(NatNetwork.DEFAULT),
-              string("berth.nat.gateway").orElse(null),
-              list("berth.nat.dns"),
-              string("berth.nat.mac-prefix").orElse("02:be:27"),
-              string("berth.nat.bridge").orElse("vmbr1"));
+              settings.text("berth.nat.network", NatNetwork.DEFAULT),
+              settings.text("berth.nat.gateway", null),
+              settings.list("berth.nat.dns"),
+              settings.text("berth.nat.mac-prefix", "02:be:27"),
+              settings.text("berth.nat.bridge", "vmbr1"));
     } catch (NatNetwork.Invalid e) {
       throw new InvalidSetting("berth.nat." + e.part(), e.rule());
     }
-    String kind = string("berth.proxy.kind").orElse("none").toUpperCase(Locale.ROOT);
+    String kind = settings.text("berth.proxy.kind").orElse("none").toUpperCase(Locale.ROOT);
     try {
       proxyKind = ProxyKind.valueOf(kind);
     } catch (IllegalArgumentException e) {
       throw new InvalidSetting("berth.proxy.kind", "must be none, nginx or caddy");
     }
-    proxyDomain = string("berth.proxy.domain").map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
+    proxyDomain =
+        settings.text("berth.proxy.domain").map(s -> s.toLowerCase(Locale.ROOT)).orElse(null);
     if (proxyDomain != null && !DOMAIN.matcher(proxyDomain).matches()) {
       throw new InvalidSetting(
           "berth.proxy.domain", "must be a DNS domain such as guests.example.org");
@@ -80,16 +83,16 @@ public class AccessSettings {
           "berth.proxy.domain", "must be set when berth.proxy.kind is " + kind.toLowerCase());
     }
     nginxRoutesDir =
-        Path.of(string("berth.proxy.nginx.routes-dir").orElse("/etc/nginx/berth-routes"));
+        Path.of(settings.text("berth.proxy.nginx.routes-dir").orElse("/etc/nginx/berth-routes"));
     if (!nginxRoutesDir.isAbsolute()) {
       throw new InvalidSetting("berth.proxy.nginx.routes-dir", "must be an absolute path");
     }
-    nginxTestCommand = command("berth.proxy.nginx.test-command", "nginx -t -q");
-    nginxReloadCommand = command("berth.proxy.nginx.reload-command", "nginx -s reload");
-    proxyTimeout = Duration.ofSeconds(range("berth.proxy.timeout-seconds", 10, 1, 300));
+    nginxTestCommand = command(settings, "berth.proxy.nginx.test-command", "nginx -t -q");
+    nginxReloadCommand = command(settings, "berth.proxy.nginx.reload-command", "nginx -s reload");
+    proxyTimeout = Duration.ofSeconds(settings.whole("berth.proxy.timeout-seconds", 10, 1, 300));
     try {
       caddyAdminUrl =
-          URI.create(string("berth.proxy.caddy.admin-url").orElse("http://127.0.0.1:2019"));
+          URI.create(settings.text("berth.proxy.caddy.admin-url").orElse("http://127.0.0.1:2019"));
     } catch (IllegalArgumentException e) {
       throw new InvalidSetting("berth.proxy.caddy.admin-url", "must be a URL");
     }
@@ -104,20 +107,20 @@ public class AccessSettings {
           "berth.proxy.caddy.admin-url",
           "must be an http(s) URL of a host and port only, such as http://127.0.0.1:2019");
     }
-    caddyServer = string("berth.proxy.caddy.server").orElse("berth");
+    caddyServer = settings.text("berth.proxy.caddy.server").orElse("berth");
     if (!caddyServer.matches("[A-Za-z0-9_-]{1,64}")) {
       throw new InvalidSetting(
           "berth.proxy.caddy.server", "must be a Caddy server name of letters, digits, _ and -");
     }
-    proxySyncEvery = Duration.ofMinutes(range("berth.proxy.sync-minutes", 10, 1, 1440));
-    jumpHostToken = string("berth.jumphost.token").orElse(null);
+    proxySyncEvery = Duration.ofMinutes(settings.whole("berth.proxy.sync-minutes", 10, 1, 1440));
+    jumpHostToken = settings.text("berth.jumphost.token").orElse(null);
     if (jumpHostToken != null && !jumpHostToken.matches("[A-Za-z0-9._~+/=-]{16,}")) {
       throw new InvalidSetting(
           "berth.jumphost.token",
           "must be at least 16 characters of letters, digits and . _ ~ + / = - (as the jump"
               + " host's key command sends it in a Bearer header)");
     }
-    String jumpHost = string("berth.jumphost.host").orElse(null);
+    String jumpHost = settings.text("berth.jumphost.host").orElse(null);
     if (jumpHost != null && !jumpHost.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")) {
       throw new InvalidSetting(
           "berth.jumphost.host", "must be a host name such as jump.example.org");
@@ -126,39 +129,16 @@ public class AccessSettings {
         new AccessPoints(
             proxyDomain,
             jumpHost,
-            range("berth.jumphost.port", 22, 1, 65535),
-            range("berth.jumphost.guest-port", 22, 1, 65535));
+            settings.whole("berth.jumphost.port", 22, 1, 65535),
+            settings.whole("berth.jumphost.guest-port", 22, 1, 65535));
   }
 
-  private Optional<String> string(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
-  }
-
-  private List<String> list(String key) {
-    return string(key)
-        .map(s -> Arrays.stream(s.split("[,\\s]+")).filter(p -> !p.isEmpty()).toList())
-        .orElse(List.of());
-  }
-
-  private List<String> command(String key, String fallback) {
-    List<String> argv = Arrays.asList(string(key).orElse(fallback).split("\\s+"));
+  private static List<String> command(Settings settings, String key, String fallback) {
+    List<String> argv = Arrays.asList(settings.text(key, fallback).split("\\s+"));
     if (!argv.get(0).startsWith("/") && argv.get(0).contains("/")) {
       throw new InvalidSetting(key, "must name a program on the PATH or by its absolute path");
     }
     return List.copyOf(argv);
-  }
-
-  private int range(String key, int fallback, int min, int max) {
-    int value;
-    try {
-      value = config.getOptionalValue(key, Integer.class).orElse(fallback);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSetting(key, "must be a whole number from " + min + " to " + max);
-    }
-    if (value < min || value > max) {
-      throw new InvalidSetting(key, "must be from " + min + " to " + max);
-    }
-    return value;
   }
 
   /** The internal network of NAT guests. */

@@ -9,7 +9,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxSettings;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.config.Mode;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -40,6 +40,7 @@ public class Hypervisors {
   @Inject Mode mode;
   @Inject MeterRegistry registry;
 
+  private Settings settings;
   private ProxmoxHypervisor proxmox;
   private Hypervisor metered;
   private SimulatedCluster simulator;
@@ -51,6 +52,7 @@ public class Hypervisors {
 
   @PostConstruct
   void connect() {
+    settings = new Settings(config);
     Optional<Mode.HypervisorKind> kind = mode.hypervisor();
     if (kind.isEmpty()) {
       return; // this instance refuses to start; Mode has said why
@@ -58,15 +60,8 @@ public class Hypervisors {
     Optional<String> url = text("berth.proxmox.url");
     if (kind.get() == Mode.HypervisorKind.SIMULATED) {
       String secret = UUID.randomUUID().toString();
-      int port = config.getOptionalValue("berth.simulator.port", Integer.class).orElse(8006);
-      if (port < 0 || port > 65535) {
-        throw new InvalidSetting("berth.simulator.port", "must be a port from 0 to 65535");
-      }
-      double taskSeconds =
-          config.getOptionalValue("berth.simulator.task-seconds", Double.class).orElse(1.0);
-      if (!(taskSeconds >= 0 && taskSeconds <= 3600)) {
-        throw new InvalidSetting("berth.simulator.task-seconds", "must be from 0 to 3600");
-      }
+      int port = settings.whole("berth.simulator.port", 8006, 0, 65535);
+      double taskSeconds = settings.decimal("berth.simulator.task-seconds", 1, 0, 3600);
       simulator =
           SimulatedCluster.start(
               port, "berth@pve!berth", secret, Duration.ofMillis(Math.round(1000 * taskSeconds)));
@@ -83,16 +78,7 @@ public class Hypervisors {
           });
       return;
     }
-    URI uri;
-    try {
-      uri = URI.create(url.orElseThrow());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSetting("berth.proxmox.url", "must be a URL such as https://pve1:8006");
-    }
-    if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
-      throw new InvalidSetting(
-          "berth.proxmox.url", "must be an http(s) URL such as https://pve1:8006");
-    }
+    URI uri = settings.httpUrl("berth.proxmox.url", "https://pve1:8006").orElseThrow();
     String tokenId =
         text("berth.proxmox.token-id")
             .orElseThrow(
@@ -111,33 +97,22 @@ public class Hypervisors {
   }
 
   private ProxmoxSettings settings(URI url, String tokenId, String secret) {
-    Path ca = text("berth.proxmox.ca-file").map(Path::of).orElse(null);
-    if (ca != null && !Files.isReadable(ca)) {
-      throw new InvalidSetting("berth.proxmox.ca-file", "must name a readable PEM file");
-    }
+    Path ca = settings.readableFile("berth.proxmox.ca-file").orElse(null);
     return new ProxmoxSettings(
         url,
         tokenId,
         secret,
         ca,
         text("berth.proxmox.fingerprint").orElse(null),
-        Duration.ofSeconds(seconds("berth.proxmox.connect-timeout-seconds", 5)),
-        Duration.ofSeconds(seconds("berth.proxmox.read-timeout-seconds", 30)),
-        Duration.ofSeconds(seconds("berth.proxmox.task-timeout-seconds", 900)),
+        Duration.ofSeconds(settings.whole("berth.proxmox.connect-timeout-seconds", 5, 1, 3600)),
+        Duration.ofSeconds(settings.whole("berth.proxmox.read-timeout-seconds", 30, 1, 3600)),
+        Duration.ofSeconds(settings.whole("berth.proxmox.task-timeout-seconds", 900, 1, 86400)),
         Duration.ofMillis(500),
         text("berth.proxmox.storage").orElse("local-lvm"));
   }
 
-  private int seconds(String key, int fallback) {
-    int value = config.getOptionalValue(key, Integer.class).orElse(fallback);
-    if (value < 1) {
-      throw new InvalidSetting(key, "must be at least 1");
-    }
-    return value;
-  }
-
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return settings.text(key);
   }
 
   /** The hypervisor, its calls timed (see {@link MeteredHypervisor}); null when there is none. */

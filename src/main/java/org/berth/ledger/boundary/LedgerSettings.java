@@ -3,6 +3,7 @@ package org.berth.ledger.boundary;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -48,56 +49,26 @@ public record LedgerSettings(
           "must be set together with "
               + (sshKey.isPresent() ? "berth.ledger.ssh-key" : "berth.ledger.ssh-known-hosts"));
     }
-    if (fetchIntervalSeconds < 5) {
-      throw new InvalidSetting("berth.ledger.fetch-interval-seconds", "must be at least 5");
-    }
-    if (pushAttempts < 1 || pushAttempts > 100) {
-      throw new InvalidSetting("berth.ledger.push-attempts", "must be between 1 and 100");
-    }
-    if (timeoutSeconds < 1) {
-      throw new InvalidSetting("berth.ledger.timeout-seconds", "must be at least 1");
-    }
   }
 
   public static LedgerSettings from(Config config) {
+    Settings settings = new Settings(config);
     return new LedgerSettings(
-        config.getOptionalValue(REMOTE, String.class),
-        config.getOptionalValue("berth.ledger.branch", String.class).orElse("main"),
-        config.getOptionalValue("berth.ledger.path", String.class).orElse("addresses.yaml"),
-        Path.of(config.getOptionalValue("berth.data-dir", String.class).orElse("data"))
-            .toAbsolutePath()
-            .normalize(),
-        config.getOptionalValue("berth.ledger.clone-dir", String.class).map(Path::of),
-        config.getOptionalValue("berth.ledger.https-user", String.class).orElse("oauth2"),
+        settings.text(REMOTE),
+        settings.text("berth.ledger.branch", "main"),
+        settings.text("berth.ledger.path", "addresses.yaml"),
+        Path.of(settings.text("berth.data-dir", "data")).toAbsolutePath().normalize(),
+        settings.text("berth.ledger.clone-dir").map(Path::of),
+        settings.text("berth.ledger.https-user", "oauth2"),
         config.getOptionalValue("berth.ledger.token", String.class),
-        path(config, "berth.ledger.ssh-key"),
-        path(config, "berth.ledger.ssh-known-hosts"),
-        integer(config, "berth.ledger.fetch-interval-seconds", 60),
+        settings.readableFile("berth.ledger.ssh-key"),
+        settings.readableFile("berth.ledger.ssh-known-hosts"),
+        settings.whole("berth.ledger.fetch-interval-seconds", 60, 5, 86400),
         config.getOptionalValue("berth.ledger.webhook-token", String.class),
-        config.getOptionalValue("berth.ledger.committer-name", String.class).orElse("Berth"),
-        config
-            .getOptionalValue("berth.ledger.committer-email", String.class)
-            .orElse("berth@localhost"),
-        integer(config, "berth.ledger.push-attempts", 10),
-        integer(config, "berth.ledger.timeout-seconds", 30));
-  }
-
-  private static Optional<Path> path(Config config, String name) {
-    Optional<Path> p =
-        config.getOptionalValue(name, String.class).filter(s -> !s.isBlank()).map(Path::of);
-    if (p.isPresent() && !java.nio.file.Files.isReadable(p.get())) {
-      throw new InvalidSetting(name, "must name a readable file");
-    }
-    return p;
-  }
-
-  private static int integer(Config config, String name, int fallback) {
-    String v = config.getOptionalValue(name, String.class).orElse("").strip();
-    try {
-      return v.isEmpty() ? fallback : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw new InvalidSetting(name, "must be a whole number");
-    }
+        settings.text("berth.ledger.committer-name", "Berth"),
+        settings.text("berth.ledger.committer-email", "berth@localhost"),
+        settings.whole("berth.ledger.push-attempts", 10, 1, 100),
+        settings.whole("berth.ledger.timeout-seconds", 30, 1, 3600));
   }
 
   /** The demo's remote: a bare repository in the data directory, seeded from ipam-seed. */

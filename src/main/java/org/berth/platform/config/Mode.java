@@ -125,18 +125,10 @@ public class Mode {
   }
 
   private boolean flag(String key) {
-    Optional<String> value = text(key);
-    if (value.isEmpty()) {
-      return false;
-    }
-    return switch (value.get()) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new InvalidSetting(key, "must be true or false");
-    };
+    return new Settings(config).flag(key, false);
   }
 
   private Optional<String> text(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
+    return new Settings(config).text(key);
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -51,40 +52,20 @@ public record DatabaseSettings(
                 URL, "must be a PostgreSQL JDBC URL: jdbc:postgresql://HOST[:PORT]/DATABASE");
           }
         });
-    if (embeddedPort < 0 || embeddedPort > 65535) {
-      throw new InvalidSetting(EMBEDDED_PORT, "must be between 0 and 65535");
-    }
-    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
-      throw new InvalidSetting(CONNECT_TIMEOUT, "must be at least 1");
-    }
-    if (retryInterval.isNegative() || retryInterval.isZero()) {
-      throw new InvalidSetting(RETRY_INTERVAL, "must be at least 1");
-    }
     dataDirectory = dataDirectory.toAbsolutePath().normalize();
   }
 
   /** Reads the settings; a value that breaks a rule throws {@link InvalidSetting}. */
   public static DatabaseSettings from(Config config) {
+    Settings settings = new Settings(config);
     return new DatabaseSettings(
-        config.getOptionalValue(URL, String.class),
-        config.getOptionalValue(USER, String.class),
+        settings.text(URL),
+        settings.text(USER),
         config.getOptionalValue(PASSWORD, String.class),
-        Path.of(config.getOptionalValue(DATA_DIR, String.class).orElse("data")),
-        integer(config, EMBEDDED_PORT, 0),
-        Duration.ofSeconds(integer(config, CONNECT_TIMEOUT, 5)),
-        Duration.ofSeconds(integer(config, RETRY_INTERVAL, 10)));
-  }
-
-  private static int integer(Config config, String name, int fallback) {
-    String value = config.getOptionalValue(name, String.class).orElse("").strip();
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidSetting(name, "must be a whole number");
-    }
+        Path.of(settings.text(DATA_DIR, "data")),
+        settings.whole(EMBEDDED_PORT, 0, 0, 65535),
+        Duration.ofSeconds(settings.whole(CONNECT_TIMEOUT, 5, 1, 3600)),
+        Duration.ofSeconds(settings.whole(RETRY_INTERVAL, 10, 1, 3600)));
   }
 
   public boolean embedded() {

@@ -44,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.berth.platform.config.Settings;
 import org.berth.platform.database.DatabaseMigration;
 import org.eclipse.microprofile.config.Config;
 
@@ -91,15 +92,12 @@ public class Jobs {
     for (JobSource source : sources) {
       tasks.addAll(source.tasks());
     }
-    int workers = config.getOptionalValue("berth.jobs.threads", Integer.class).orElse(16);
+    Settings settings = new Settings(config);
+    int workers = settings.whole("berth.jobs.threads", 16, 1, 256);
     Duration polling =
-        Duration.ofSeconds(
-            config
-                .getOptionalValue("berth.jobs.polling-interval-seconds", Integer.class)
-                .orElse(10));
+        Duration.ofSeconds(settings.whole("berth.jobs.polling-interval-seconds", 10, 1, 3600));
     Duration heartbeat =
-        Duration.ofSeconds(
-            config.getOptionalValue("berth.jobs.heartbeat-seconds", Integer.class).orElse(30));
+        Duration.ofSeconds(settings.whole("berth.jobs.heartbeat-seconds", 30, 1, 3600));
     ExecutorService work = Executors.newFixedThreadPool(workers, threads);
     ExecutorService due = Executors.newSingleThreadExecutor(threads);
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(threads);

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Optional;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /** {@code berth.metrics.token}: the secret Prometheus sends to read {@code /metrics}. */
@@ -21,12 +22,7 @@ public class MetricsSettings {
 
   @PostConstruct
   void read() {
-    token =
-        config
-            .getOptionalValue(TOKEN, String.class)
-            .map(String::strip)
-            .filter(s -> !s.isEmpty())
-            .orElse(null);
+    token = new Settings(config).text(TOKEN).orElse(null);
     if (token != null && !token.matches("[A-Za-z0-9._~+/=-]{16,}")) {
       throw new InvalidSetting(
           TOKEN,

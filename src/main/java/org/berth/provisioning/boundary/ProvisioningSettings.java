@@ -6,10 +6,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.berth.access.control.NatNetwork;
 import org.berth.ledger.control.IpAddresses;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.berth.provisioning.control.Backoff;
 import org.berth.provisioning.control.GuestSpecs.Network;
 import org.eclipse.microprofile.config.Config;
@@ -36,31 +36,30 @@ public class ProvisioningSettings {
 
   @PostConstruct
   void read() {
-    nodeConcurrency = positive("berth.provisioning.node-concurrency", 8);
-    attempts = positive("berth.provisioning.attempts", 5);
-    double retrySeconds =
-        config.getOptionalValue("berth.provisioning.retry-seconds", Double.class).orElse(10.0);
-    if (!(retrySeconds >= 0.1 && retrySeconds <= 3600)) {
-      throw new InvalidSetting("berth.provisioning.retry-seconds", "must be from 0.1 to 3600");
-    }
+    Settings settings = new Settings(config);
+    nodeConcurrency = settings.whole("berth.provisioning.node-concurrency", 8, 1, 1000);
+    attempts = settings.whole("berth.provisioning.attempts", 5, 1, 100);
+    double retrySeconds = settings.decimal("berth.provisioning.retry-seconds", 10, 0.1, 3600);
     backoff =
         new Backoff(Duration.ofMillis(Math.round(1000 * retrySeconds)), Duration.ofMinutes(15));
-    reconcileEvery = Duration.ofMinutes(positive("berth.provisioning.reconcile-minutes", 10));
-    shutdownTimeout = Duration.ofSeconds(positive("berth.provisioning.shutdown-seconds", 60));
-    vmidMin = positive("berth.proxmox.vmid-min", 10000);
-    vmidMax = positive("berth.proxmox.vmid-max", 19999);
-    if (vmidMin < 100 || vmidMax < vmidMin || vmidMax > 999_999_999) {
+    reconcileEvery =
+        Duration.ofMinutes(settings.whole("berth.provisioning.reconcile-minutes", 10, 1, 10080));
+    shutdownTimeout =
+        Duration.ofSeconds(settings.whole("berth.provisioning.shutdown-seconds", 60, 1, 86400));
+    vmidMin = settings.whole("berth.proxmox.vmid-min", 10000, 100, 999_999_999);
+    vmidMax = settings.whole("berth.proxmox.vmid-max", 19999, 100, 999_999_999);
+    if (vmidMax < vmidMin) {
       throw new InvalidSetting(
-          "berth.proxmox.vmid-min/vmid-max", "must be a range within 100..999999999");
+          "berth.proxmox.vmid-max", "must not be below berth.proxmox.vmid-min");
     }
     ledger =
         new Network(
-            string("berth.network.bridge").orElse("vmbr0"),
-            prefix("berth.network.ipv4-prefix", 24, 32),
-            string("berth.network.ipv4-gateway").orElse(null),
-            prefix("berth.network.ipv6-prefix", 64, 128),
-            string("berth.network.ipv6-gateway").orElse(null),
-            dns("berth.network.dns"));
+            settings.text("berth.network.bridge", "vmbr0"),
+            settings.whole("berth.network.ipv4-prefix", 24, 1, 32),
+            settings.text("berth.network.ipv4-gateway", null),
+            settings.whole("berth.network.ipv6-prefix", 64, 1, 128),
+            settings.text("berth.network.ipv6-gateway", null),
+            dns(settings, "berth.network.dns"));
     nat =
         new Network(
             natNetwork.bridge(),
@@ -72,12 +71,9 @@ public class ProvisioningSettings {
   }
 
   /** IP addresses separated by commas or spaces; empty when not set. */
-  private List<String> dns(String key) {
+  private static List<String> dns(Settings settings, String key) {
     List<String> servers = new ArrayList<>();
-    for (String s : string(key).map(v -> v.split("[,\\s]+")).orElse(new String[0])) {
-      if (s.isEmpty()) {
-        continue;
-      }
+    for (String s : settings.list(key)) {
       try {
         servers.add(s.contains(":") ? IpAddresses.ipv6(s) : IpAddresses.ipv4(s));
       } catch (IllegalArgumentException e) {
@@ -85,26 +81,6 @@ public class ProvisioningSettings {
       }
     }
     return servers;
-  }
-
-  private int positive(String key, int fallback) {
-    int value = config.getOptionalValue(key, Integer.class).orElse(fallback);
-    if (value < 1) {
-      throw new InvalidSetting(key, "must be at least 1");
-    }
-    return value;
-  }
-
-  private int prefix(String key, int fallback, int max) {
-    int value = config.getOptionalValue(key, Integer.class).orElse(fallback);
-    if (value < 1 || value > max) {
-      throw new InvalidSetting(key, "must be a prefix length from 1 to " + max);
-    }
-    return value;
-  }
-
-  private Optional<String> string(String key) {
-    return config.getOptionalValue(key, String.class).map(String::strip).filter(s -> !s.isEmpty());
   }
 
   /** How many guests may be created at once on one node, across all Berth instances. */

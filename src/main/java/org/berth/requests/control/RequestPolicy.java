@@ -1,8 +1,8 @@
 package org.berth.requests.control;
 
-import java.util.Arrays;
 import java.util.List;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.platform.config.Settings;
 import org.eclipse.microprofile.config.Config;
 
 /**
@@ -36,69 +36,51 @@ public record RequestPolicy(
     }
   }
 
+  /** The rules between settings; each setting's own range is checked where it is read. */
   public RequestPolicy {
-    if (leaseMaxDays < 1 || leaseMaxDays > 3650) {
-      throw new InvalidSetting("berth.requests.lease-max-days", "must be between 1 and 3650");
-    }
     if (leaseDefaultDays < 1 || leaseDefaultDays > leaseMaxDays) {
       throw new InvalidSetting(
-          "berth.requests.lease-default-days",
-          "must be between 1 and berth.requests.lease-max-days");
-    }
-    if (leaseWarningDays.stream().anyMatch(d -> d < 1 || d > 365)) {
-      throw new InvalidSetting(
-          "berth.requests.lease-warning-days", "must be a list of days between 1 and 365");
+          "berth.requests.lease-default-days", "must be from 1 to berth.requests.lease-max-days");
     }
     leaseWarningDays =
         leaseWarningDays.stream().distinct().sorted(java.util.Comparator.reverseOrder()).toList();
-    if (graceDays < 0 || graceDays > 365) {
-      throw new InvalidSetting("berth.requests.grace-days", "must be between 0 and 365");
-    }
   }
 
   public static RequestPolicy from(Config config) {
+    Settings settings = new Settings(config);
     return new RequestPolicy(
-        integer(config, "berth.requests.lease-default-days", 14),
-        integer(config, "berth.requests.lease-max-days", 90),
-        days(
-            config
-                .getOptionalValue("berth.requests.lease-warning-days", String.class)
-                .orElse("7,3,1")),
-        integer(config, "berth.requests.grace-days", 7),
+        settings.whole("berth.requests.lease-default-days", 14, 1, 3650),
+        settings.whole("berth.requests.lease-max-days", 90, 1, 3650),
+        days(settings),
+        settings.whole("berth.requests.grace-days", 7, 0, 365),
         new AutoApprove(
-            config.getOptionalValue("berth.requests.auto-approve", Boolean.class).orElse(true),
-            integer(config, "berth.requests.auto-approve.max-cores", 1),
-            integer(config, "berth.requests.auto-approve.max-memory-mib", 1024),
-            integer(config, "berth.requests.auto-approve.max-disk-gib", 10),
-            integer(config, "berth.requests.auto-approve.max-lease-days", 7)),
+            settings.flag("berth.requests.auto-approve", true),
+            settings.whole("berth.requests.auto-approve.max-cores", 1, 0),
+            settings.whole("berth.requests.auto-approve.max-memory-mib", 1024, 0),
+            settings.whole("berth.requests.auto-approve.max-disk-gib", 10, 0),
+            settings.whole("berth.requests.auto-approve.max-lease-days", 7, 0)),
         new QuotaLimits(
-            integer(config, "berth.quota.guests", 3),
-            integer(config, "berth.quota.cores", 8),
-            integer(config, "berth.quota.memory-mib", 16384),
-            integer(config, "berth.quota.disk-gib", 200)));
+            settings.whole("berth.quota.guests", 3, 0),
+            settings.whole("berth.quota.cores", 8, 0),
+            settings.whole("berth.quota.memory-mib", 16384, 0),
+            settings.whole("berth.quota.disk-gib", 200, 0)));
   }
 
-  private static int integer(Config config, String name, int otherwise) {
-    String text = config.getOptionalValue(name, String.class).orElse(null);
-    if (text == null || text.isBlank()) {
-      return otherwise;
+  private static List<Integer> days(Settings settings) {
+    String key = "berth.requests.lease-warning-days";
+    List<Integer> days = new java.util.ArrayList<>();
+    for (String day : settings.text(key, "7,3,1").split(",")) {
+      try {
+        int n = Integer.parseInt(day.strip());
+        if (n >= 1 && n <= 365) {
+          days.add(n);
+          continue;
+        }
+      } catch (NumberFormatException e) {
+        // the rule below says what is wanted
+      }
+      throw new InvalidSetting(key, "must be a comma-separated list of days from 1 to 365");
     }
-    try {
-      return Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      throw new InvalidSetting(name, "must be a whole number");
-    }
-  }
-
-  private static List<Integer> days(String text) {
-    if (text.isBlank()) {
-      return List.of();
-    }
-    try {
-      return Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
-    } catch (NumberFormatException e) {
-      throw new InvalidSetting(
-          "berth.requests.lease-warning-days", "must be a comma-separated list of days");
-    }
+    return days;
   }
 }

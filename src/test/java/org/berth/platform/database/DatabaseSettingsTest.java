@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.testing.MapConfig;
 import org.junit.jupiter.api.Test;
 
 class DatabaseSettingsTest {
@@ -59,19 +61,11 @@ class DatabaseSettingsTest {
   }
 
   @Test
-  void rejectsPortsOutOfRange() {
+  void rejectsPortsOutOfRangeNamingTheSettingAndItsRule() {
     assertThatThrownBy(
-            () ->
-                new DatabaseSettings(
-                    Optional.empty(),
-                    Optional.empty(),
-                    Optional.empty(),
-                    Path.of("data"),
-                    70000,
-                    Duration.ofSeconds(5),
-                    Duration.ofSeconds(10)))
+            () -> DatabaseSettings.from(new MapConfig(Map.of("berth.db.embedded-port", "70000"))))
         .isInstanceOf(InvalidSetting.class)
-        .hasMessage("berth.db.embedded-port must be between 0 and 65535");
+        .hasMessage("berth.db.embedded-port must be a whole number from 0 to 65535");
   }
 
   @Test
