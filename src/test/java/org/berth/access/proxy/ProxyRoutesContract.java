@@ -75,7 +75,8 @@ abstract class ProxyRoutesContract {
     RequiredProgram.OPENSSL.require();
     dir =
         Files.createTempDirectory(
-            Path.of(System.getProperty("java.io.tmpdir")), getClass().getSimpleName() + "-");
+            Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize(),
+            getClass().getSimpleName() + "-");
     nat = NatTopology.create(topologyPrefix(), topologyNetwork());
     guestA = nat.addGuest("a", nat.address(10));
     guestB = nat.addGuest("b", nat.address(11));
