@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.Keycloak;
 import org.berth.testing.OidcSession;
@@ -277,16 +278,11 @@ class ProductionApiIT {
     return answer.body();
   }
 
-  static void awaitReady(long id, String authorization) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    String state = "";
-    while (Instant.now().isBefore(deadline)) {
-      state = Http.json(call("GET", "api/requests/" + id, authorization, null)).getString("state");
-      if (state.equals("READY")) {
-        return;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("request " + id + " did not become READY: " + state);
+  static void awaitReady(long id, String authorization) {
+    Await.until(
+        "request " + id + " to become READY",
+        Duration.ofSeconds(60),
+        () -> Http.json(call("GET", "api/requests/" + id, authorization, null)).getString("state"),
+        "READY"::equals);
   }
 }

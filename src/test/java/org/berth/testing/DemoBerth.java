@@ -49,6 +49,21 @@ public final class DemoBerth {
     return new Http(base());
   }
 
+  /** What the shared Berth's {@code /metrics} says now, read with the scraper's token. */
+  public static String metrics() {
+    Http http = http();
+    java.net.http.HttpResponse<String> r =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(http.uri("metrics"))
+                .header("Authorization", "Bearer " + METRICS_TOKEN)
+                .GET()
+                .build());
+    if (r.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + r.statusCode() + ": " + r.body());
+    }
+    return r.body();
+  }
+
   /** What the shared Berth has printed so far. */
   public static String log() throws java.io.IOException {
     base();

@@ -63,40 +63,26 @@ public final class Http {
    * what a freshly started Berth does in the background.
    */
   public void awaitLedger(boolean templates) {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-    while (java.time.Instant.now().isBefore(deadline)) {
-      HttpResponse<String> status = get("api/ledger/status", "admin", "admin");
-      if (status.statusCode() == 200
-          && !json(status).isNull("indexedCommit")
-          && (!templates || get("api/templates", "alice", "alice").body().contains("debian-12"))) {
-        return;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError(
-        "the ledger" + (templates ? " and the templates" : "") + " did not become ready");
+    Await.until(
+        "the ledger" + (templates ? " and the templates" : "") + " to be ready",
+        java.time.Duration.ofSeconds(60),
+        () -> {
+          HttpResponse<String> status = get("api/ledger/status", "admin", "admin");
+          return status.statusCode() == 200
+              && !json(status).isNull("indexedCommit")
+              && (!templates
+                  || get("api/templates", "alice", "alice").body().contains("debian-12"));
+        },
+        ready -> ready);
   }
 
   /** Waits until readiness says UP: the database migrated and the ledger read. */
   public void awaitReady() {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-    while (java.time.Instant.now().isBefore(deadline)) {
-      if (get("health/ready").statusCode() == 200) {
-        return;
-      }
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("Berth did not become ready in 60 s: " + get("health/ready").body());
+    Await.until(
+        "readiness to say UP",
+        java.time.Duration.ofSeconds(60),
+        () -> get("health/ready"),
+        r -> r.statusCode() == 200);
   }
 
   public URI uri(String path) {
@@ -187,35 +173,27 @@ public final class Http {
    * settles in another final state, with the request and its guest log.
    */
   public JsonObject awaitRequest(String user, long id, String state) {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
-    JsonObject r = null;
-    while (java.time.Instant.now().isBefore(deadline)) {
-      r = json(get("api/requests/" + id, user, user));
-      String now = r.getString("state");
-      if (now.equals(state)) {
-        return r;
-      }
-      if (java.util.Set.of("READY", "FAILED", "DELETED").contains(now)) {
-        throw new AssertionError(
-            "request "
-                + id
-                + " is "
-                + now
-                + ", not "
-                + state
-                + ": "
-                + r
-                + "\nlog: "
-                + get("api/requests/" + id + "/guest", user, user).body());
-      }
-      try {
-        Thread.sleep(300);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("request " + id + " did not become " + state + ": " + r);
+    return Await.until(
+        "request " + id + " to become " + state,
+        java.time.Duration.ofSeconds(90),
+        () -> json(get("api/requests/" + id, user, user)),
+        r -> {
+          String now = r.getString("state");
+          if (!now.equals(state) && java.util.Set.of("READY", "FAILED", "DELETED").contains(now)) {
+            throw new AssertionError(
+                "request "
+                    + id
+                    + " is "
+                    + now
+                    + ", not "
+                    + state
+                    + ": "
+                    + r
+                    + "\nlog: "
+                    + get("api/requests/" + id + "/guest", user, user).body());
+          }
+          return now.equals(state);
+        });
   }
 
   /** Deletes request {@code id} as {@code user} and waits until it is DELETED. */

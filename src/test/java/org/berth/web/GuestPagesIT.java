@@ -2,7 +2,6 @@ package org.berth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -171,21 +170,7 @@ class GuestPagesIT {
   }
 
   private void awaitDeleted(long id) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    JsonObject r = null;
-    while (Instant.now().isBefore(deadline)) {
-      r = Http.json(http.get("api/requests/" + id, "alice", "alice"));
-      if (r.getString("state").equals("DELETED")) {
-        return;
-      }
-      try {
-        Thread.sleep(250);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("request " + id + " was not deleted: " + r);
+    http.awaitRequest("alice", id, "DELETED");
   }
 
   private void signIn(WebDriver page, String user) {

@@ -88,6 +88,7 @@ public class Ledger {
   private ScheduledFuture<?> syncing;
   private volatile long lastSyncNanos;
   private Counter syncFailures;
+  private Counter syncRequests;
   private final Map<String, Counter> claims = new ConcurrentHashMap<>();
 
   @PostConstruct
@@ -122,8 +123,9 @@ public class Ledger {
 
   /**
    * The ledger's meters: how long ago a sync last succeeded, whether the remote head is broken or
-   * the ledger unreadable, sync failures, claims by outcome, and pushes the remote rejected because
-   * someone else pushed first (each is tried again) or that were given up after every attempt.
+   * the ledger unreadable, sync failures, syncs webhooks asked for, claims by outcome, and pushes
+   * the remote rejected because someone else pushed first (each is tried again) or that were given
+   * up after every attempt.
    */
   private void meters() {
     Gauge.builder(
@@ -142,6 +144,10 @@ public class Ledger {
     syncFailures =
         Counter.builder("berth_ledger_sync_failures")
             .description("Periodic or requested syncs that failed")
+            .register(registry);
+    syncRequests =
+        Counter.builder("berth_ledger_sync_requests")
+            .description("Syncs webhooks asked for (with the right secret)")
             .register(registry);
     for (String outcome : List.of("claimed", "conflict", "busy", "refused", "failed")) {
       claims.put(
@@ -238,6 +244,7 @@ public class Ledger {
 
   /** Asks for a sync soon, without waiting for it (for webhooks). */
   public void requestSync() {
+    syncRequests.increment();
     scheduler.execute(this::syncQuietly);
   }
 

@@ -51,6 +51,8 @@ public class DatabaseMigration {
 
   private volatile Status status = new Status(false, "Berth is starting");
   private volatile String lastFailure;
+  private final java.util.concurrent.atomic.AtomicInteger failedAttempts =
+      new java.util.concurrent.atomic.AtomicInteger();
   private volatile ScheduledFuture<?> retries;
   private long retrySeconds = 10;
 
@@ -72,6 +74,11 @@ public class DatabaseMigration {
 
   public Status status() {
     return status;
+  }
+
+  /** How many tries to obtain and migrate the database have failed since start-up. */
+  public int failedAttempts() {
+    return failedAttempts.get();
   }
 
   /**
@@ -125,6 +132,7 @@ public class DatabaseMigration {
               + "): "
               + cause;
       status = new Status(false, detail);
+      failedAttempts.incrementAndGet();
       if (!Objects.equals(cause, lastFailure)) {
         LOG.log(
             Level.SEVERE,

@@ -31,7 +31,11 @@ public class DatabaseReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     DatabaseMigration.Status status = migration.status();
     if (!status.ready()) {
-      return HealthCheckResponse.named(NAME).down().withData("reason", status.detail()).build();
+      return HealthCheckResponse.named(NAME)
+          .down()
+          .withData("reason", status.detail())
+          .withData("failedAttempts", migration.failedAttempts())
+          .build();
     }
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement()) {

@@ -125,8 +125,8 @@ public class Jobs {
     starting.cancel(false);
     LOG.log(
         Level.INFO,
-        "Jobs started: {0} task kinds, {1} workers, polling every {2} s",
-        new Object[] {tasks.size(), workers, polling.toSeconds()});
+        "Jobs started as instance {3}: {0} task kinds, {1} workers, polling every {2} s",
+        new Object[] {tasks.size(), workers, polling.toSeconds(), name});
   }
 
   private static String instanceName() {

@@ -10,12 +10,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.berth.testing.Await;
 import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
+import org.berth.testing.PrometheusText;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -28,6 +29,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * the webhooks, a broken commit pushed with the git command line, and the pages in a browser.
  */
 class LedgerIT {
+
+  static final String SYNC_REQUESTS = "berth_ledger_sync_requests_total";
 
   static final Path REMOTE = Path.of("target", "it-data", "ledger.git").toAbsolutePath();
 
@@ -140,6 +143,7 @@ class LedgerIT {
   void webhookWithAWrongTokenIsRefusedAndFetchesNothing() throws Exception {
     Path person = personClone();
     editByHand(person, t -> claimLine(t, "pvm044.example.com", "dana"), "dana takes pvm044");
+    double requestsBefore = PrometheusText.sample(DemoBerth.metrics(), SYNC_REQUESTS);
 
     HttpResponse<String> wrong =
         raw(
@@ -152,7 +156,8 @@ class LedgerIT {
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(Http.json(wrong).getString("error")).isEqualTo("unauthorized");
     assertThat(none.statusCode()).isEqualTo(401);
-    Thread.sleep(2000);
+    // A webhook asks for a sync before it answers: refused ones asked for none.
+    assertThat(PrometheusText.sample(DemoBerth.metrics(), SYNC_REQUESTS)).isEqualTo(requestsBefore);
     assertThat(
             Http.json(http.get("api/ledger/entries/pvm044.example.com", "alice", "alice"))
                 .getString("state"))
@@ -167,6 +172,8 @@ class LedgerIT {
 
     assertThat(right.statusCode()).isEqualTo(202);
     awaitHolder("pvm044.example.com", "dana");
+    assertThat(PrometheusText.sample(DemoBerth.metrics(), SYNC_REQUESTS))
+        .isEqualTo(requestsBefore + 1);
   }
 
   @Test
@@ -404,16 +411,12 @@ class LedgerIT {
     return http.send(request);
   }
 
-  private void awaitHolder(String host, String holder) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (Instant.now().isBefore(deadline)) {
-      JsonObject entry = Http.json(http.get("api/ledger/entries/" + host, "alice", "alice"));
-      if (holder.equals(entry.getString("holder", null))) {
-        return;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(host + " did not show as held by " + holder);
+  private void awaitHolder(String host, String holder) {
+    Await.until(
+        host + " to show as held by " + holder,
+        Duration.ofSeconds(20),
+        () -> Http.json(http.get("api/ledger/entries/" + host, "alice", "alice")),
+        entry -> holder.equals(entry.getString("holder", null)));
   }
 
   private static Path personClone() throws Exception {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
+import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.ItDatabase;
 import org.berth.testing.PayaraProcess;
@@ -280,35 +281,19 @@ class PushedCommitsIT {
     return Http.json(http.get("api/ledger/status", "admin", "admin"));
   }
 
-  private static JsonObject awaitStatus(String what, Predicate<JsonObject> done)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    JsonObject last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = status();
-      if (done.test(last)) {
-        return last;
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError("waited 60 s for " + what + "; last status: " + last);
+  private static JsonObject awaitStatus(String what, Predicate<JsonObject> done) {
+    return Await.until(what, Duration.ofSeconds(60), PushedCommitsIT::status, done);
   }
 
-  private static JsonObject awaitEntry(String host, Predicate<JsonObject> done)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(60);
-    JsonObject last = null;
-    while (Instant.now().isBefore(deadline)) {
-      HttpResponse<String> r = http.get("api/ledger/entries/" + host, "alice", "alice");
-      if (r.statusCode() == 200) {
-        last = Http.json(r);
-        if (done.test(last)) {
-          return last;
-        }
-      }
-      Thread.sleep(300);
-    }
-    throw new AssertionError(host + " did not change as expected in 60 s; last: " + last);
+  private static JsonObject awaitEntry(String host, Predicate<JsonObject> done) {
+    return Await.until(
+        host + " to change as expected",
+        Duration.ofSeconds(60),
+        () -> {
+          HttpResponse<String> r = http.get("api/ledger/entries/" + host, "alice", "alice");
+          return r.statusCode() == 200 ? Http.json(r) : null;
+        },
+        last -> last != null && done.test(last));
   }
 
   private static HttpResponse<String> submit(String host, String name) {

@@ -11,7 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
@@ -21,6 +20,7 @@ import java.util.regex.Pattern;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Exec;
 import org.berth.testing.Http;
+import org.berth.testing.PrometheusText;
 import org.berth.testing.RequiredProgram;
 import org.berth.testing.SimulatorControl;
 import org.berth.testing.TestKeys;
@@ -37,10 +37,6 @@ class MetricsIT {
 
   static final SimulatorControl SIM =
       new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
-  static final Pattern SAMPLE =
-      Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)\\})? (\\S+)$", Pattern.MULTILINE);
-  static final Pattern LABEL =
-      Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   static final RequiredProgram PROMTOOL =
       new RequiredProgram(Path.of("/usr/bin/promtool"), "apt-get install prometheus");
@@ -75,25 +71,8 @@ class MetricsIT {
     return r.body();
   }
 
-  /** The value of the sample {@code name} whose labels include {@code labels}. */
   static OptionalDouble sample(String body, String name, Map<String, String> labels) {
-    Matcher m = SAMPLE.matcher(body);
-    while (m.find()) {
-      if (!m.group(1).equals(name)) {
-        continue;
-      }
-      Map<String, String> found = new LinkedHashMap<>();
-      if (m.group(2) != null) {
-        Matcher l = LABEL.matcher(m.group(2));
-        while (l.find()) {
-          found.put(l.group(1), l.group(2));
-        }
-      }
-      if (found.entrySet().containsAll(labels.entrySet())) {
-        return OptionalDouble.of(Double.parseDouble(m.group(3)));
-      }
-    }
-    return OptionalDouble.empty();
+    return PrometheusText.sample(body, name, labels);
   }
 
   @Test

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import org.berth.hypervisor.simulator.JournalEntry;
 import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.TestDatabase;
@@ -31,9 +31,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Berth as separate processes on one PostgreSQL database, against a simulated Proxmox cluster in
- * this JVM that outlives them: a Berth killed with SIGKILL in the middle of provisioning resumes
- * after a restart and leaves exactly one guest; two Berth instances share the work and run no job
- * twice.
+ * this JVM that outlives them: two Berth instances share the work and run no job twice; a Berth
+ * killed with SIGKILL in the middle of provisioning is taken over by the other instance, or resumed
+ * by a new start, and leaves exactly one guest. The instances are handed from test to test, so the
+ * class starts Payara four times for five kinds of survival.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -47,8 +48,10 @@ class ProvisioningCrashIT {
   Path data;
   final List<PayaraProcess> running = new ArrayList<>();
 
-  /** An instance a test left running on the shared database, for the next to use. */
-  PayaraProcess survivor;
+  /** The instances alive on the shared database, which the tests hand on to save starts. */
+  final List<PayaraProcess> alive = new ArrayList<>();
+
+  int starts;
 
   @BeforeAll
   void start() throws Exception {
@@ -80,12 +83,14 @@ class ProvisioningCrashIT {
     cluster.stop();
   }
 
-  PayaraProcess berth(String name, String... more) throws Exception {
+  /** Starts one more instance on the shared database and counts it alive. */
+  PayaraProcess berth() throws Exception {
+    String name = "crash-" + (++starts);
     List<String> all = new ArrayList<>(settings);
     all.add("berth.ledger.clone-dir=" + data.resolve("clone-" + name));
-    all.addAll(List.of(more));
     PayaraProcess p = PayaraProcess.start(name, all);
     running.add(p);
+    alive.add(p);
     Http http = new Http(p.base());
     http.awaitLedger(true);
     http.roomFor("alice");
@@ -94,45 +99,10 @@ class ProvisioningCrashIT {
 
   @Test
   @Order(1)
-  void aBerthKilledAtAnyStepOfProvisioningResumesAndLeavesExactlyOneGuest() throws Exception {
-    Map<String, BooleanSupplier> killPoints = new java.util.LinkedHashMap<>();
-    killPoints.put("while the clone task runs", () -> locked("clone"));
-    killPoints.put("right after the configuration call", () -> called("PUT", "/qemu/\\d+/config"));
-    killPoints.put("while the start task runs", () -> called("POST", "/qemu/\\d+/status/start"));
-    PayaraProcess berth = berth("crash-1");
-    int n = 0;
-    for (var point : killPoints.entrySet()) {
-      n++;
-      cluster.clearJournal();
-      Http http = new Http(berth.base());
-      long id = submit(http, "crash-" + n);
-      await(point.getKey(), point.getValue());
-      berth.kill();
-      running.remove(berth);
-
-      berth = berth("crash-" + (n + 1));
-      JsonObject ready = awaitReady(new Http(berth.base()), id);
-      survivor = berth;
-      List<SimulatedGuest> guests = guestsOf(id);
-      assertThat(guests).as("guests of request " + id + " killed " + point.getKey()).hasSize(1);
-      assertThat(guests.get(0).status()).isEqualTo("running");
-      assertThat(guests.get(0).vmid()).isEqualTo(ready.getJsonObject("guest").getInt("vmid"));
-      assertThat(
-              cluster.journal().stream()
-                  .filter(c -> c.method().equals("POST") && c.path().endsWith("/clone"))
-                  .count())
-          .as("clone calls for request " + id + " killed " + point.getKey())
-          .isEqualTo(1);
-    }
-  }
-
-  @Test
-  @Order(2)
   void twoInstancesOnOneDatabaseShareTheWorkAndRunNoJobTwice() throws Exception {
     cluster.taskDuration(Duration.ofMillis(500));
-    // One instance may be left from the test before, on the same database: it saves a start.
-    PayaraProcess a = survivor != null ? survivor : berth("share-a");
-    PayaraProcess b = berth("share-b");
+    PayaraProcess a = berth();
+    PayaraProcess b = berth();
     cluster.clearJournal();
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -156,12 +126,7 @@ class ProvisioningCrashIT {
         .hasSize(20);
     Map<String, Long> byInstance =
         ids.stream()
-            .flatMap(
-                id ->
-                    Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice"))
-                        .getJsonArray("log")
-                        .getValuesAs(JsonObject.class)
-                        .stream())
+            .flatMap(id -> log(http, id).stream())
             .filter(
                 l ->
                     l.getString("step").equals("Create")
@@ -169,6 +134,67 @@ class ProvisioningCrashIT {
             .collect(Collectors.groupingBy(l -> l.getString("instance"), Collectors.counting()));
     assertThat(byInstance.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(20);
     assertThat(byInstance).as("creations per instance").hasSize(2);
+  }
+
+  /**
+   * The instance provisioning a request is killed at each point in turn. While another instance is
+   * alive, it takes the work over once the killed one's heartbeats stop; when none is, a new start
+   * resumes it. Either way the request ends READY with exactly one guest, cloned once.
+   */
+  @Test
+  @Order(2)
+  void aBerthKilledAtAnyStepOfProvisioningResumesAndLeavesExactlyOneGuest() throws Exception {
+    cluster.taskDuration(Duration.ofSeconds(2));
+    Map<String, BooleanSupplier> killPoints = new java.util.LinkedHashMap<>();
+    killPoints.put("while the clone task runs", () -> locked("clone"));
+    killPoints.put("right after the configuration call", () -> called("PUT", "/qemu/\\d+/config"));
+    killPoints.put("while the start task runs", () -> called("POST", "/qemu/\\d+/status/start"));
+    if (alive.isEmpty()) {
+      berth();
+    }
+    int n = 0;
+    for (var point : killPoints.entrySet()) {
+      n++;
+      cluster.clearJournal();
+      long id = submit(new Http(alive.get(0).base()), "crash-" + n);
+      await(point.getKey(), point.getValue());
+      PayaraProcess runner = runnerOf(id);
+      runner.kill();
+      alive.remove(runner);
+      if (alive.isEmpty()) {
+        berth();
+      }
+
+      JsonObject ready = awaitReady(new Http(alive.get(0).base()), id);
+      List<SimulatedGuest> guests = guestsOf(id);
+      assertThat(guests).as("guests of request " + id + " killed " + point.getKey()).hasSize(1);
+      assertThat(guests.get(0).status()).isEqualTo("running");
+      assertThat(guests.get(0).vmid()).isEqualTo(ready.getJsonObject("guest").getInt("vmid"));
+      assertThat(
+              cluster.journal().stream()
+                  .filter(c -> c.method().equals("POST") && c.path().endsWith("/clone"))
+                  .count())
+          .as("clone calls for request " + id + " killed " + point.getKey())
+          .isEqualTo(1);
+    }
+  }
+
+  /** The instance whose name is on the newest step of the request's provisioning log. */
+  private PayaraProcess runnerOf(long id) throws Exception {
+    List<JsonObject> log = log(new Http(alive.get(0).base()), id);
+    String instance = log.get(log.size() - 1).getString("instance");
+    for (PayaraProcess p : alive) {
+      if (p.log().contains("Jobs started as instance " + instance + ":")) {
+        return p;
+      }
+    }
+    throw new AssertionError("no live instance is " + instance + "; log: " + log);
+  }
+
+  private static List<JsonObject> log(Http http, long id) {
+    return Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice"))
+        .getJsonArray("log")
+        .getValuesAs(JsonObject.class);
   }
 
   private boolean locked(String lock) {
@@ -214,37 +240,25 @@ class ProvisioningCrashIT {
   }
 
   private static JsonObject awaitReady(Http http, long id) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    JsonObject r = null;
-    while (Instant.now().isBefore(deadline)) {
-      r = Http.json(http.get("api/requests/" + id, "alice", "alice"));
-      if (r.getString("state").equals("READY")) {
-        return r;
-      }
-      if (r.getString("state").equals("FAILED")) {
-        throw new AssertionError("request " + id + " failed: " + r);
-      }
-      sleep(250);
-    }
-    throw new AssertionError("request " + id + " is not READY: " + r);
+    return Await.until(
+        "request " + id + " to be READY",
+        Duration.ofSeconds(120),
+        () -> Http.json(http.get("api/requests/" + id, "alice", "alice")),
+        r -> {
+          if (r.getString("state").equals("FAILED")) {
+            throw new AssertionError("request " + id + " failed: " + r);
+          }
+          return r.getString("state").equals("READY");
+        });
   }
 
+  /** Looks often: the test kills Berth as soon as provisioning reaches the point. */
   private static void await(String what, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for provisioning to reach: " + what);
-      }
-      sleep(20);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Await.until(
+        "provisioning to reach: " + what,
+        Duration.ofSeconds(60),
+        Duration.ofMillis(20),
+        condition::getAsBoolean,
+        done -> done);
   }
 }

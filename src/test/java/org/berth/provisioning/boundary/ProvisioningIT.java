@@ -8,10 +8,9 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.berth.testing.Await;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.SimulatorControl;
@@ -359,30 +358,7 @@ class ProvisioningIT {
   }
 
   private JsonObject awaitState(String user, long id, String state) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    JsonObject r = null;
-    while (Instant.now().isBefore(deadline)) {
-      r = Http.json(http.get("api/requests/" + id, user, user));
-      if (r.getString("state").equals(state)) {
-        return r;
-      }
-      Set<String> ends = Set.of("READY", "FAILED", "DELETED");
-      if (ends.contains(r.getString("state")) && !r.getString("state").equals(state)) {
-        throw new AssertionError(
-            "request "
-                + id
-                + " is "
-                + r.getString("state")
-                + ", not "
-                + state
-                + ": "
-                + r
-                + "\nlog: "
-                + http.get("api/requests/" + id + "/guest", user, user).body());
-      }
-      sleep();
-    }
-    throw new AssertionError("request " + id + " did not become " + state + ": " + r);
+    return http.awaitRequest(user, id, state);
   }
 
   private static String ledger(String host) {
@@ -394,21 +370,6 @@ class ProvisioningIT {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      sleep();
-    }
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(200);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    Await.until(what, Duration.ofSeconds(60), condition::getAsBoolean, done -> done);
   }
 }

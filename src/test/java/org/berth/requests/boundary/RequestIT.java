@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.berth.testing.Await;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.ItDatabase;
@@ -614,29 +615,33 @@ class RequestIT {
   }
 
   private static MimeMessage awaitMail(String to, String subject) {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      for (MimeMessage m : smtp.getReceivedMessages()) {
-        try {
-          if (subject.equals(m.getSubject())
-              && Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(to))) {
-            return m;
-          }
-        } catch (jakarta.mail.MessagingException e) {
-          throw new AssertionError(e);
-        }
-      }
-      sleep();
+    try {
+      return Await.until(
+              "mail '" + subject + "' to " + to,
+              Duration.ofSeconds(30),
+              () ->
+                  Stream.of(smtp.getReceivedMessages())
+                      .filter(m -> subject.equals(subject(m)) && addressedTo(m, to))
+                      .findFirst(),
+              java.util.Optional::isPresent)
+          .orElseThrow();
+    } catch (AssertionError e) {
+      throw new AssertionError(
+          e.getMessage()
+              + "; received: "
+              + Stream.of(smtp.getReceivedMessages())
+                  .map(RequestIT::subject)
+                  .collect(Collectors.joining(" | ")),
+          e);
     }
-    throw new AssertionError(
-        "no mail '"
-            + subject
-            + "' to "
-            + to
-            + "; received: "
-            + Stream.of(smtp.getReceivedMessages())
-                .map(RequestIT::subject)
-                .collect(Collectors.joining(" | ")));
+  }
+
+  private static boolean addressedTo(MimeMessage m, String to) {
+    try {
+      return Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(to));
+    } catch (jakarta.mail.MessagingException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String subject(MimeMessage m) {
@@ -656,22 +661,6 @@ class RequestIT {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      sleep();
-    }
-    throw new AssertionError("timed out waiting for " + what);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(300);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    Await.until(what, Duration.ofSeconds(30), condition::getAsBoolean, done -> done);
   }
 }
