@@ -2,7 +2,6 @@ package org.berth.ledger.control;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -10,14 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -45,13 +36,14 @@ import org.eclipse.jgit.lib.PersonIdent;
  *
  * <p>The index in PostgreSQL follows: rebuilt when the head moved by someone else's hand, only the
  * changed rows after Berth's own commits.
+ *
+ * <p>Its parts: the changes by name ({@link LedgerChange}), the grouping of concurrent changes into
+ * batches ({@link GroupCommit}) and the lock across instances ({@link LedgerLock}); this class
+ * writes a batch and keeps track of the remote head and the index.
  */
 public final class LedgerWriter implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(LedgerWriter.class.getName());
-
-  /** The advisory lock all Berth instances take before changing the ledger. */
-  static final long LOCK_KEY = 0x42657274684c6467L;
 
   static final int HISTORY_LIMIT = 10_000;
 
@@ -78,29 +70,13 @@ public final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  /** What one change does to the ledger, worked out against a snapshot. */
-  private record Plan(
-      LedgerFile edited, boolean keepsHosts, String message, Hostname host, Hostname removed) {}
-
-  private abstract static class Op {
-    final PersonIdent author;
-    final CompletableFuture<Outcome> result = new CompletableFuture<>();
-
-    Op(PersonIdent author) {
-      this.author = author;
-    }
-
-    abstract Plan plan(LedgerSnapshot ledger, LocalDate today);
-  }
-
   private final GitLedger git;
-  private final DataSource database;
+  private final LedgerLock lock;
   private final LedgerIndex index = new LedgerIndex();
   private final PersonIdent committer;
   private final Clock clock;
   private final int maxAttempts;
-  private final ReentrantLock leader = new ReentrantLock();
-  private final Queue<Op> queue = new ConcurrentLinkedQueue<>();
+  private final GroupCommit<LedgerChange, Outcome> group = new GroupCommit<>(this::write);
   private final java.util.concurrent.atomic.AtomicLong pushRejections =
       new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong gaveUp =
@@ -110,7 +86,6 @@ public final class LedgerWriter implements AutoCloseable {
   private final Holdings holdings;
   private volatile LedgerSnapshot snapshot;
   private volatile Broken broken;
-  private Connection connection;
 
   public LedgerWriter(
       GitLedger git, DataSource database, PersonIdent committer, Clock clock, int maxAttempts) {
@@ -143,7 +118,7 @@ public final class LedgerWriter implements AutoCloseable {
     this.rules = rules;
     this.holdings = holdings;
     this.git = git;
-    this.database = database;
+    this.lock = new LedgerLock(database);
     this.committer = committer;
     this.clock = clock;
     this.maxAttempts = maxAttempts;
@@ -161,28 +136,7 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** Claims a free entry for {@code holder}, as a commit authored by {@code author}. */
   public Outcome claim(Hostname host, String holder, PersonIdent author, String requestRef) {
-    requireHolder(holder);
-    return submit(
-        new Op(author) {
-          @Override
-          Plan plan(LedgerSnapshot ledger, LocalDate today) {
-            LedgerEntry entry = existing(ledger, host);
-            if (!entry.isFree()) {
-              throw new AddressTaken(
-                  host
-                      + " is taken by "
-                      + entry.user()
-                      + (entry.date() == null ? "" : " since " + entry.date()));
-            }
-            LedgerFile file = ledger.fileOf(host).orElseThrow();
-            return new Plan(
-                file.claim(host, holder, today.toString()),
-                true,
-                message("Claim " + host + " for " + holder, requestRef),
-                host,
-                null);
-          }
-        });
+    return group.submit(new LedgerChange.Claim(host, holder, author, requestRef));
   }
 
   /**
@@ -191,44 +145,12 @@ public final class LedgerWriter implements AutoCloseable {
    */
   public Outcome release(
       Hostname host, String expectedHolder, PersonIdent author, String requestRef) {
-    return submit(
-        new Op(author) {
-          @Override
-          Plan plan(LedgerSnapshot ledger, LocalDate today) {
-            LedgerEntry entry = existing(ledger, host);
-            if (entry.isFree()) {
-              throw new NotHolder(host + " is not claimed");
-            }
-            if (expectedHolder != null && !entry.user().equals(expectedHolder)) {
-              throw new NotHolder(
-                  host + " is held by " + entry.user() + ", not by " + expectedHolder);
-            }
-            LedgerFile file = ledger.fileOf(host).orElseThrow();
-            return new Plan(
-                file.release(host),
-                true,
-                message("Release " + host + " from " + entry.user(), requestRef),
-                host,
-                null);
-          }
-        });
+    return group.submit(new LedgerChange.Release(host, expectedHolder, author, requestRef));
   }
 
   /** Removes a free entry from the ledger. */
   public Outcome retire(Hostname host, PersonIdent author) {
-    return submit(
-        new Op(author) {
-          @Override
-          Plan plan(LedgerSnapshot ledger, LocalDate today) {
-            LedgerEntry entry = existing(ledger, host);
-            if (!entry.isFree()) {
-              throw new AddressTaken(
-                  host + " is taken by " + entry.user() + "; it must be released before retiring");
-            }
-            LedgerFile file = ledger.fileOf(host).orElseThrow();
-            return new Plan(file.retire(host), false, "Retire " + host, null, host);
-          }
-        });
+    return group.submit(new LedgerChange.Retire(host, author));
   }
 
   /**
@@ -236,28 +158,15 @@ public final class LedgerWriter implements AutoCloseable {
    * whole ledger first: a clash refuses the whole batch with {@link InvalidBatch}.
    */
   public Outcome add(String file, List<NewEntry> entries, String message, PersonIdent author) {
-    return submit(
-        new Op(author) {
-          @Override
-          Plan plan(LedgerSnapshot ledger, LocalDate today) {
-            LedgerFile target = appended(ledger, file, entries);
-            List<Problem> problems = replaced(ledger, "check", target).problems();
-            if (!problems.isEmpty()) {
-              throw new InvalidBatch(problems);
-            }
-            return new Plan(target, false, message, null, null);
-          }
-        });
+    return group.submit(new LedgerChange.Add(file, entries, message, author));
   }
 
   /** Checks the batch against the ledger without writing anything: the problems it would cause. */
   public List<Problem> check(String file, List<NewEntry> entries) {
     LedgerSnapshot ledger = current();
-    return replaced(ledger, "check", appended(ledger, file, entries)).problems();
-  }
-
-  private static LedgerFile appended(LedgerSnapshot ledger, String file, List<NewEntry> entries) {
-    return ledger.files().getOrDefault(file, LedgerFile.parse(file, "")).append(entries);
+    return LedgerChange.replaced(
+            ledger, "check", LedgerChange.appended(ledger, file, entries), rules)
+        .problems();
   }
 
   private LedgerSnapshot current() {
@@ -270,84 +179,13 @@ public final class LedgerWriter implements AutoCloseable {
 
   /** Fetches the remote and brings in what others pushed. */
   public void sync() {
-    leader.lock();
-    try {
-      withLedgerLock(
-          () -> {
-            refresh(true);
-            return null;
-          });
-    } finally {
-      leader.unlock();
-    }
-  }
-
-  private static LedgerEntry existing(LedgerSnapshot ledger, Hostname host) {
-    return ledger
-        .entry(host)
-        .orElseThrow(() -> new UnknownEntry("The ledger has no entry " + host));
-  }
-
-  private static void requireHolder(String holder) {
-    if (holder == null || !holder.matches("[A-Za-z0-9._@-]{1,64}")) {
-      throw new IllegalArgumentException(
-          "holder must be a user name of 1 to 64 letters, digits, '.', '_', '@' or '-'");
-    }
-  }
-
-  private static String message(String subject, String requestRef) {
-    return requestRef == null
-        ? subject + "\n"
-        : subject + "\n\nBerth-Request: " + requestRef + "\n";
-  }
-
-  /**
-   * Group commit: the thread that gets the lock leads and writes everything queued, batch after
-   * batch, until the queue is empty; the others wait on their own result, so a change that went out
-   * with someone else's push returns at once. The timed wait covers the moment between the leader's
-   * last look at the queue and its unlock.
-   */
-  private Outcome submit(Op op) {
-    queue.add(op);
-    boolean interrupted = false;
-    while (!op.result.isDone()) {
-      if (leader.tryLock()) {
-        try {
-          for (List<Op> batch = drain(); !batch.isEmpty(); batch = drain()) {
-            runBatch(batch);
-          }
-        } finally {
-          leader.unlock();
-        }
-      } else {
-        try {
-          op.result.get(20, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-          // not done yet, or done with a failure that join() below reports
-        } catch (InterruptedException e) {
-          interrupted = true; // the change may already be pushed: wait for its outcome
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    try {
-      return op.result.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
-
-  private List<Op> drain() {
-    List<Op> batch = new ArrayList<>();
-    for (Op next; (next = queue.poll()) != null; ) {
-      batch.add(next);
-    }
-    return batch;
+    group.alone(
+        () ->
+            lock.holding(
+                c -> {
+                  refresh(c, true);
+                  return null;
+                }));
   }
 
   /**
@@ -355,50 +193,49 @@ public final class LedgerWriter implements AutoCloseable {
    * --auto} rules). Runs between writes.
    */
   public void maintain() {
-    leader.lock();
-    try {
-      git.collectGarbageIfNeeded();
-    } finally {
-      leader.unlock();
-    }
+    group.alone(
+        () -> {
+          git.collectGarbageIfNeeded();
+          return null;
+        });
   }
 
-  private void runBatch(List<Op> batch) {
-    try {
-      withLedgerLock(
-          () -> {
-            write(batch);
-            return null;
-          });
-    } catch (RuntimeException e) {
-      batch.forEach(op -> op.result.completeExceptionally(e));
-    }
+  /** Writes one batch of changes under the ledger lock; completes each change's result. */
+  private void write(List<GroupCommit.Pending<LedgerChange, Outcome>> batch) {
+    lock.holding(
+        c -> {
+          write(c, batch);
+          return null;
+        });
   }
 
-  private void write(List<Op> batch) throws SQLException {
-    List<Op> pending = batch;
+  private void write(Connection c, List<GroupCommit.Pending<LedgerChange, Outcome>> batch)
+      throws SQLException {
+    List<GroupCommit.Pending<LedgerChange, Outcome>> pending = batch;
     boolean fetched = false;
     for (int attempt = 1; attempt <= maxAttempts && !pending.isEmpty(); attempt++) {
       if (snapshot == null || attempt > 1) {
-        refresh(true);
+        refresh(c, true);
         fetched = true;
       }
       if (broken != null) {
         LedgerInvalid invalid = new LedgerInvalid(broken.describe());
-        pending.forEach(op -> op.result.completeExceptionally(invalid));
+        pending.forEach(op -> op.result().completeExceptionally(invalid));
         return;
       }
       LedgerSnapshot base = current();
       LedgerSnapshot work = base;
       ObjectId parent = ObjectId.fromString(base.commit());
       LocalDate today = LocalDate.now(clock);
-      Map<Op, Plan> planned = new LinkedHashMap<>();
-      Map<Op, Refusal> refused = new LinkedHashMap<>();
+      Map<GroupCommit.Pending<LedgerChange, Outcome>, LedgerChange.Plan> planned =
+          new LinkedHashMap<>();
+      Map<GroupCommit.Pending<LedgerChange, Outcome>, Refusal> refused = new LinkedHashMap<>();
       List<GitLedger.Change> changes = new ArrayList<>();
-      for (Op op : pending) {
-        Plan plan;
+      for (GroupCommit.Pending<LedgerChange, Outcome> op : pending) {
+        PersonIdent author = op.work().author();
+        LedgerChange.Plan plan;
         try {
-          plan = op.plan(work, today);
+          plan = op.work().plan(work, today, rules);
         } catch (Refusal e) {
           refused.put(op, e);
           continue;
@@ -408,33 +245,33 @@ public final class LedgerWriter implements AutoCloseable {
             git.commit(
                 parent,
                 Map.of(plan.edited().path(), plan.edited().text()),
-                new PersonIdent(op.author, now),
+                new PersonIdent(author, now),
                 new PersonIdent(committer, now),
                 plan.message());
         work =
             plan.keepsHosts()
                 ? work.withEditedFile(commit.name(), plan.edited())
-                : replaced(work, commit.name(), plan.edited());
+                : LedgerChange.replaced(work, commit.name(), plan.edited(), rules);
         parent = commit;
         planned.put(op, plan);
         Hostname touched = plan.host() != null ? plan.host() : plan.removed();
         changes.add(
             new GitLedger.Change(
                 commit.name(),
-                op.author.getName(),
-                op.author.getEmailAddress(),
+                author.getName(),
+                author.getEmailAddress(),
                 now,
                 plan.message().strip(),
                 touched == null ? java.util.Set.of() : java.util.Set.of(touched.value())));
       }
       if (!refused.isEmpty() && !fetched) {
         // Refused against what may be an old view: look at the remote once before saying no.
-        refresh(true);
+        refresh(c, true);
         fetched = true;
         attempt--;
         continue;
       }
-      refused.forEach((op, e) -> op.result.completeExceptionally(e));
+      refused.forEach((op, e) -> op.result().completeExceptionally(e));
       if (planned.isEmpty()) {
         return;
       }
@@ -445,11 +282,11 @@ public final class LedgerWriter implements AutoCloseable {
         continue;
       }
       snapshot = work;
-      updateIndex(base, work, planned, changes);
-      for (Map.Entry<Op, Plan> done : planned.entrySet()) {
+      updateIndex(c, base, work, planned.values(), changes);
+      for (var done : planned.entrySet()) {
         Hostname host = done.getValue().host();
         LedgerEntry after = host == null ? null : work.entry(host).orElse(null);
-        done.getKey().result.complete(new Outcome(after, work.commit()));
+        done.getKey().result().complete(new Outcome(after, work.commit()));
       }
       return;
     }
@@ -459,7 +296,7 @@ public final class LedgerWriter implements AutoCloseable {
                 + maxAttempts
                 + " attempts; nothing was claimed. Try again.");
     gaveUp.incrementAndGet();
-    pending.forEach(op -> op.result.completeExceptionally(busy));
+    pending.forEach(op -> op.result().completeExceptionally(busy));
   }
 
   /** Pushes the remote rejected because someone else pushed first; each led to another try. */
@@ -472,20 +309,13 @@ public final class LedgerWriter implements AutoCloseable {
     return gaveUp.get();
   }
 
-  private LedgerSnapshot replaced(LedgerSnapshot ledger, String commit, LedgerFile edited) {
-    List<LedgerFile> files = new ArrayList<>(ledger.files().values());
-    files.removeIf(f -> f.path().equals(edited.path()));
-    files.add(edited);
-    return LedgerSnapshot.of(commit, files, rules);
-  }
-
   private void updateIndex(
+      Connection c,
       LedgerSnapshot base,
       LedgerSnapshot work,
-      Map<Op, Plan> planned,
+      java.util.Collection<LedgerChange.Plan> planned,
       List<GitLedger.Change> changes) {
     try {
-      Connection c = connection();
       LedgerIndex.State state = index.state(c);
       if (!base.commit().equals(state.indexedCommit())) {
         rebuild(c, work, state);
@@ -493,7 +323,7 @@ public final class LedgerWriter implements AutoCloseable {
       }
       List<LedgerEntry> changed = new ArrayList<>();
       List<Hostname> removed = new ArrayList<>();
-      for (Plan plan : planned.values()) {
+      for (LedgerChange.Plan plan : planned) {
         if (plan.removed() != null) {
           removed.add(plan.removed());
         } else if (plan.host() != null) {
@@ -510,8 +340,7 @@ public final class LedgerWriter implements AutoCloseable {
   }
 
   /** Brings {@link #snapshot} and the index to the remote head (fetched first if asked). */
-  private void refresh(boolean fetch) throws SQLException {
-    Connection c = connection();
+  private void refresh(Connection c, boolean fetch) throws SQLException {
     ObjectId head;
     try {
       head = fetch ? git.fetch() : git.knownHead();
@@ -586,61 +415,13 @@ public final class LedgerWriter implements AutoCloseable {
         new Object[] {target.commit().substring(0, 12), target.size()});
   }
 
-  private interface Locked<T> {
-    T run() throws SQLException;
-  }
-
-  private <T> T withLedgerLock(Locked<T> work) {
-    try {
-      Connection c = connection();
-      try (Statement s = c.createStatement()) {
-        s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
-      }
-      try {
-        return work.run();
-      } finally {
-        try (Statement s = c.createStatement()) {
-          s.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
-        }
-      }
-    } catch (SQLException e) {
-      closeConnection();
-      throw new LedgerRemoteUnavailable("the database is unavailable for the ledger", e);
-    }
-  }
-
-  /** The connection that holds the ledger lock and writes the index; reopened when broken. */
-  private Connection connection() throws SQLException {
-    if (connection == null || !connection.isValid(2)) {
-      closeConnection();
-      connection = database.getConnection();
-      connection.setAutoCommit(true);
-      try (Statement s = connection.createStatement()) {
-        s.execute("SET lock_timeout = '60s'");
-      }
-    }
-    return connection;
-  }
-
-  private void closeConnection() {
-    if (connection != null) {
-      try {
-        connection.close();
-      } catch (SQLException e) {
-        LOG.log(Level.FINE, "closing the ledger connection", e);
-      }
-      connection = null;
-    }
-  }
-
   @Override
   public void close() {
-    leader.lock();
-    try {
-      closeConnection();
-      git.close();
-    } finally {
-      leader.unlock();
-    }
+    group.alone(
+        () -> {
+          lock.close();
+          git.close();
+          return null;
+        });
   }
 }
