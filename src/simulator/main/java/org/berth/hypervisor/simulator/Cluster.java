@@ -6,12 +6,7 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.Deque;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +21,8 @@ import java.util.regex.Pattern;
 /**
  * The state of the simulated cluster and the Proxmox operations on it. Every method holds the one
  * lock (this object's monitor) and first finishes the tasks whose end time has passed, so a task's
- * effect happens on time whether or not anyone polls it.
+ * effect happens on time whether or not anyone polls it. The tasks ({@link Tasks}), the injected
+ * faults ({@link ArmedFaults}) and the journal of calls ({@link Journal}) are kept apart.
  */
 final class Cluster {
 
@@ -43,14 +39,9 @@ final class Cluster {
   private static final Map<String, Set<String>> STORAGES =
       Map.of("local", Set.of("backup", "iso", "vztmpl"), "local-lvm", Set.of("images", "rootdir"));
 
-  private static final int JOURNAL_LIMIT = 10_000;
-  private static final int TASK_LIMIT = 10_000;
   private static final Pattern DISK_KEY =
       Pattern.compile("(?:scsi|virtio|sata|ide|efidisk|tpmstate)\\d+");
   private static final Pattern NET_KEY = Pattern.compile("net\\d+");
-  private static final Pattern UPID =
-      Pattern.compile(
-          "UPID:[^:]+:[0-9A-Fa-f]{8}:[0-9A-Fa-f]{8,}:[0-9A-Fa-f]{8}:[^:]+:[^:]*:[^:]+:");
   private static final Set<String> QEMU_NUMBERS =
       Set.of("cores", "sockets", "onboot", "template", "vcpus", "balloon", "numa", "protection");
   private static final Set<String> LXC_NUMBERS =
@@ -59,28 +50,17 @@ final class Cluster {
   /** The request that is being handled, for faults that make its task fail. */
   record Call(String method, String path) {}
 
-  private static final class ArmedFault {
-    final Fault fault;
-    int remaining;
-
-    ArmedFault(Fault fault) {
-      this.fault = fault;
-      this.remaining = fault.times();
-    }
-  }
-
   private final String user;
   private final Duration initialTaskDuration;
   private final Random random = new Random();
   private final long bootNanos = System.nanoTime();
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final NavigableMap<Integer, Guest> guests = new TreeMap<>();
-  private final Map<String, Task> tasks = new LinkedHashMap<>();
-  private final List<ArmedFault> faults = new ArrayList<>();
-  private final Deque<JournalEntry> journal = new ArrayDeque<>();
+  private final Tasks tasks = new Tasks(bootNanos);
+  private final ArmedFaults faults = new ArmedFaults();
+  private final Journal journal = new Journal();
   private Duration taskDuration;
   private int nextPid;
-  private long taskSequence;
 
   Cluster(String user, Duration taskDuration) {
     this.user = user;
@@ -139,21 +119,11 @@ final class Cluster {
   }
 
   private Fault take(String method, String path, boolean taskFailure) {
-    for (Iterator<ArmedFault> it = faults.iterator(); it.hasNext(); ) {
-      ArmedFault armed = it.next();
-      if ((armed.fault.kind() == Fault.Kind.TASK_FAILURE) == taskFailure
-          && armed.fault.matches(method, path)) {
-        if (--armed.remaining == 0) {
-          it.remove();
-        }
-        return armed.fault;
-      }
-    }
-    return null;
+    return faults.take(method, path, taskFailure);
   }
 
   synchronized void inject(Fault fault) {
-    faults.add(new ArmedFault(fault));
+    faults.inject(fault);
   }
 
   synchronized void clearFaults() {
@@ -257,18 +227,15 @@ final class Cluster {
         Collections.unmodifiableMap(new LinkedHashMap<>(g.config)));
   }
 
-  synchronized void record(JournalEntry entry) {
-    journal.addLast(entry);
-    if (journal.size() > JOURNAL_LIMIT) {
-      journal.removeFirst();
-    }
+  void record(JournalEntry entry) {
+    journal.record(entry);
   }
 
-  synchronized List<JournalEntry> journal() {
-    return List.copyOf(journal);
+  List<JournalEntry> journal() {
+    return journal.entries();
   }
 
-  synchronized void clearJournal() {
+  void clearJournal() {
     journal.clear();
   }
 
@@ -279,32 +246,13 @@ final class Cluster {
     nodes.values().forEach(n -> nodeList.add(nodeJson(n).add("bridges", strings(Node.BRIDGES))));
     JsonArrayBuilder guestList = Json.createArrayBuilder();
     guests.values().forEach(g -> guestList.add(guestJson(snapshot(g))));
-    JsonArrayBuilder taskList = Json.createArrayBuilder();
-    tasks.values().forEach(t -> taskList.add(taskJson(t)));
-    JsonArrayBuilder faultList = Json.createArrayBuilder();
-    faults.forEach(
-        a -> {
-          JsonObjectBuilder f =
-              Json.createObjectBuilder()
-                  .add("kind", a.fault.kind().controlName())
-                  .add("remaining", a.remaining)
-                  .add("message", a.fault.message())
-                  .add("delaySeconds", a.fault.delay().toMillis() / 1000.0);
-          if (a.fault.method() != null) {
-            f.add("method", a.fault.method());
-          }
-          if (a.fault.path() != null) {
-            f.add("path", a.fault.path());
-          }
-          faultList.add(f);
-        });
     return Json.createObjectBuilder()
         .add("simulated", true)
         .add("taskSeconds", taskDuration.toMillis() / 1000.0)
         .add("nodes", nodeList)
         .add("guests", guestList)
-        .add("tasks", taskList)
-        .add("faults", faultList)
+        .add("tasks", tasks.json())
+        .add("faults", faults.json())
         .build();
   }
 
@@ -336,15 +284,7 @@ final class Cluster {
   // ---- tasks ---------------------------------------------------------------------------------
 
   private void settle() {
-    long now = System.nanoTime();
-    List<Task> due =
-        tasks.values().stream()
-            .filter(t -> t.running() && t.endNanos - now <= 0)
-            .sorted(
-                Comparator.comparingLong((Task t) -> t.endNanos - bootNanos)
-                    .thenComparingLong(t -> t.sequence))
-            .toList();
-    due.forEach(Task::finish);
+    tasks.settle();
   }
 
   private Task startTask(
@@ -361,48 +301,21 @@ final class Cluster {
             String.valueOf(id),
             user,
             System.nanoTime() + taskDuration.toNanos(),
-            ++taskSequence,
+            tasks.nextSequence(),
             work,
             undo,
             failure == null ? null : failure.message());
-    tasks.put(task.upid, task);
-    if (tasks.size() > TASK_LIMIT) {
-      tasks.values().stream()
-          .filter(t -> !t.running())
-          .findFirst()
-          .ifPresent(t -> tasks.remove(t.upid));
-    }
+    tasks.add(task);
     return task;
   }
 
   synchronized JsonObject taskStatus(String node, String upid) {
     settle();
-    if (!UPID.matcher(upid).matches()) {
-      throw ProxmoxError.parameter("upid", "unable to parse worker upid '" + upid + "'");
-    }
-    Task task = tasks.get(upid);
-    if (task == null || !task.node.equals(node)) {
-      throw ProxmoxError.failed("no such task");
-    }
-    return taskJson(task).build();
-  }
-
-  private static JsonObjectBuilder taskJson(Task t) {
-    JsonObjectBuilder b =
-        Json.createObjectBuilder()
-            .add("upid", t.upid)
-            .add("node", t.node)
-            .add("pid", t.pid)
-            .add("pstart", t.pstart)
-            .add("starttime", t.starttime)
-            .add("type", t.type)
-            .add("id", t.id)
-            .add("user", t.user)
-            .add("status", t.running() ? "running" : "stopped");
-    if (!t.running()) {
-      b.add("exitstatus", t.exitStatus);
-    }
-    return b;
+    return tasks
+        .get(node, upid)
+        .orElseThrow(() -> ProxmoxError.failed("no such task"))
+        .json()
+        .build();
   }
 
   // ---- cluster and nodes ---------------------------------------------------------------------

@@ -74,4 +74,23 @@ final class Task {
     }
     exitStatus = error == null ? "OK" : error;
   }
+
+  /** The task as Proxmox's task status answers it. */
+  jakarta.json.JsonObjectBuilder json() {
+    jakarta.json.JsonObjectBuilder b =
+        jakarta.json.Json.createObjectBuilder()
+            .add("upid", upid)
+            .add("node", node)
+            .add("pid", pid)
+            .add("pstart", pstart)
+            .add("starttime", starttime)
+            .add("type", type)
+            .add("id", id)
+            .add("user", user)
+            .add("status", running() ? "running" : "stopped");
+    if (!running()) {
+      b.add("exitstatus", exitStatus);
+    }
+    return b;
+  }
 }
