@@ -17,7 +17,7 @@ import org.berth.hypervisor.NodeCapacity;
 public class ClusterOverview {
 
   @Inject Hypervisor hypervisor;
-  @Inject ProvisioningStore store;
+  @Inject NodeSlots slots;
   @Inject ProvisioningSettings settings;
 
   /** One node: its capacity, how many guests Berth is creating there, and Berth's guests on it. */
@@ -37,7 +37,7 @@ public class ClusterOverview {
     String description = hypervisor.description();
     try {
       Cluster cluster = hypervisor.cluster();
-      Map<String, Integer> busy = store.busySlots();
+      Map<String, Integer> busy = slots.busy();
       List<Node> nodes =
           cluster.nodes().stream()
               .map(

@@ -39,6 +39,7 @@ public class Provisioner {
   private static final int VMID_TRIES = 5;
 
   @Inject ProvisioningStore store;
+  @Inject NodeSlots slots;
   @Inject GuestLog guestLog;
   @Inject ProvisioningSettings settings;
   @Inject Hypervisor hypervisor;
@@ -186,7 +187,7 @@ public class Provisioner {
   }
 
   private Optional<Instant> stopped(long id) {
-    store.releaseSlot(id);
+    slots.release(id);
     guestLog.log(
         id, "Provisioning", Outcome.NOTE, "stopped: the request was deleted or expired meanwhile");
     return Optional.empty();

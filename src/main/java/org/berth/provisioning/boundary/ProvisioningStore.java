@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +26,10 @@ import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.RequestState;
 
 /**
- * The database half of provisioning: one short transaction per recorded step. The hypervisor is
- * never called from here.
+ * The database half of provisioning: where each request's provisioning stands (its step, failed
+ * attempts and times), and placement, which takes a node slot ({@link NodeSlots}) and a VMID
+ * ({@link VmidAllocations}) under one lock across instances. One short transaction per recorded
+ * step; the hypervisor is never called from here.
  */
 @ApplicationScoped
 @Transactional
@@ -41,6 +42,8 @@ public class ProvisioningStore {
   @Inject RequestStore requests;
   @Inject ProvisioningSettings settings;
   @Inject GuestLog guestLog;
+  @Inject VmidAllocations vmids;
+  @Inject NodeSlots slots;
 
   Clock clock = Clock.systemUTC();
 
@@ -107,10 +110,13 @@ public class ProvisioningStore {
     }
     Map<String, Long> reserved = new HashMap<>();
     Map<String, Integer> busy = new HashMap<>();
-    for (Object[] row : creating(id)) {
-      reserved.put((String) row[0], ((Number) row[1]).longValue());
-      busy.put((String) row[0], ((Number) row[2]).intValue());
-    }
+    this.slots
+        .creating(id)
+        .forEach(
+            (n, load) -> {
+              reserved.put(n, load.reservedMib());
+              busy.put(n, load.creating());
+            });
     int slots = settings.nodeConcurrency();
     GuestRef placed = w.ref().orElse(null);
     String node = placed == null ? null : placed.node();
@@ -124,7 +130,7 @@ public class ProvisioningStore {
     } else if (busy.getOrDefault(node, 0) >= slots) {
       return new Placed(null, true, null);
     }
-    int vmid = placed != null ? placed.vmid() : allocateVmid(id, cluster.vmids());
+    int vmid = placed != null ? placed.vmid() : vmids.allocate(id, cluster.vmids());
     em.createNativeQuery(
             "UPDATE provisioning SET holds_slot = true, step = 'CREATE', attempts = 0, updated = ?2"
                 + " WHERE request_id = ?1")
@@ -144,51 +150,13 @@ public class ProvisioningStore {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
         .setParameter(1, PLACEMENT_LOCK)
         .getSingleResult();
-    em.createNativeQuery("DELETE FROM vmid_allocation WHERE request_id = ?1")
-        .setParameter(1, id)
-        .executeUpdate();
+    vmids.free(id);
     GuestRef taken = refOf(requests.find(id));
     java.util.Set<Integer> avoid = new java.util.HashSet<>(inUse);
     avoid.add(taken.vmid());
-    int vmid = allocateVmid(id, avoid);
+    int vmid = vmids.allocate(id, avoid);
     requests.placed(id, taken.node(), String.valueOf(vmid));
     return new GuestRef(taken.type(), taken.node(), vmid);
-  }
-
-  private int allocateVmid(long id, Set<Integer> inUse) {
-    // The lowest id in the range that Berth has not given out and the cluster does not use: one
-    // pass over Berth's allocations, which are few, in order.
-    java.util.Set<Integer> taken = new java.util.HashSet<>(inUse);
-    em.createNativeQuery("SELECT vmid FROM vmid_allocation WHERE vmid BETWEEN ?1 AND ?2")
-        .setParameter(1, settings.vmidMin())
-        .setParameter(2, settings.vmidMax())
-        .getResultList()
-        .forEach(v -> taken.add(((Number) v).intValue()));
-    Integer vmid = null;
-    for (int c = settings.vmidMin(); c <= settings.vmidMax(); c++) {
-      if (!taken.contains(c)) {
-        vmid = c;
-        break;
-      }
-    }
-    if (vmid == null) {
-      throw new org.berth.hypervisor.HypervisorFailure(
-          "every VMID from "
-              + settings.vmidMin()
-              + " to "
-              + settings.vmidMax()
-              + " is in use; an admin must widen berth.proxmox.vmid-min/vmid-max",
-          false);
-    }
-    em.createNativeQuery(
-            "INSERT INTO vmid_allocation (vmid, request_id, allocated) VALUES (?1, ?2, ?3)"
-                + " ON CONFLICT (request_id) DO UPDATE SET vmid = EXCLUDED.vmid,"
-                + " allocated = EXCLUDED.allocated")
-        .setParameter(1, vmid)
-        .setParameter(2, id)
-        .setParameter(3, SqlValues.utc(clock.instant()))
-        .executeUpdate();
-    return vmid;
   }
 
   /**
@@ -281,17 +249,8 @@ public class ProvisioningStore {
 
   /** Provisioning gave up: the request is FAILED with the reason, and the slot is free again. */
   public void failed(long id, String reason) {
-    releaseSlot(id);
+    slots.release(id);
     requests.failed(id, reason);
-  }
-
-  /** Frees the request's node slot (it stopped being provisioned for another reason). */
-  public void releaseSlot(long id) {
-    em.createNativeQuery(
-            "UPDATE provisioning SET holds_slot = false, updated = ?2 WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .executeUpdate();
   }
 
   /** A failed request is tried again: placement comes first (keeping its node and VMID). */
@@ -328,40 +287,12 @@ public class ProvisioningStore {
     em.createNativeQuery("DELETE FROM provisioning WHERE request_id = ?1")
         .setParameter(1, id)
         .executeUpdate();
-    em.createNativeQuery("DELETE FROM vmid_allocation WHERE request_id = ?1")
-        .setParameter(1, id)
-        .executeUpdate();
+    vmids.free(id);
     requests.guestDeleted(id);
   }
 
   /** Records the guest on another node (it was migrated). */
   public void moved(long id, String node) {
     requests.find(id).moveGuest(node, clock.instant());
-  }
-
-  /** Per node: guests being created now (holding slots). */
-  public Map<String, Integer> busySlots() {
-    Map<String, Integer> busy = new HashMap<>();
-    for (Object[] row : creating(-1)) {
-      busy.put((String) row[0], ((Number) row[2]).intValue());
-    }
-    return busy;
-  }
-
-  /**
-   * Per node, the guests being created there, other than request {@code except}'s: node, their
-   * memory in MiB, how many.
-   */
-  private List<Object[]> creating(long except) {
-    return em
-        .createNativeQuery(
-            "SELECT g.guest_node, sum(g.memory_mib), count(*) FROM provisioning p"
-                + " JOIN guest_request g ON g.id = p.request_id"
-                + " WHERE p.holds_slot AND p.request_id <> ?1 GROUP BY g.guest_node")
-        .setParameter(1, except)
-        .getResultList()
-        .stream()
-        .map(o -> (Object[]) o)
-        .toList();
   }
 }
