@@ -10,22 +10,9 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
-import java.io.IOException;
-import java.lang.annotation.Annotation;
-import java.lang.reflect.Method;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -37,6 +24,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.berth.testing.ApiEndpoints;
 import org.berth.testing.Http;
 import org.berth.testing.Keycloak;
 import org.berth.testing.OidcSession;
@@ -177,11 +165,6 @@ class AuthorizationMatrixIT {
   static Map<Caller, String> authorization = new EnumMap<>(Caller.class);
   static Map<Caller, OidcSession> sessions = new EnumMap<>(Caller.class);
   static long requestId;
-  static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
 
   @BeforeAll
   static void callers() throws Exception {
@@ -447,73 +430,12 @@ class AuthorizationMatrixIT {
   }
 
   static HttpResponse<String> send(String method, String path, String authorization, String body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(berth.base().resolve(path.substring(1)))
-            .timeout(Duration.ofSeconds(30));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " failed", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
+    return Http.raw(berth.base(), method, path.substring(1), authorization, body);
   }
 
   /** Every resource method of the WAR's classes, as {@code METHOD /api/path}. */
-  static Set<String> endpointsInCode() throws Exception {
-    Set<String> found = new TreeSet<>();
-    java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
-    try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
-      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name =
-            classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-        if (name.contains("$")) {
-          continue;
-        }
-        Class<?> type = Class.forName(name, false, AuthorizationMatrixIT.class.getClassLoader());
-        Path root = type.getAnnotation(Path.class);
-        if (root == null) {
-          continue;
-        }
-        for (Method m : type.getMethods()) {
-          String verb = verb(m);
-          if (verb == null) {
-            continue;
-          }
-          Path sub = m.getAnnotation(Path.class);
-          String path =
-              "/api/" + strip(root.value()) + (sub == null ? "" : "/" + strip(sub.value()));
-          found.add(verb + " " + path);
-        }
-      }
-    }
-    return found;
-  }
-
-  private static String strip(String path) {
-    return path.replaceAll("^/+|/+$", "");
-  }
-
-  private static String verb(Method m) {
-    for (Class<? extends Annotation> a :
-        List.of(GET.class, POST.class, PUT.class, DELETE.class, PATCH.class, HEAD.class)) {
-      if (m.isAnnotationPresent(a)) {
-        return a.getSimpleName();
-      }
-    }
-    return null;
+  static Set<String> endpointsInCode() {
+    return new TreeSet<>(ApiEndpoints.inCode().keySet());
   }
 
   private static String abbreviate(String s) {

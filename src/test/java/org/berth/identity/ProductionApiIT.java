@@ -6,8 +6,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.io.StringReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,11 +27,6 @@ class ProductionApiIT {
 
   static ProductionBerth berth;
   static Keycloak keycloak;
-  static final HttpClient CLIENT =
-      HttpClient.newBuilder()
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(Duration.ofSeconds(5))
-          .build();
 
   @BeforeAll
   static void people() throws Exception {
@@ -50,24 +43,7 @@ class ProductionApiIT {
   }
 
   static HttpResponse<String> call(String method, String path, String authorization, String body) {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(berth.base().resolve(path)).timeout(Duration.ofSeconds(30));
-    if (authorization != null) {
-      request.header("Authorization", authorization);
-    }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    request.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new AssertionError(method + " " + path, e);
-    }
+    return Http.raw(berth.base(), method, path, authorization, body);
   }
 
   static JsonArray array(HttpResponse<String> response) {

@@ -34,8 +34,44 @@ public final class Http {
   private static final Pattern VIEW_STATE =
       Pattern.compile("name=\"jakarta.faces.ViewState\"[^>]*value=\"([^\"]*)\"");
 
+  private static final HttpClient NO_COOKIES =
+      HttpClient.newBuilder()
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
   private final URI base;
   private final HttpClient client;
+
+  /**
+   * Sends {@code method path} under {@code base} with this {@code Authorization} header (none when
+   * null) and a JSON body (none when null), keeping no cookies, and without holding the exchange to
+   * the API's description: for tests of credentials and callers the description does not cover.
+   */
+  public static HttpResponse<String> raw(
+      URI base, String method, String path, String authorization, String body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    try {
+      return NO_COOKIES.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new AssertionError(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
 
   /**
    * @param base the application's root, ending in a slash

@@ -4,21 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import jakarta.annotation.security.PermitAll;
-import jakarta.ws.rs.ApplicationPath;
-import jakarta.ws.rs.HttpMethod;
-import jakarta.ws.rs.Path;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import org.berth.testing.ApiEndpoints;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
@@ -126,27 +121,16 @@ class ApiDescriptionTest {
   }
 
   /** Every resource method in the WAR's classes by {@code METHOD /api/path/{}}. */
-  static Map<String, Method> resourceMethods() throws Exception {
-    String api = "/" + strip(BerthApi.class.getAnnotation(ApplicationPath.class).value());
+  static Map<String, Method> resourceMethods() {
     Map<String, Method> found = new java.util.TreeMap<>();
-    for (Class<?> type : resourceClasses()) {
-      String root = strip(type.getAnnotation(Path.class).value());
-      for (Method m : type.getMethods()) {
-        String verb = verb(m);
-        Path sub = m.getAnnotation(Path.class);
-        if (verb == null && sub != null) {
-          throw new AssertionError(
-              type.getName()
-                  + "."
-                  + m.getName()
-                  + " is a sub-resource locator; teach this test to follow it");
-        }
-        if (verb != null) {
-          String path = api + "/" + root + (sub == null ? "" : "/" + strip(sub.value()));
-          found.put(verb + " " + normalised(path), m);
-        }
-      }
-    }
+    ApiEndpoints.inCode()
+        .forEach(
+            (endpoint, m) -> {
+              int space = endpoint.indexOf(' ');
+              found.put(
+                  endpoint.substring(0, space) + " " + normalised(endpoint.substring(space + 1)),
+                  m);
+            });
     return found;
   }
 
@@ -196,43 +180,5 @@ class ApiDescriptionTest {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-  }
-
-  /** Root resource classes of the WAR, but the simulated cluster's. */
-  private static List<Class<?>> resourceClasses() throws Exception {
-    List<Class<?>> found = new ArrayList<>();
-    java.nio.file.Path classes =
-        java.nio.file.Path.of(
-            BerthApi.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
-      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name =
-            classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-        if (!name.startsWith("org.berth.")
-            || name.startsWith("org.berth.hypervisor.simulator.")
-            || name.contains("$")) {
-          continue;
-        }
-        Class<?> type = Class.forName(name, false, ApiDescriptionTest.class.getClassLoader());
-        if (type.isAnnotationPresent(Path.class)) {
-          found.add(type);
-        }
-      }
-    }
-    return found;
-  }
-
-  private static String verb(Method m) {
-    for (Annotation a : m.getAnnotations()) {
-      HttpMethod http = a.annotationType().getAnnotation(HttpMethod.class);
-      if (http != null) {
-        return http.value();
-      }
-    }
-    return null;
-  }
-
-  private static String strip(String path) {
-    return path.replaceAll("^/+|/+$", "");
   }
 }

@@ -3,13 +3,6 @@ package org.berth.platform.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HEAD;
-import jakarta.ws.rs.PATCH;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -19,7 +12,6 @@ import java.lang.reflect.Parameter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import org.berth.testing.ApiEndpoints;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.TestKeys;
@@ -341,7 +333,7 @@ class MalformedBodiesIT {
   @Test
   void noQueryParameterIsTakenAsANumberTheRuntimeWouldConvert() throws Exception {
     List<String> numeric = new ArrayList<>();
-    for (Class<?> type : resourceClasses()) {
+    for (Class<?> type : ApiEndpoints.resourceClasses()) {
       for (Method m : type.getMethods()) {
         for (Parameter p : m.getParameters()) {
           QueryParam query = p.getAnnotation(QueryParam.class);
@@ -456,20 +448,15 @@ class MalformedBodiesIT {
    * body: one without any JAX-RS annotation ({@code @PathParam}, {@code @QueryParam},
    * {@code @HeaderParam}, {@code @Context}, ...).
    */
-  static Set<String> endpointsTakingABody() throws Exception {
+  static Set<String> endpointsTakingABody() {
     Set<String> found = new TreeSet<>();
-    for (Class<?> type : resourceClasses()) {
-      Path root = type.getAnnotation(Path.class);
-      for (Method m : type.getMethods()) {
-        String verb = verb(m);
-        if (verb == null || Arrays.stream(m.getParameters()).noneMatch(p -> isEntity(p))) {
-          continue;
-        }
-        Path sub = m.getAnnotation(Path.class);
-        found.add(
-            verb + " /api/" + strip(root.value()) + (sub == null ? "" : "/" + strip(sub.value())));
-      }
-    }
+    ApiEndpoints.inCode()
+        .forEach(
+            (endpoint, m) -> {
+              if (Arrays.stream(m.getParameters()).anyMatch(p -> isEntity(p))) {
+                found.add(endpoint);
+              }
+            });
     return found;
   }
 
@@ -481,38 +468,5 @@ class MalformedBodiesIT {
       }
     }
     return true;
-  }
-
-  private static List<Class<?>> resourceClasses() throws Exception {
-    List<Class<?>> found = new ArrayList<>();
-    java.nio.file.Path classes = java.nio.file.Path.of("target", "classes");
-    try (Stream<java.nio.file.Path> files = Files.walk(classes)) {
-      for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
-        String name =
-            classes.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
-        if (name.contains("$")) {
-          continue;
-        }
-        Class<?> type = Class.forName(name, false, MalformedBodiesIT.class.getClassLoader());
-        if (type.isAnnotationPresent(Path.class)) {
-          found.add(type);
-        }
-      }
-    }
-    return found;
-  }
-
-  private static String strip(String path) {
-    return path.replaceAll("^/+|/+$", "");
-  }
-
-  private static String verb(Method m) {
-    for (Class<? extends Annotation> a :
-        List.of(GET.class, POST.class, PUT.class, DELETE.class, PATCH.class, HEAD.class)) {
-      if (m.isAnnotationPresent(a)) {
-        return a.getSimpleName();
-      }
-    }
-    return null;
   }
 }
