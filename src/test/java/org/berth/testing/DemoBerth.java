@@ -27,6 +27,10 @@ public final class DemoBerth {
   /** The tests' SMTP server's port; {@code -Dit.smtp-port} moves it for a second test run. */
   public static final int SMTP_PORT = Integer.getInteger("it.smtp-port", 3925);
 
+  /** The shared Berth's simulated cluster, steered through its control API. */
+  public static final SimulatorControl SIM =
+      new SimulatorControl(URI.create("http://127.0.0.1:" + SIMULATOR_PORT + "/"));
+
   private static PayaraProcess process;
 
   private DemoBerth() {}

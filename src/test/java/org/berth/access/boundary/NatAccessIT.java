@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,8 +26,7 @@ import org.junit.jupiter.api.Test;
 class NatAccessIT {
 
   static final String TOKEN = "it-jumphost-token-0123456789";
-  static final SimulatorControl SIM =
-      new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
+  static final SimulatorControl SIM = DemoBerth.SIM;
 
   Http http;
 

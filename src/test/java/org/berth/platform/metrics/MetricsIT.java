@@ -35,8 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class MetricsIT {
 
-  static final SimulatorControl SIM =
-      new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
+  static final SimulatorControl SIM = DemoBerth.SIM;
 
   static final RequiredProgram PROMTOOL =
       new RequiredProgram(Path.of("/usr/bin/promtool"), "apt-get install prometheus");

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.berth.testing.GitCli.git;
 
 import jakarta.json.JsonObject;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,8 +27,7 @@ class ProvisioningIT {
 
   static final Path REMOTE = Path.of("target", "it-data", "ledger.git").toAbsolutePath();
   static final String KEY = TestKeys.ed25519("alice@laptop");
-  static final SimulatorControl SIM =
-      new SimulatorControl(URI.create("http://127.0.0.1:" + DemoBerth.SIMULATOR_PORT + "/"));
+  static final SimulatorControl SIM = DemoBerth.SIM;
 
   Http http;
 
