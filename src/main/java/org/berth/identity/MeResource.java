@@ -6,8 +6,6 @@ import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,6 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.rest.JsonFields;
 
 /**
  * {@code /api/me}: who the API thinks the caller is, the SSH keys in their profile ({@code
@@ -62,8 +61,11 @@ public class MeResource {
     if (body == null) {
       throw new InvalidInput("body", "must be a JSON object with label and key");
     }
-    SshKeys.Saved saved =
-        sshKeys.add(caller().username(), string(body, "label"), string(body, "key"));
+    JsonFields fields = JsonFields.of(body);
+    String label = fields.text("label");
+    String key = fields.text("key");
+    fields.check();
+    SshKeys.Saved saved = sshKeys.add(caller().username(), label, key);
     return Response.status(Response.Status.CREATED).entity(json(saved)).build();
   }
 
@@ -102,12 +104,16 @@ public class MeResource {
     if (body == null) {
       throw new InvalidInput("body", "must be a JSON object with name, expiresInDays and scope");
     }
+    JsonFields fields = JsonFields.of(body);
+    String name = fields.text("name");
+    Long days = fields.whole("expiresInDays");
+    if (days != null && (days < Integer.MIN_VALUE || days > Integer.MAX_VALUE)) {
+      fields.refuse("expiresInDays", "must be from 1 to " + ApiTokens.MAX_DAYS);
+    }
+    String scope = fields.text("scope");
+    fields.check();
     ApiTokens.Created created =
-        tokens.create(
-            caller().username(),
-            string(body, "name"),
-            integer(body, "expiresInDays"),
-            string(body, "scope"));
+        tokens.create(caller().username(), name, days == null ? null : days.intValue(), scope);
     JsonObject out =
         Json.createObjectBuilder(json(created.token())).add("token", created.secret()).build();
     return Response.status(Response.Status.CREATED)
@@ -136,22 +142,6 @@ public class MeResource {
     }
   }
 
-  /** An absent or null field reads as null; a number that is not a whole one is refused. */
-  private static Integer integer(JsonObject body, String field) {
-    JsonValue v = body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return null;
-    }
-    if (v instanceof jakarta.json.JsonNumber n && n.isIntegral()) {
-      try {
-        return n.bigIntegerValueExact().intValueExact();
-      } catch (ArithmeticException e) {
-        throw new InvalidInput(field, "must be from 1 to " + ApiTokens.MAX_DAYS);
-      }
-    }
-    throw new InvalidInput(field, "must be a whole number");
-  }
-
   static JsonObject json(ApiTokens.Listed t) {
     var out =
         Json.createObjectBuilder()
@@ -169,18 +159,6 @@ public class MeResource {
       out.add("lastUsed", t.lastUsed().toString());
     }
     return out.build();
-  }
-
-  /** An absent or null field reads as null (the key store names it); another type is refused. */
-  private static String string(JsonObject body, String field) {
-    JsonValue v = body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return null;
-    }
-    if (v instanceof JsonString s) {
-      return s.getString();
-    }
-    throw new InvalidInput(field, "must be a string");
   }
 
   private Account caller() {

@@ -5,11 +5,8 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -31,6 +28,7 @@ import org.berth.ledger.control.LedgerWriter;
 import org.berth.ledger.control.Problem;
 import org.berth.ledger.control.UnknownEntry;
 import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.rest.JsonFields;
 import org.berth.platform.rest.Paging;
 
 /** {@code /api/ledger}: the address ledger's entries, their history, and its upkeep. */
@@ -139,17 +137,16 @@ public class LedgerResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Role.ADMIN)
   public JsonObject claim(@PathParam("host") String host, JsonObject body) {
-    String holder = text(body, "holder", true);
+    JsonFields fields = JsonFields.of(body);
+    String holder = fields.requiredText("holder");
+    String request = fields.text("request");
+    fields.check();
     if (!holder.matches("[A-Za-z0-9._@-]{1,64}")) {
       throw new InvalidInput(
           "holder", "must be a user name of 1 to 64 letters, digits, '.', '_', '@' or '-'");
     }
     LedgerWriter.Outcome done =
-        ledger.claim(
-            checkHost(host),
-            holder,
-            currentUser.account().orElseThrow(),
-            text(body, "request", false));
+        ledger.claim(checkHost(host), holder, currentUser.account().orElseThrow(), request);
     return outcome(done);
   }
 
@@ -159,12 +156,12 @@ public class LedgerResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Role.ADMIN)
   public JsonObject release(@PathParam("host") String host, JsonObject body) {
+    JsonFields fields = JsonFields.of(body);
+    String holder = fields.text("holder");
+    String request = fields.text("request");
+    fields.check();
     LedgerWriter.Outcome done =
-        ledger.release(
-            checkHost(host),
-            body == null ? null : text(body, "holder", false),
-            currentUser.account().orElseThrow(),
-            body == null ? null : text(body, "request", false));
+        ledger.release(checkHost(host), holder, currentUser.account().orElseThrow(), request);
     return outcome(done);
   }
 
@@ -190,14 +187,23 @@ public class LedgerResource {
     if (body == null) {
       throw new InvalidInput("body", "must be a JSON object");
     }
+    JsonFields fields = JsonFields.of(body);
+    String ipv4 = fields.requiredText("ipv4");
+    String ipv6Prefix = fields.text("ipv6Prefix");
+    String macStart = fields.requiredText("macStart");
+    String hostPattern = fields.requiredText("hostPattern");
+    Long first = fields.whole("firstNumber");
+    String file = fields.text("file");
+    fields.check();
     AddressBatch batch =
         new AddressBatch(
-            text(body, "ipv4", true),
-            text(body, "ipv6Prefix", false),
-            text(body, "macStart", true),
-            text(body, "hostPattern", true),
-            number(body, "firstNumber", 1));
-    String file = text(body, "file", false);
+            ipv4,
+            ipv6Prefix,
+            macStart,
+            hostPattern,
+            first == null
+                ? 1
+                : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, first)));
     if (body.getBoolean("preview", false)) {
       Ledger.BatchPreview preview = ledger.preview(batch, file);
       JsonArrayBuilder entries = Json.createArrayBuilder();
@@ -224,31 +230,6 @@ public class LedgerResource {
 
   private static String checkHost(String host) {
     return InvalidInput.check("host", () -> Hostname.of(host).value());
-  }
-
-  private static String text(JsonObject body, String field, boolean required) {
-    JsonValue v = body == null ? null : body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      if (required) {
-        throw new InvalidInput(field, "is required");
-      }
-      return null;
-    }
-    if (!(v instanceof JsonString s)) {
-      throw new InvalidInput(field, "must be a string");
-    }
-    return s.getString();
-  }
-
-  private static int number(JsonObject body, String field, int fallback) {
-    JsonValue v = body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return fallback;
-    }
-    if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-      throw new InvalidInput(field, "must be a whole number");
-    }
-    return n.intValue();
   }
 
   private static JsonObject outcome(LedgerWriter.Outcome done) {

@@ -5,9 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,12 +14,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
-import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.rest.JsonFields;
 import org.berth.requests.control.NotAllowed;
 import org.berth.requests.control.QuotaLimits;
 
@@ -61,14 +57,12 @@ public class QuotaResource {
   @RolesAllowed(Role.ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
   public JsonObject set(@PathParam("user") String user, JsonObject body) {
-    Map<String, String> wrong = new LinkedHashMap<>();
-    int guests = count(body, "guests", wrong);
-    int cores = count(body, "cores", wrong);
-    int memory = count(body, "memoryMiB", wrong);
-    int disk = count(body, "diskGiB", wrong);
-    if (!wrong.isEmpty()) {
-      throw new InvalidInput(wrong);
-    }
+    JsonFields fields = JsonFields.of(body);
+    int guests = count(fields, "guests");
+    int cores = count(fields, "cores");
+    int memory = count(fields, "memoryMiB");
+    int disk = count(fields, "diskGiB");
+    fields.check();
     return json(
         quotas.set(
             user,
@@ -84,14 +78,17 @@ public class QuotaResource {
     return json(quotas.clear(user));
   }
 
-  private static int count(JsonObject body, String field, Map<String, String> wrong) {
-    JsonValue v = body == null ? null : body.get(field);
-    if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-      wrong.put(field, "must be a whole number of 0 or more");
+  /** A limit: a whole number from 0 to 2^30 - 1, which must be given. */
+  private static int count(JsonFields fields, String field) {
+    Long n = fields.whole(field, "must be a whole number of 0 or more");
+    if (n == null) {
+      if (!fields.problems().containsKey(field)) {
+        fields.refuse(field, "must be a whole number of 0 or more");
+      }
       return 0;
     }
-    if (n.bigIntegerValue().signum() < 0 || n.bigIntegerValue().bitLength() > 30) {
-      wrong.put(field, "must be between 0 and 1073741823");
+    if (n < 0 || n > 1073741823) {
+      fields.refuse(field, "must be between 0 and 1073741823");
       return 0;
     }
     return n.intValue();

@@ -4,12 +4,9 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
-import jakarta.json.JsonArray;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -22,20 +19,16 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.math.BigInteger;
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
 import org.berth.identity.Role;
 import org.berth.platform.refusal.InvalidInput;
+import org.berth.platform.rest.JsonFields;
 import org.berth.platform.rest.Paging;
 import org.berth.requests.control.AccessPoints;
 import org.berth.requests.control.AccessPoints.GuestAccess;
@@ -70,48 +63,32 @@ public class RequestResource {
     if (body == null) {
       throw new InvalidInput("body", "must be a JSON object describing the request");
     }
-    Map<String, String> wrong = new LinkedHashMap<>();
-    JsonObject network = null;
+    JsonFields fields = JsonFields.of(body);
+    JsonFields network = null;
     JsonValue n = body.get("network");
     if (n == null || n.getValueType() == JsonValue.ValueType.NULL) {
-      wrong.put(
+      fields.refuse(
           "network", "must be given: {\"mode\":\"ledger\",\"host\":...} or {\"mode\":\"nat\"}");
     } else if (n.getValueType() != JsonValue.ValueType.OBJECT) {
-      wrong.put("network", "must be an object with a mode");
+      fields.refuse("network", "must be an object with a mode");
     } else {
-      network = n.asJsonObject();
+      network = fields.within(n.asJsonObject(), "network");
     }
     RequestDraft draft =
         new RequestDraft(
-            text(body, "kind", wrong),
-            text(body, "name", wrong),
-            text(body, "template", wrong),
-            number(body, "cores", wrong),
-            number(body, "memoryMiB", wrong),
-            number(body, "diskGiB", wrong),
-            network == null ? null : text(network, "mode", wrong, "network.mode"),
-            network == null ? null : text(network, "host", wrong, "network.host"),
-            network == null ? null : number(network, "httpPort", wrong, "network.httpPort"),
-            keys(body, wrong),
-            number(body, "leaseDays", wrong),
-            text(body, "purpose", wrong));
-    if (network == null) {
-      draft =
-          new RequestDraft(
-              draft.kind(),
-              draft.name(),
-              draft.template(),
-              draft.cores(),
-              draft.memoryMiB(),
-              draft.diskGiB(),
-              "",
-              null,
-              null,
-              draft.sshKeys(),
-              draft.leaseDays(),
-              draft.purpose());
-    }
-    RequestView created = requests.submit(draft, wrong, caller());
+            fields.text("kind"),
+            fields.text("name"),
+            fields.text("template"),
+            fields.whole("cores"),
+            fields.whole("memoryMiB"),
+            fields.whole("diskGiB"),
+            network == null ? "" : network.text("mode"),
+            network == null ? null : network.text("host"),
+            network == null ? null : network.whole("httpPort"),
+            fields.strings("sshKeys", "must be a list of public keys, one per entry"),
+            fields.whole("leaseDays"),
+            fields.text("purpose"));
+    RequestView created = requests.submit(draft, fields.problems(), caller());
     return Response.created(URI.create("requests/" + created.id())).entity(json(created)).build();
   }
 
@@ -172,11 +149,9 @@ public class RequestResource {
   @RolesAllowed(Role.ADMIN)
   @Consumes(MediaType.APPLICATION_JSON)
   public JsonObject reject(@PathParam("id") String id, JsonObject body) {
-    Map<String, String> wrong = new LinkedHashMap<>();
-    String reason = body == null ? null : text(body, "reason", wrong);
-    if (!wrong.isEmpty()) {
-      throw new InvalidInput(wrong);
-    }
+    JsonFields fields = JsonFields.of(body);
+    String reason = fields.text("reason");
+    fields.check();
     return json(requests.reject(id(id), -1, reason, caller()));
   }
 
@@ -197,14 +172,12 @@ public class RequestResource {
   public JsonObject extend(@PathParam("id") String id, JsonObject body) {
     // Someone else's request is not found, whatever the body: its existence must not show.
     requests.find(id(id), caller());
-    Map<String, String> wrong = new LinkedHashMap<>();
-    Long days = body == null ? null : number(body, "days", wrong);
-    if (days == null && !wrong.containsKey("days")) {
-      wrong.put("days", "must be given");
+    JsonFields fields = JsonFields.of(body);
+    Long days = fields.whole("days");
+    if (days == null && !fields.problems().containsKey("days")) {
+      fields.refuse("days", "must be given");
     }
-    if (!wrong.isEmpty()) {
-      throw new InvalidInput(wrong);
-    }
+    fields.check();
     if (days < 1 || days > 3650) {
       throw new InvalidInput("days", "must be between 1 and the maximum lease");
     }
@@ -327,65 +300,5 @@ public class RequestResource {
     } else {
       out.add(field, value);
     }
-  }
-
-  private static String text(JsonObject body, String field, Map<String, String> wrong) {
-    return text(body, field, wrong, field);
-  }
-
-  private static String text(
-      JsonObject body, String field, Map<String, String> wrong, String label) {
-    JsonValue v = body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return null;
-    }
-    if (v instanceof JsonString s) {
-      return s.getString();
-    }
-    wrong.put(label, "must be a string");
-    return null;
-  }
-
-  private static Long number(JsonObject body, String field, Map<String, String> wrong) {
-    return number(body, field, wrong, field);
-  }
-
-  /** A whole number; one too large for a long reads as the largest long, so it fails its range. */
-  private static Long number(
-      JsonObject body, String field, Map<String, String> wrong, String label) {
-    JsonValue v = body.get(field);
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return null;
-    }
-    if (!(v instanceof JsonNumber n) || !n.isIntegral()) {
-      wrong.put(label, "must be a whole number");
-      return null;
-    }
-    BigInteger big = n.bigIntegerValue();
-    if (big.bitLength() > 62) {
-      return big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return big.longValue();
-  }
-
-  private static List<String> keys(JsonObject body, Map<String, String> wrong) {
-    JsonValue v = body.get("sshKeys");
-    if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-      return null;
-    }
-    if (!(v instanceof JsonArray array)) {
-      wrong.put("sshKeys", "must be a list of public keys, one per entry");
-      return null;
-    }
-    List<String> keys = new ArrayList<>();
-    for (int i = 0; i < array.size(); i++) {
-      if (array.get(i) instanceof JsonString s) {
-        keys.add(s.getString());
-      } else {
-        wrong.put("sshKeys[" + i + "]", "must be a string");
-        keys.add("");
-      }
-    }
-    return keys;
   }
 }
