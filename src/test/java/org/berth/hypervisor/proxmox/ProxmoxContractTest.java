@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.berth.hypervisor.simulator.JournalEntry;
+import org.berth.hypervisor.simulator.PveApiSchema;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
 import org.junit.jupiter.api.Assumptions;

@@ -1,4 +1,4 @@
-package org.berth.hypervisor.proxmox;
+package org.berth.hypervisor.simulator;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Map.entry;
@@ -51,9 +51,9 @@ import java.util.stream.Collectors;
  * accept them. A named format this class does not know is not checked; {@link #unknownFormats()}
  * lists it.
  */
-final class PveApiSchema {
+public final class PveApiSchema {
 
-  static final String LOCATION_PROPERTY = "berth.pve-schema";
+  public static final String LOCATION_PROPERTY = "berth.pve-schema";
 
   // Perl matches these against decoded (character) strings: \w, \d and \s are Unicode-aware, and
   // $ also matches before a final newline, which UNIX_LINES gives Java's $ as well.
@@ -238,7 +238,7 @@ final class PveApiSchema {
   /**
    * Where {@link #load()} looks: the system property {@value #LOCATION_PROPERTY} or the default.
    */
-  static Path defaultLocation() {
+  public static Path defaultLocation() {
     String configured = System.getProperty(LOCATION_PROPERTY);
     Path file =
         configured == null || configured.isBlank()
@@ -248,7 +248,7 @@ final class PveApiSchema {
   }
 
   /** The schema at {@link #defaultLocation()}, or empty when there is no such file. */
-  static Optional<PveApiSchema> load() {
+  public static Optional<PveApiSchema> load() {
     Path file = defaultLocation();
     return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
   }
@@ -270,7 +270,7 @@ final class PveApiSchema {
    * @param path the path below {@code /api2/json}, such as {@code /nodes/pve1/qemu/100/config}
    * @param params the parameters as the API receives them, after form or query decoding
    */
-  List<String> violations(String method, String path, Map<String, String> params) {
+  public List<String> violations(String method, String path, Map<String, String> params) {
     String verb = method.toUpperCase(Locale.ROOT);
     Optional<Route> route = route(path);
     if (route.isEmpty()) {
@@ -302,7 +302,7 @@ final class PveApiSchema {
    * Named formats and schema patterns met so far that this class cannot check: values in them were
    * let through unchecked.
    */
-  Set<String> unknownFormats() {
+  public Set<String> unknownFormats() {
     return Collections.unmodifiableSet(new TreeSet<>(unknownFormats));
   }
 

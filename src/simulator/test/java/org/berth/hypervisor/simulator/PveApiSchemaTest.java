@@ -1,4 +1,4 @@
-package org.berth.hypervisor.proxmox;
+package org.berth.hypervisor.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
