@@ -33,10 +33,12 @@ public class Mode {
 
   private boolean demo;
   private HypervisorKind hypervisor;
+  private Settings settings;
   private List<InvalidSetting> refusals = List.of();
 
   @PostConstruct
   void read() {
+    settings = new Settings(config);
     List<InvalidSetting> missing = new ArrayList<>();
     try {
       demo = flag("berth.demo");
@@ -125,10 +127,10 @@ public class Mode {
   }
 
   private boolean flag(String key) {
-    return new Settings(config).flag(key, false);
+    return settings.flag(key, false);
   }
 
   private Optional<String> text(String key) {
-    return new Settings(config).text(key);
+    return settings.text(key);
   }
 }

@@ -110,24 +110,24 @@ public class ProvisioningStore {
     }
     Map<String, Long> reserved = new HashMap<>();
     Map<String, Integer> busy = new HashMap<>();
-    this.slots
+    slots
         .creating(id)
         .forEach(
             (n, load) -> {
               reserved.put(n, load.reservedMib());
               busy.put(n, load.creating());
             });
-    int slots = settings.nodeConcurrency();
+    int perNode = settings.nodeConcurrency();
     GuestRef placed = w.ref().orElse(null);
     String node = placed == null ? null : placed.node();
     if (node == null) {
       Placement.Decision d =
-          Placement.choose(cluster.nodes(), reserved, busy, w.request().memoryMib(), slots);
+          Placement.choose(cluster.nodes(), reserved, busy, w.request().memoryMib(), perNode);
       if (d.chosen().isEmpty()) {
         return new Placed(null, d.waitForSlot(), d.noRoom());
       }
       node = d.node();
-    } else if (busy.getOrDefault(node, 0) >= slots) {
+    } else if (busy.getOrDefault(node, 0) >= perNode) {
       return new Placed(null, true, null);
     }
     int vmid = placed != null ? placed.vmid() : vmids.allocate(id, cluster.vmids());
