@@ -79,8 +79,21 @@ public class Jobs {
   private ScheduledFuture<?> starting;
   private final List<java.util.concurrent.ExecutorService> pools = new ArrayList<>();
 
+  private int workers;
+  private Duration polling;
+  private Duration heartbeat;
+
+  /**
+   * Reads the settings at once, so that a value out of its range stops the start with its name, and
+   * then waits for the database in the background.
+   */
   @PostConstruct
   void start() {
+    Settings settings = new Settings(config);
+    workers = settings.whole("berth.jobs.threads", 16, 1, 256);
+    polling =
+        Duration.ofSeconds(settings.whole("berth.jobs.polling-interval-seconds", 10, 1, 3600));
+    heartbeat = Duration.ofSeconds(settings.whole("berth.jobs.heartbeat-seconds", 30, 1, 3600));
     starting = timer.scheduleWithFixedDelay(this::startWhenDatabaseIsReady, 0, 2, TimeUnit.SECONDS);
   }
 
@@ -92,12 +105,6 @@ public class Jobs {
     for (JobSource source : sources) {
       tasks.addAll(source.tasks());
     }
-    Settings settings = new Settings(config);
-    int workers = settings.whole("berth.jobs.threads", 16, 1, 256);
-    Duration polling =
-        Duration.ofSeconds(settings.whole("berth.jobs.polling-interval-seconds", 10, 1, 3600));
-    Duration heartbeat =
-        Duration.ofSeconds(settings.whole("berth.jobs.heartbeat-seconds", 30, 1, 3600));
     ExecutorService work = Executors.newFixedThreadPool(workers, threads);
     ExecutorService due = Executors.newSingleThreadExecutor(threads);
     ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(threads);
