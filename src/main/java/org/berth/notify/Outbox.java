@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
@@ -73,6 +75,11 @@ public class Outbox implements JobSource {
   private OneTimeTask<Void> delivery;
   private Counter sent;
   private Counter failed;
+
+  /** Reads the settings at start-up, so that one out of its range stops the start by name. */
+  void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    // creating the bean reads them
+  }
 
   @PostConstruct
   void init() {

@@ -2,6 +2,8 @@ package org.berth.provisioning.boundary;
 
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +35,11 @@ public class ProvisioningSettings {
   private int vmidMax;
   private Network ledger;
   private Network nat;
+
+  /** Reads the settings at start-up, so that one out of its range stops the start by name. */
+  void atStartup(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+    // creating the bean reads them
+  }
 
   @PostConstruct
   void read() {
