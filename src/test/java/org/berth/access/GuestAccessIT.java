@@ -24,9 +24,11 @@ import org.berth.testing.PayaraProcess;
 import org.berth.testing.ShippedNginx;
 import org.berth.testing.SshClient;
 import org.berth.testing.Sshd;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.Test;
  * {@code ssh -J} through the jump host. Traffic goes only to loopback and to the namespaces this
  * test made.
  */
+@Standalone
+@Order(4)
 class GuestAccessIT {
 
   static final String DOMAIN = "guests.berth.test";

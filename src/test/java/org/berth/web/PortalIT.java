@@ -12,6 +12,7 @@ import java.util.List;
 import org.berth.testing.Browser;
 import org.berth.testing.Curl;
 import org.berth.testing.Http;
+import org.berth.testing.Standalone;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
@@ -31,6 +32,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Payara Micro container below a context path, as the one test that shows the WAR deploys that way
  * too; the other integration tests share one started Berth ({@code DemoBerth}).
  */
+@Standalone
 @ExtendWith(ArquillianExtension.class)
 class PortalIT {
 

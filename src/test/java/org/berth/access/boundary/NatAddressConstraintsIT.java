@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * rows: no two live NAT guests share an address or a MAC, a released one may be held again, and an
  * address comes with its MAC.
  */
+@Standalone
 class NatAddressConstraintsIT {
 
   DataSource db;

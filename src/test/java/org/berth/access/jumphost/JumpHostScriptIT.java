@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.berth.access.jumphost.StandInBerth.Answer;
 import org.berth.testing.Exec;
 import org.berth.testing.RequiredProgram;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * loopback. It prints Berth's restricted key lines, and on every kind of failure prints nothing and
  * exits non-zero.
  */
+@Standalone
 class JumpHostScriptIT {
 
   static final Path SHIPPED = Path.of("deploy/jumphost/berth-authorized-keys").toAbsolutePath();

@@ -16,6 +16,7 @@ import org.berth.testing.JumpHost;
 import org.berth.testing.RequiredProgram;
 import org.berth.testing.SshClient;
 import org.berth.testing.Sshd;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * Sshd}, and {@code UsePAM no} stands for the main sshd_config. Accounts (alice, bob, berth-keys
  * and the guests' guest) exist only inside each sshd's mount namespace.
  */
+@Standalone
 class JumpHostSshIT {
 
   static final String TOKEN = "jh_2f9Qx7mB4kLw8sVt1nYc6dRz";

@@ -20,6 +20,7 @@ import java.util.Map;
 import org.berth.testing.Curl.Answer;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.RequiredProgram;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * ports instead of 127.0.0.1:2019, :443 and :80), the test certificate and the test domain. Caddy
  * keeps its data and autosave in the test's directory.
  */
+@Standalone
 class CaddyRoutesIT extends ProxyRoutesContract {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(5);

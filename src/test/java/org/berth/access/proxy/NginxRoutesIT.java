@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.berth.testing.Curl.Answer;
 import org.berth.testing.ShippedNginx;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * loopback ports for 443 and 80 (the IPv6 listens dropped), the test certificate and the test
  * domain.
  */
+@Standalone
 class NginxRoutesIT extends ProxyRoutesContract {
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);

@@ -18,10 +18,12 @@ import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.ItDatabase;
 import org.berth.testing.PayaraProcess;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * webhook: every commit comes in through the periodic fetch alone (every 5 s), and however bad a
  * commit is, the fetch goes on and the next good commit ends the trouble by itself.
  */
+@Standalone
+@Order(2)
 class PushedCommitsIT {
 
   static Path data;

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * or take away what a request holds: each is a problem naming the commit and the file, Berth keeps
  * the last good state and refuses changes, and a fixing commit ends it by itself.
  */
+@Standalone
 class HostileCommitsIT {
 
   @Test

@@ -11,12 +11,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import org.berth.testing.RequiredProgram;
+import org.berth.testing.Standalone;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A ledger remote reached over ssh with a key, through a real sshd on loopback. */
+@Standalone
 class SshRemoteIT {
 
   static Path dir;

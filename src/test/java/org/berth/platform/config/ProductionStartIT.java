@@ -9,6 +9,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * production needs refuses to start: one log line naming the setting, readiness DOWN, every request
  * 503, and none of the demo's conveniences.
  */
+@Standalone
 class ProductionStartIT {
 
   @Test

@@ -21,7 +21,9 @@ import org.berth.testing.DebianPostgres;
 import org.berth.testing.GitCli;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestKeys;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * with the same settings. Everything comes back (requests, their audit trails and guests, quotas,
  * the outbox) and no job runs twice: no guest is created or removed again.
  */
+@Standalone
+@Order(3)
 class BackupRestoreIT {
 
   static final String SECRET = "0ddba11-0000-4000-8000-backup000001";

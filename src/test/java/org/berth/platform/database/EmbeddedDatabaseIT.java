@@ -9,9 +9,11 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.Test;
 
 /** The embedded PostgreSQL keeps its data in the data directory across restarts. */
+@Standalone
 class EmbeddedDatabaseIT {
 
   @Test

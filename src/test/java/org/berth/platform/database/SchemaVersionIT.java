@@ -7,6 +7,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import javax.sql.DataSource;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * Upgrades as docs/operations.md says: a newer Berth migrates the schema at start-up, and an older
  * Berth refuses a schema migrated by a newer one instead of running on it.
  */
+@Standalone
 class SchemaVersionIT {
 
   @Test

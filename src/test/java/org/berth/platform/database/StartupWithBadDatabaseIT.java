@@ -9,6 +9,7 @@ import java.util.List;
 import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * listens: the log says so once, naming the setting and the cause and no secret; readiness is DOWN;
  * pages and the API answer 503.
  */
+@Standalone
 class StartupWithBadDatabaseIT {
 
   private static final String SECRET = "s3cret-never-logged";

@@ -19,6 +19,7 @@ import org.berth.hypervisor.simulator.SimulatorSettings;
 import org.berth.testing.Await;
 import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Standalone
+@Order(1)
 class ProvisioningCrashIT {
 
   static final String SECRET = "c0ffee00-1111-4222-8333-444455556666";
