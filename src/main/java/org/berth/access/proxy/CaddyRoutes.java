@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  */
 public final class CaddyRoutes implements ProxyRoutes {
 
+  /** A call is sent at most this often when connections are closed under it. */
+  private static final int SEND_ATTEMPTS = 3;
+
   private static final Logger LOG = Logger.getLogger(CaddyRoutes.class.getName());
 
   private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -267,6 +270,24 @@ public final class CaddyRoutes implements ProxyRoutes {
     return response.body();
   }
 
+  /**
+   * Sends once more when a kept-alive connection turns out closed: Caddy closes its admin
+   * connections when its configuration changes, and every call here may be repeated safely.
+   */
+  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        if (attempt == SEND_ATTEMPTS
+            || e instanceof java.net.ConnectException
+            || e instanceof java.net.http.HttpTimeoutException) {
+          throw e;
+        }
+      }
+    }
+  }
+
   private HttpResponse<String> exchange(String method, String path, JsonValue body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(adminUrl + path))
@@ -282,7 +303,7 @@ public final class CaddyRoutes implements ProxyRoutes {
               method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     }
     try {
-      return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return send(request.build());
     } catch (IOException e) {
       throw new ProxyFailure(
           "Caddy's admin API at "
