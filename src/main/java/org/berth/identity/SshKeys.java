@@ -3,12 +3,13 @@ package org.berth.identity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.berth.platform.database.SqlValues;
+import java.util.Optional;
+import org.berth.platform.database.Constraints;
 import org.berth.platform.refusal.InvalidInput;
 
 /**
@@ -39,92 +40,59 @@ public class SshKeys {
 
   @PersistenceContext EntityManager em;
 
+  Clock clock = Clock.systemUTC();
+
   /** The keys of {@code username}, oldest first. */
   public List<Saved> of(String username) {
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT id, label, public_key, fingerprint, added FROM ssh_key"
-                    + " WHERE username = ?1 ORDER BY added, id")
-            .setParameter(1, username)
-            .getResultList();
-    return rows.stream()
-        .map(
-            r ->
-                new Saved(
-                    ((Number) r[0]).longValue(),
-                    (String) r[1],
-                    (String) r[2],
-                    (String) r[3],
-                    SqlValues.instant(r[4])))
+    return em.createQuery(
+            "SELECT k FROM SshKey k WHERE k.username = :u ORDER BY k.added, k.id", SshKey.class)
+        .setParameter("u", username)
+        .getResultStream()
+        .map(SshKey::saved)
         .toList();
   }
 
   /**
-   * Saves a key under a label. Refuses (fields {@code label} and {@code key}) a label that is
-   * empty, longer than 100 characters or holds control characters, a key {@link SshPublicKey#parse}
-   * refuses, a key already saved, and a key past the most one person keeps.
+   * Saves a key under a label. Refuses (fields {@code label} and {@code key}) what {@link
+   * SshKey#of} refuses, a key already saved ({@link KeyAlreadySaved}), and a key past the most one
+   * person keeps.
    */
   public Saved add(String username, String label, String key) {
-    Map<String, String> wrong = new LinkedHashMap<>();
-    String name = label == null ? "" : label.strip();
-    if (name.isEmpty()) {
-      wrong.put("label", "must be given, such as 'laptop'");
-    } else if (name.length() > 100) {
-      wrong.put("label", "must be at most 100 characters");
-    } else if (name.chars().anyMatch(Character::isISOControl)) {
-      wrong.put("label", "must not contain control characters");
-    }
-    SshPublicKey parsed = null;
-    try {
-      parsed = SshPublicKey.parse(key);
-    } catch (IllegalArgumentException e) {
-      wrong.put("key", e.getMessage());
-    }
-    if (!wrong.isEmpty()) {
-      throw new InvalidInput(wrong);
+    SshKey k = SshKey.of(username, label, key, clock.instant());
+    Optional<SshKey> same =
+        em.createQuery(
+                "SELECT k FROM SshKey k WHERE k.username = :u AND k.fingerprint = :f", SshKey.class)
+            .setParameter("u", username)
+            .setParameter("f", k.fingerprint())
+            .getResultStream()
+            .findFirst();
+    if (same.isPresent()) {
+      throw new KeyAlreadySaved(same.get().label());
     }
     long held =
-        ((Number)
-                em.createNativeQuery("SELECT count(*) FROM ssh_key WHERE username = ?1")
-                    .setParameter(1, username)
-                    .getSingleResult())
-            .longValue();
+        em.createQuery("SELECT count(k) FROM SshKey k WHERE k.username = :u", Long.class)
+            .setParameter("u", username)
+            .getSingleResult();
     if (held >= MAX_KEYS) {
       throw new InvalidInput("key", "you keep " + MAX_KEYS + " keys already; remove one first");
     }
-    List<?> inserted =
-        em.createNativeQuery(
-                "INSERT INTO ssh_key (username, label, public_key, fingerprint) VALUES (?1, ?2, ?3,"
-                    + " ?4) ON CONFLICT (username, fingerprint) DO NOTHING RETURNING id, added")
-            .setParameter(1, username)
-            .setParameter(2, name)
-            .setParameter(3, parsed.line())
-            .setParameter(4, parsed.fingerprint())
-            .getResultList();
-    if (inserted.isEmpty()) {
-      List<?> labels =
-          em.createNativeQuery("SELECT label FROM ssh_key WHERE username = ?1 AND fingerprint = ?2")
-              .setParameter(1, username)
-              .setParameter(2, parsed.fingerprint())
-              .getResultList();
-      String existing = labels.isEmpty() ? "" : (String) labels.get(0);
-      throw new InvalidInput("key", "is already in your profile as '" + existing + "'");
+    em.persist(k);
+    try {
+      em.flush();
+    } catch (PersistenceException e) {
+      if (Constraints.violated(e, "ssh_key_unique")) {
+        throw new KeyAlreadySaved(null); // saved at this moment by another session
+      }
+      throw e;
     }
-    Object[] row = (Object[]) inserted.get(0);
-    return new Saved(
-        ((Number) row[0]).longValue(),
-        name,
-        parsed.line(),
-        parsed.fingerprint(),
-        SqlValues.instant(row[1]));
+    return k.saved();
   }
 
   /** Removes one of {@code username}'s keys; false if they have no such key. */
   public boolean remove(String username, long id) {
-    return em.createNativeQuery("DELETE FROM ssh_key WHERE id = ?1 AND username = ?2")
-            .setParameter(1, id)
-            .setParameter(2, username)
+    return em.createQuery("DELETE FROM SshKey k WHERE k.id = :id AND k.username = :u")
+            .setParameter("id", id)
+            .setParameter("u", username)
             .executeUpdate()
         > 0;
   }

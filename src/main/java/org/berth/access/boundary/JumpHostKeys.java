@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -12,6 +13,7 @@ import org.berth.ledger.boundary.Ledger;
 import org.berth.ledger.control.AddressRules;
 import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.control.AccessPoints;
+import org.berth.requests.entity.RequestState;
 
 /**
  * The keys the SSH jump host accepts for one account, as sshd's {@code AuthorizedKeysCommand} wants
@@ -68,39 +70,42 @@ public class JumpHostKeys {
 
   /** {@code address:port} of each READY guest of {@code owner}, IPv6 in brackets. */
   private List<String> targets(String owner) {
-    @SuppressWarnings("unchecked")
     List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT ipv4, ipv6 FROM guest_request WHERE owner = ?1 AND state = 'READY'"
-                    + " AND (ipv4 IS NOT NULL OR ipv6 IS NOT NULL) ORDER BY id")
-            .setParameter(1, owner)
+        em.createQuery(
+                "SELECT r.ipv4, r.ipv6 FROM GuestRequest r WHERE r.owner = :owner"
+                    + " AND r.state = :ready AND (r.ipv4 IS NOT NULL OR r.ipv6 IS NOT NULL)"
+                    + " ORDER BY r.id",
+                Object[].class)
+            .setParameter("owner", owner)
+            .setParameter("ready", RequestState.READY)
             .getResultList();
     int port = points.guestSshPort();
     AddressRules rules = ledger.addressRules();
     return rows.stream()
         .map(
-            r ->
-                r[0] != null && rules.reachable((String) r[0])
-                    ? r[0] + ":" + port
-                    : r[1] != null && rules.reachable((String) r[1])
-                        ? "[" + r[1] + "]:" + port
-                        : null)
+            r -> {
+              String v4 = r[0] == null ? null : r[0].toString();
+              String v6 = r[1] == null ? null : r[1].toString();
+              return v4 != null && rules.reachable(v4)
+                  ? v4 + ":" + port
+                  : v6 != null && rules.reachable(v6) ? "[" + v6 + "]:" + port : null;
+            })
         .filter(java.util.Objects::nonNull)
         .distinct()
         .toList();
   }
 
   private List<String> keys(String user, String fingerprint) {
-    String sql =
-        "SELECT public_key FROM ssh_key WHERE username = ?1"
-            + (fingerprint == null ? "" : " AND fingerprint = ?2")
-            + " ORDER BY added, id";
-    var query = em.createNativeQuery(sql).setParameter(1, user);
+    TypedQuery<String> query =
+        em.createQuery(
+                "SELECT k.publicKey FROM SshKey k WHERE k.username = :u"
+                    + (fingerprint == null ? "" : " AND k.fingerprint = :f")
+                    + " ORDER BY k.added, k.id",
+                String.class)
+            .setParameter("u", user);
     if (fingerprint != null) {
-      query.setParameter(2, fingerprint);
+      query.setParameter("f", fingerprint);
     }
-    @SuppressWarnings("unchecked")
-    List<String> keys = query.getResultList();
-    return keys;
+    return query.getResultList();
   }
 }

@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.berth.access.control.NatNetwork;
-import org.berth.platform.database.SqlValues;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.requests.boundary.NatAddressing;
+import org.berth.requests.entity.NetworkMode;
 
 /**
  * Hands out the addresses and MACs of NAT guests on the internal network, for approval to record on
@@ -38,24 +40,25 @@ public class NatAddresses implements NatAddressing {
     em.createNativeQuery("SELECT pg_advisory_xact_lock(?1)")
         .setParameter(1, ASSIGNMENT_LOCK)
         .getSingleResult();
-    Set<String> taken = new HashSet<>();
-    Set<String> takenMacs = new HashSet<>();
-    Map<String, Instant> lastReleased = new HashMap<>();
+    Set<Ipv4Address> taken = new HashSet<>();
+    Set<MacAddress> takenMacs = new HashSet<>();
+    Map<Ipv4Address, Instant> lastReleased = new HashMap<>();
     // Every NAT address ever assigned, in one read: live ones are taken, ended ones are ranked
     // by their latest release.
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows =
-        em.createNativeQuery(
-                "SELECT ipv4, upper(mac), address_released_at FROM guest_request"
-                    + " WHERE network_mode = 'NAT' AND ipv4 IS NOT NULL")
+    List<Object[]> assigned =
+        em.createQuery(
+                "SELECT r.ipv4, r.mac, r.addressReleasedAt FROM GuestRequest r"
+                    + " WHERE r.networkMode = :nat AND r.ipv4 IS NOT NULL",
+                Object[].class)
+            .setParameter("nat", NetworkMode.NAT)
             .getResultList();
-    for (Object[] row : rows) {
+    for (Object[] row : assigned) {
+      Ipv4Address ipv4 = (Ipv4Address) row[0];
       if (row[2] == null) {
-        taken.add((String) row[0]);
-        takenMacs.add((String) row[1]);
+        taken.add(ipv4);
+        takenMacs.add((MacAddress) row[1]);
       } else {
-        lastReleased.merge(
-            (String) row[0], SqlValues.instant(row[2]), (x, y) -> x.isAfter(y) ? x : y);
+        lastReleased.merge(ipv4, (Instant) row[2], (x, y) -> x.isAfter(y) ? x : y);
       }
     }
     return network.choose(taken, takenMacs, lastReleased).map(a -> new Lease(a.ipv4(), a.mac()));

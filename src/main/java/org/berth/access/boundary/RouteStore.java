@@ -4,12 +4,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.TypedQuery;
 import jakarta.transaction.Transactional;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.access.proxy.Route;
+import org.berth.requests.entity.GuestRequest;
+import org.berth.requests.entity.NetworkMode;
+import org.berth.requests.entity.RequestState;
 
 /**
  * Which routes the reverse proxy should serve, read from the requests: one per READY NAT guest that
@@ -20,50 +23,54 @@ import org.berth.access.proxy.Route;
 public class RouteStore {
 
   private static final String WANTED =
-      "SELECT id, name, ipv4, http_port FROM guest_request WHERE state = 'READY'"
-          + " AND network_mode = 'NAT' AND http_port IS NOT NULL AND ipv4 IS NOT NULL";
+      "SELECT r FROM GuestRequest r WHERE r.state = :ready AND r.networkMode = :nat"
+          + " AND r.httpPort IS NOT NULL AND r.ipv4 IS NOT NULL";
 
   @PersistenceContext EntityManager em;
   @Inject AccessSettings settings;
 
   /** The route the request's guest should have now; empty if it should have none. */
   public Optional<Route> wanted(long requestId) {
-    return query(WANTED + " AND id = ?1", requestId).values().stream().findFirst();
+    return routes(
+            em.createQuery(WANTED + " AND r.id = :id", GuestRequest.class)
+                .setParameter("id", requestId))
+        .values()
+        .stream()
+        .findFirst();
   }
 
   /** Every route the proxy should serve, by request id. */
   public Map<Long, Route> allWanted() {
-    return query(WANTED + " ORDER BY id", null);
+    return routes(em.createQuery(WANTED + " ORDER BY r.id", GuestRequest.class));
   }
 
   /** Whether a request's guest can ever have a route (a NAT guest with an HTTP port). */
   public boolean mayHaveRoute(long requestId) {
-    return !em.createNativeQuery(
-            "SELECT 1 FROM guest_request WHERE id = ?1 AND network_mode = 'NAT'"
-                + " AND http_port IS NOT NULL")
-        .setParameter(1, requestId)
-        .getResultList()
-        .isEmpty();
+    return em.createQuery(
+                "SELECT count(r) FROM GuestRequest r WHERE r.id = :id AND r.networkMode = :nat"
+                    + " AND r.httpPort IS NOT NULL",
+                Long.class)
+            .setParameter("id", requestId)
+            .setParameter("nat", NetworkMode.NAT)
+            .getSingleResult()
+        > 0;
   }
 
-  private Map<Long, Route> query(String sql, Long id) {
-    var query = em.createNativeQuery(sql);
-    if (id != null) {
-      query.setParameter(1, id);
-    }
-    @SuppressWarnings("unchecked")
-    List<Object[]> rows = query.getResultList();
+  private Map<Long, Route> routes(TypedQuery<GuestRequest> query) {
     Map<Long, Route> routes = new LinkedHashMap<>();
-    for (Object[] r : rows) {
-      long requestId = ((Number) r[0]).longValue();
-      routes.put(
-          requestId,
-          new Route(
-              requestId,
-              r[1] + "." + settings.proxyDomain(),
-              (String) r[2],
-              ((Number) r[3]).intValue()));
-    }
+    query
+        .setParameter("ready", RequestState.READY)
+        .setParameter("nat", NetworkMode.NAT)
+        .getResultStream()
+        .forEach(
+            r ->
+                routes.put(
+                    r.id(),
+                    new Route(
+                        r.id(),
+                        r.name() + "." + settings.proxyDomain(),
+                        r.ipv4().toString(),
+                        r.httpPort())));
     return routes;
   }
 }

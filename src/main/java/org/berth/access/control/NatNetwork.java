@@ -3,14 +3,15 @@ package org.berth.access.control;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.berth.platform.net.Ipv4;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv4Prefix;
+import org.berth.platform.value.MacAddress;
 
 /**
  * The internal network of NAT guests: its IPv4 subnet, gateway and DNS servers, the hypervisor
@@ -24,9 +25,6 @@ public final class NatNetwork {
   /** The internal network of NAT guests when {@code berth.nat.network} is not set. */
   public static final String DEFAULT = "10.77.0.0/24";
 
-  private static final Pattern IPV4 =
-      Pattern.compile(
-          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern MAC_PREFIX = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){0,4}");
 
   /** A part of the network's settings that breaks its rule. */
@@ -53,13 +51,13 @@ public final class NatNetwork {
   }
 
   /** An address given to a guest, with the MAC that goes with it. */
-  public record Assignment(String ipv4, String mac) {}
+  public record Assignment(Ipv4Address ipv4, MacAddress mac) {}
 
-  private final int base;
-  private final int prefixLength;
-  private final int gateway;
-  private final List<Integer> dns;
-  private final byte[] macPrefix;
+  private final Ipv4Prefix subnet;
+  private final Ipv4Address gateway;
+  private final List<Ipv4Address> dns;
+  private final long macPrefix;
+  private final int macPrefixOctets;
   private final String bridge;
 
   /**
@@ -73,27 +71,29 @@ public final class NatNetwork {
    */
   public NatNetwork(
       String cidr, String gateway, Collection<String> dns, String macPrefix, String bridge) {
-    String[] parts = cidr == null ? new String[0] : cidr.strip().split("/", -1);
-    if (parts.length != 2 || !IPV4.matcher(parts[0]).matches() || !parts[1].matches("\\d{1,2}")) {
+    Ipv4Prefix written;
+    try {
+      written = Ipv4Prefix.parse(cidr);
+    } catch (IllegalArgumentException e) {
       throw new Invalid("network", "must be an IPv4 subnet such as 10.77.0.0/24");
     }
-    this.prefixLength = Integer.parseInt(parts[1]);
-    if (prefixLength < 8 || prefixLength > 30) {
+    if (written.length() < 8 || written.length() > 30) {
       throw new Invalid("network", "the prefix length must be from 8 to 30");
     }
-    int address = toInt(parts[0]);
-    this.base = address & mask();
-    if (address != base) {
-      throw new Invalid(
-          "network", "" + cidr.strip() + " has host bits set; the subnet is " + cidrText());
+    this.subnet = written.subnet();
+    if (written.hasHostBits()) {
+      throw new Invalid("network", written + " has host bits set; the subnet is " + subnet);
     }
-    this.gateway = gateway == null || gateway.isBlank() ? base + 1 : inside("gateway", gateway);
-    List<Integer> servers = new ArrayList<>();
+    this.gateway =
+        gateway == null || gateway.isBlank()
+            ? subnet.network().plus(1)
+            : inside("gateway", gateway);
+    List<Ipv4Address> servers = new ArrayList<>();
     for (String server : dns == null ? List.<String>of() : dns) {
-      if (!IPV4.matcher(server.strip()).matches()) {
+      if (!Ipv4Address.isValid(server.strip())) {
         throw new Invalid("dns", "must be IPv4 addresses such as 10.77.0.1");
       }
-      servers.add(toInt(server.strip()));
+      servers.add(Ipv4Address.parse(server));
     }
     this.dns = servers.isEmpty() ? List.of(this.gateway) : List.copyOf(servers);
     String prefix = macPrefix == null ? "" : macPrefix.strip().toLowerCase(Locale.ROOT);
@@ -101,19 +101,21 @@ public final class NatNetwork {
       throw new Invalid(
           "mac-prefix", "must be one to five octets in hex separated by colons, such as 02:be:27");
     }
-    this.macPrefix = HexFormat.ofDelimiter(":").parseHex(prefix);
-    if ((this.macPrefix[0] & 0x02) == 0 || (this.macPrefix[0] & 0x01) != 0) {
+    this.macPrefixOctets = (prefix.length() + 1) / 3;
+    this.macPrefix = Long.parseLong(prefix.replace(":", ""), 16);
+    int first = (int) (this.macPrefix >>> (8 * (macPrefixOctets - 1)));
+    if ((first & 0x02) == 0 || (first & 0x01) != 0) {
       throw new Invalid(
           "mac-prefix",
-          "the first octet must be locally administered and unicast (x2, x6, xA or" + " xE)");
+          "the first octet must be locally administered and unicast (x2, x6, xA or xE)");
     }
-    if (8 * (6 - this.macPrefix.length) < 32 - prefixLength) {
+    if (8 * (6 - macPrefixOctets) < 32 - subnet.length()) {
       throw new Invalid(
           "mac-prefix",
           "leaves "
-              + 8 * (6 - this.macPrefix.length)
+              + 8 * (6 - macPrefixOctets)
               + " bits for guests, but the network has "
-              + (32 - prefixLength)
+              + (32 - subnet.length())
               + " host bits; use a shorter prefix");
     }
     if (bridge == null || !bridge.strip().matches("[A-Za-z0-9_.-]{1,15}")) {
@@ -122,13 +124,13 @@ public final class NatNetwork {
     this.bridge = bridge.strip();
   }
 
-  private int inside(String part, String text) {
-    if (!IPV4.matcher(text.strip()).matches()) {
+  private Ipv4Address inside(String part, String text) {
+    if (!Ipv4Address.isValid(text.strip())) {
       throw new Invalid(part, "must be an IPv4 address such as 10.77.0.1");
     }
-    int a = toInt(text.strip());
-    if ((a & mask()) != base || a == base || a == broadcast()) {
-      throw new Invalid(part, "must be a host address inside " + cidrText());
+    Ipv4Address a = Ipv4Address.parse(text);
+    if (!subnet.contains(a) || a.equals(subnet.network()) || a.equals(subnet.broadcast())) {
+      throw new Invalid(part, "must be a host address inside " + subnet);
     }
     return a;
   }
@@ -140,79 +142,58 @@ public final class NatNetwork {
    * SSH session may still point at a freshly released address, so it is the last to be reused.
    *
    * @param taken the addresses of live guests
-   * @param takenMacs the MACs of live guests, upper case
+   * @param takenMacs the MACs of live guests
    * @param lastReleased when each address was last released
    */
   public Optional<Assignment> choose(
-      Set<String> taken, Set<String> takenMacs, Map<String, Instant> lastReleased) {
+      Set<Ipv4Address> taken, Set<MacAddress> takenMacs, Map<Ipv4Address, Instant> lastReleased) {
     Assignment oldest = null;
     Instant oldestAt = null;
-    for (long a = (base & 0xffffffffL) + 1; a < (broadcast() & 0xffffffffL); a++) {
-      int address = (int) a;
-      String text = toText(address);
-      if (address == gateway || dns.contains(address) || taken.contains(text)) {
+    for (Ipv4Address a = subnet.network().plus(1);
+        a.compareTo(subnet.broadcast()) < 0;
+        a = a.plus(1)) {
+      if (a.equals(gateway) || dns.contains(a) || taken.contains(a)) {
         continue;
       }
-      String mac = macOf(address);
+      MacAddress mac = macOf(a);
       if (takenMacs.contains(mac)) {
         continue;
       }
-      Instant released = lastReleased.get(text);
+      Instant released = lastReleased.get(a);
       if (released == null) {
-        return Optional.of(new Assignment(text, mac));
+        return Optional.of(new Assignment(a, mac));
       }
       if (oldestAt == null || released.isBefore(oldestAt)) {
-        oldest = new Assignment(text, mac);
+        oldest = new Assignment(a, mac);
         oldestAt = released;
       }
     }
     return Optional.ofNullable(oldest);
   }
 
-  private String macOf(int address) {
-    byte[] mac = new byte[6];
-    System.arraycopy(macPrefix, 0, mac, 0, macPrefix.length);
-    long offset = (address - base) & 0xffffffffL;
-    for (int i = 5; i >= macPrefix.length; i--) {
-      mac[i] = (byte) offset;
-      offset >>>= 8;
-    }
-    return HexFormat.ofDelimiter(":").withUpperCase().formatHex(mac);
+  /** The prefix followed by the address's offset in the subnet. */
+  private MacAddress macOf(Ipv4Address address) {
+    int guestBits = 8 * (6 - macPrefixOctets);
+    return MacAddress.ofBits((macPrefix << guestBits) | subnet.offsetOf(address));
   }
 
   public String cidrText() {
-    return toText(base) + "/" + prefixLength;
+    return subnet.toString();
   }
 
   public int prefixLength() {
-    return prefixLength;
+    return subnet.length();
   }
 
   public String gateway() {
-    return toText(gateway);
+    return gateway.toString();
   }
 
   public List<String> dns() {
-    return dns.stream().map(NatNetwork::toText).toList();
+    return dns.stream().map(Ipv4Address::toString).toList();
   }
 
   public String bridge() {
     return bridge;
-  }
-
-  private int mask() {
-    return (int) (0xffffffffL << (32 - prefixLength));
-  }
-
-  private int broadcast() {
-    return base | ~mask();
-  }
-
-  private static int toInt(String ipv4) {
-    return (int) Ipv4.bits(ipv4);
-  }
-
-  private static String toText(int address) {
-    return Ipv4.text(address);
   }
 }

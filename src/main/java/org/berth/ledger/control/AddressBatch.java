@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.berth.platform.net.Ipv4;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv4Prefix;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 
 /**
  * A batch of new entries an admin generates: consecutive IPv4 addresses, each with a MAC counted up
@@ -30,13 +33,13 @@ public record AddressBatch(
   /** The entries, or every field that is wrong, named with its rule. */
   public List<LedgerFile.NewEntry> entries() {
     Map<String, String> errors = new LinkedHashMap<>();
-    List<String> v4 = List.of();
+    List<Ipv4Address> v4 = List.of();
     try {
       v4 = ipv4Addresses(ipv4);
     } catch (IllegalArgumentException e) {
       errors.put("ipv4", e.getMessage());
     }
-    IPAddress prefix = null;
+    Ipv6Address prefix = null;
     if (ipv6Prefix != null && !ipv6Prefix.isBlank()) {
       IPAddress p = new IPAddressString(ipv6Prefix.strip()).getAddress();
       if (p == null
@@ -46,12 +49,12 @@ public record AddressBatch(
         errors.put(
             "ipv6Prefix", "must be an IPv6 prefix of at most /96, such as 2001:db8:0:160::/64");
       } else {
-        prefix = p.toPrefixBlock().getLower();
+        prefix = Ipv6Address.parse(p.toPrefixBlock().getLower().withoutPrefixLength().toString());
       }
     }
     long mac0 = 0;
     try {
-      mac0 = Long.parseLong(MacAddress.of(macStart).value().replace(":", ""), 16);
+      mac0 = MacAddress.of(macStart).bits();
     } catch (IllegalArgumentException e) {
       errors.put("macStart", e.getMessage());
     }
@@ -78,25 +81,11 @@ public record AddressBatch(
       } catch (IllegalArgumentException e) {
         throw new InvalidBatchSpec(Map.of("hostPattern", e.getMessage()));
       }
-      String v6 = prefix == null ? null : withIpv4InLowBits(prefix, v4.get(i));
-      String mac = String.format("%012x", mac0 + i).replaceAll("(..)(?!$)", "$1:");
-      out.add(new LedgerFile.NewEntry(name, v4.get(i), v6, MacAddress.of(mac)));
+      // As many IPAMs do, the IPv6 address carries the IPv4 address in its last 32 bits.
+      String v6 = prefix == null ? null : Ipv6Address.embedding(prefix, v4.get(i)).toString();
+      out.add(new LedgerFile.NewEntry(name, v4.get(i).toString(), v6, MacAddress.ofBits(mac0 + i)));
     }
     return out;
-  }
-
-  /** The prefix's address with its last 32 bits replaced by the IPv4 address. */
-  private static String withIpv4InLowBits(IPAddress prefix, String ipv4) {
-    byte[] bytes = prefix.getBytes();
-    long v4 = Ipv4.bits(ipv4);
-    for (int b = 0; b < 4; b++) {
-      bytes[15 - b] = (byte) (v4 >> (8 * b));
-    }
-    try {
-      return IpAddresses.ipv6(java.net.InetAddress.getByAddress(bytes).getHostAddress());
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalStateException(e); // 16 bytes are always an address
-    }
   }
 
   private String hostName(int n) {
@@ -111,50 +100,42 @@ public record AddressBatch(
     return out.toString();
   }
 
-  private static List<String> ipv4Addresses(String spec) {
+  private static List<Ipv4Address> ipv4Addresses(String spec) {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException(
           "is required: a range such as 192.0.2.100-192.0.2.119 or a block such as 192.0.2.128/28");
     }
     String s = spec.strip();
-    long first;
-    long last;
+    Ipv4Address first;
+    Ipv4Address last;
     if (s.contains("/")) {
-      String[] parts = s.split("/", 2);
-      long base = Ipv4.bits(IpAddresses.ipv4(parts[0]));
-      int bits;
-      try {
-        bits = Integer.parseInt(parts[1]);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + s + "' has no prefix length between 20 and 32");
-      }
-      if (bits < 20 || bits > 32) {
+      Ipv4Prefix block = Ipv4Prefix.parse(s);
+      if (block.length() < 20) {
         throw new IllegalArgumentException("the prefix length must be between 20 and 32");
       }
-      long size = 1L << (32 - bits);
-      first = base & ~(size - 1);
-      last = first + size - 1;
-      if (bits <= 30) {
-        first++; // the network address
-        last--; // the broadcast address
+      first = block.network();
+      last = block.broadcast();
+      if (block.length() <= 30) {
+        first = first.plus(1); // the network address
+        last = last.plus(-1); // the broadcast address
       }
     } else if (s.contains("-")) {
       String[] parts = s.split("-", 2);
-      first = Ipv4.bits(IpAddresses.ipv4(parts[0]));
-      last = Ipv4.bits(IpAddresses.ipv4(parts[1]));
-      if (last < first) {
+      first = Ipv4Address.parse(parts[0]);
+      last = Ipv4Address.parse(parts[1]);
+      if (last.compareTo(first) < 0) {
         throw new IllegalArgumentException("the range must go up: " + s);
       }
     } else {
-      first = Ipv4.bits(IpAddresses.ipv4(s));
+      first = Ipv4Address.parse(s);
       last = first;
     }
-    if (last - first + 1 > MAX_ENTRIES) {
+    if (last.bits() - first.bits() + 1 > MAX_ENTRIES) {
       throw new IllegalArgumentException("at most " + MAX_ENTRIES + " addresses in one batch");
     }
-    List<String> out = new ArrayList<>();
-    for (long a = first; a <= last; a++) {
-      out.add(Ipv4.text(a));
+    List<Ipv4Address> out = new ArrayList<>();
+    for (Ipv4Address a = first; a.compareTo(last) <= 0; a = a.plus(1)) {
+      out.add(a);
     }
     return out;
   }

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 
 /**
  * The entries live requests hold, as their claims recorded them. A commit people push must not take
@@ -61,8 +64,10 @@ public interface Holdings {
           held.mac(),
           e.mac().toString(),
           m -> MacAddress.of(m).toString());
-      changed(problems, e, who, "IPv4", held.ipv4(), e.ipv4(), IpAddresses::ipv4);
-      changed(problems, e, who, "IPv6", held.ipv6(), e.ipv6(), IpAddresses::ipv6);
+      changed(
+          problems, e, who, "IPv4", held.ipv4(), e.ipv4(), t -> Ipv4Address.parse(t).toString());
+      changed(
+          problems, e, who, "IPv6", held.ipv6(), e.ipv6(), t -> Ipv6Address.parse(t).toString());
     }
     return problems;
   }

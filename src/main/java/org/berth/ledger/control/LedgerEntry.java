@@ -1,6 +1,7 @@
 package org.berth.ledger.control;
 
 import java.util.Optional;
+import org.berth.platform.value.MacAddress;
 
 /**
  * One pre-registered address as the ledger file states it.

@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 import org.snakeyaml.engine.v2.common.FlowStyle;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -448,14 +451,14 @@ public final class LedgerFile {
     }
     if (!blank(v4)) {
       try {
-        ipv4 = IpAddresses.ipv4(v4);
+        ipv4 = Ipv4Address.parse(v4).toString();
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, lineOf(item, IPV4), hostText, "IPv4: " + e.getMessage()));
       }
     }
     if (!blank(v6)) {
       try {
-        ipv6 = IpAddresses.ipv6(v6);
+        ipv6 = Ipv6Address.parse(v6).toString();
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, lineOf(item, IPV6), hostText, "IPv6: " + e.getMessage()));
       }

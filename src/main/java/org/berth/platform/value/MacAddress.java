@@ -1,4 +1,4 @@
-package org.berth.ledger.control;
+package org.berth.platform.value;
 
 import inet.ipaddr.MACAddressString;
 import inet.ipaddr.mac.MACAddress;
@@ -17,6 +17,16 @@ public record MacAddress(String value) implements Comparable<MacAddress> {
 
   public static MacAddress of(String text) {
     return new MacAddress(text);
+  }
+
+  /** The MAC whose 48 bits are the lowest 48 of {@code bits}. */
+  public static MacAddress ofBits(long bits) {
+    return new MacAddress(String.format("%012x", bits & 0xffff_ffff_ffffL));
+  }
+
+  /** The address as a number from 0 to 2^48 - 1, to count up from it. */
+  public long bits() {
+    return Long.parseLong(value.replace(":", ""), 16);
   }
 
   private static String canonical(String text) {

@@ -52,12 +52,10 @@ public class Guests {
   public Detail detail(long id, Account caller) {
     RequestView r = requests.find(id, caller);
     List<Line> log = guestLog.lines(id);
-    if (r.guestRef() == null || r.state().terminal()) {
+    if (r.guest() == null || r.state().terminal()) {
       return new Detail(r, null, null, null, log);
     }
-    GuestRef ref =
-        new GuestRef(
-            ProvisioningStore.typeOf(r.kind()), r.guestNode(), Integer.parseInt(r.guestRef()));
+    GuestRef ref = GuestRef.at(ProvisioningStore.typeOf(r.kind()), r.guest());
     try {
       Optional<GuestStatus> live = hypervisor.status(ref);
       if (live.isEmpty() || !live.get().carries(id)) {

@@ -2,12 +2,13 @@ package org.berth.provisioning.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import org.berth.platform.database.SqlValues;
+import org.berth.provisioning.entity.Provisioning;
 
 /**
  * The slots of guests being created, per node, across all Berth instances: a request holds one from
@@ -53,10 +54,9 @@ public class NodeSlots {
 
   /** Frees request {@code id}'s slot (its guest runs, or it stopped being provisioned). */
   public void release(long id) {
-    em.createNativeQuery(
-            "UPDATE provisioning SET holds_slot = false, updated = ?2 WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .executeUpdate();
+    Provisioning p = em.find(Provisioning.class, id, LockModeType.PESSIMISTIC_WRITE);
+    if (p != null) {
+      p.releaseSlot(clock.instant());
+    }
   }
 }

@@ -20,7 +20,8 @@ import org.berth.hypervisor.VmidTaken;
 import org.berth.provisioning.boundary.ProvisioningStore.GuestRequestRef;
 import org.berth.provisioning.boundary.ProvisioningStore.Work;
 import org.berth.provisioning.control.GuestSpecs;
-import org.berth.provisioning.control.Step;
+import org.berth.provisioning.entity.Provisioning;
+import org.berth.provisioning.entity.Step;
 import org.berth.requests.boundary.GuestLog;
 import org.berth.requests.boundary.GuestLog.Outcome;
 import org.berth.requests.entity.RequestState;
@@ -106,7 +107,7 @@ public class Provisioner {
           guestLog.log(id, step.label(), Outcome.STARTED, "starting " + ref);
           hv.start(ref);
         }
-        Optional<ProvisioningStore.Times> total = store.ready(id, ref, hv.own(), hv.hypervisor());
+        Optional<Provisioning.Times> total = store.ready(id, ref, hv.own(), hv.hypervisor());
         timesRecorded = true;
         if (total.isEmpty()) {
           return stopped(id);

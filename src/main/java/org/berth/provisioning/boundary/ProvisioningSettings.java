@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.berth.access.control.NatNetwork;
-import org.berth.ledger.control.IpAddresses;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.config.Settings;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
 import org.berth.provisioning.control.Backoff;
 import org.berth.provisioning.control.GuestSpecs.Network;
 import org.eclipse.microprofile.config.Config;
@@ -82,7 +83,8 @@ public class ProvisioningSettings {
     List<String> servers = new ArrayList<>();
     for (String s : settings.list(key)) {
       try {
-        servers.add(s.contains(":") ? IpAddresses.ipv6(s) : IpAddresses.ipv4(s));
+        servers.add(
+            s.contains(":") ? Ipv6Address.parse(s).toString() : Ipv4Address.parse(s).toString());
       } catch (IllegalArgumentException e) {
         throw new InvalidSetting(key, "must be IP addresses separated by commas");
       }

@@ -3,6 +3,7 @@ package org.berth.provisioning.boundary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -16,8 +17,11 @@ import org.berth.hypervisor.Cluster;
 import org.berth.hypervisor.GuestRef;
 import org.berth.hypervisor.GuestType;
 import org.berth.platform.database.SqlValues;
+import org.berth.platform.value.GuestPlace;
 import org.berth.provisioning.control.Placement;
-import org.berth.provisioning.control.Step;
+import org.berth.provisioning.entity.Provisioning;
+import org.berth.provisioning.entity.Provisioning.Times;
+import org.berth.provisioning.entity.Step;
 import org.berth.requests.boundary.GuestLog;
 import org.berth.requests.boundary.GuestLog.Outcome;
 import org.berth.requests.boundary.RequestStore;
@@ -85,12 +89,13 @@ public class ProvisioningStore {
   }
 
   private Work work(GuestRequest r) {
-    Object[] row =
-        (Object[])
-            em.createNativeQuery("SELECT step, attempts FROM provisioning WHERE request_id = ?1")
-                .setParameter(1, r.id())
-                .getSingleResult();
-    return new Work(r, Step.valueOf((String) row[0]), ((Number) row[1]).intValue());
+    Provisioning p = progress(r.id());
+    return new Work(r, p.step(), p.attempts());
+  }
+
+  /** Request {@code id}'s provisioning, locked for this transaction. */
+  private Provisioning progress(long id) {
+    return em.find(Provisioning.class, id, LockModeType.PESSIMISTIC_WRITE);
   }
 
   /** The outcome of placement. */
@@ -131,13 +136,8 @@ public class ProvisioningStore {
       return new Placed(null, true, null);
     }
     int vmid = placed != null ? placed.vmid() : vmids.allocate(id, cluster.vmids());
-    em.createNativeQuery(
-            "UPDATE provisioning SET holds_slot = true, step = 'CREATE', attempts = 0, updated = ?2"
-                + " WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .executeUpdate();
-    requests.placed(id, node, String.valueOf(vmid));
+    progress(id).placed(clock.instant());
+    requests.placed(id, new GuestPlace(node, vmid));
     guestLog.append(id, Step.PLACE.label(), Outcome.DONE, "placed on " + node + " as VMID " + vmid);
     return new Placed(new GuestRef(typeOf(w.request()), node, vmid), false, null);
   }
@@ -155,7 +155,7 @@ public class ProvisioningStore {
     java.util.Set<Integer> avoid = new java.util.HashSet<>(inUse);
     avoid.add(taken.vmid());
     int vmid = vmids.allocate(id, avoid);
-    requests.placed(id, taken.node(), String.valueOf(vmid));
+    requests.placed(id, new GuestPlace(taken.node(), vmid));
     return new GuestRef(taken.type(), taken.node(), vmid);
   }
 
@@ -169,31 +169,14 @@ public class ProvisioningStore {
       return false;
     }
     guestLog.append(id, done.label(), Outcome.DONE, detail);
-    em.createNativeQuery(
-            "UPDATE provisioning SET step = ?3, attempts = 0, updated = ?4"
-                + " WHERE request_id = ?1 AND step = ?2")
-        .setParameter(1, id)
-        .setParameter(2, done.name())
-        .setParameter(3, next.name())
-        .setParameter(4, SqlValues.utc(clock.instant()))
-        .executeUpdate();
+    progress(id).advance(done, next, clock.instant());
     return true;
   }
 
   /** Counts a failed attempt at the current step and returns how many there have been in a row. */
   public int attemptFailed(long id) {
-    return ((Number)
-            em.createNativeQuery(
-                    "UPDATE provisioning SET attempts = attempts + 1, updated = ?2"
-                        + " WHERE request_id = ?1 RETURNING attempts")
-                .setParameter(1, id)
-                .setParameter(2, SqlValues.utc(clock.instant()))
-                .getSingleResult())
-        .intValue();
+    return progress(id).attemptFailed(clock.instant());
   }
-
-  /** Where provisioning's time went: Berth's own work, and waiting on hypervisor calls. */
-  public record Times(Duration own, Duration hypervisor) {}
 
   /**
    * The guest runs: the request is READY, and its node slot is free again. Returns the time all
@@ -203,23 +186,8 @@ public class ProvisioningStore {
     if (requests.find(id).state() != RequestState.PROVISIONING) {
       return Optional.empty();
     }
-    Object[] row =
-        (Object[])
-            em.createNativeQuery(
-                    "UPDATE provisioning SET step = 'DONE', holds_slot = false, attempts = 0,"
-                        + " updated = ?2, own_micros = own_micros + ?3,"
-                        + " hypervisor_micros = hypervisor_micros + ?4"
-                        + " WHERE request_id = ?1 RETURNING own_micros, hypervisor_micros")
-                .setParameter(1, id)
-                .setParameter(2, SqlValues.utc(clock.instant()))
-                .setParameter(3, micros(own))
-                .setParameter(4, micros(hypervisor))
-                .getSingleResult();
-    requests.ready(id, ref.node(), String.valueOf(ref.vmid()));
-    Times total =
-        new Times(
-            Duration.ofNanos(((Number) row[0]).longValue() * 1000),
-            Duration.ofNanos(((Number) row[1]).longValue() * 1000));
+    Times total = progress(id).ready(own, hypervisor, clock.instant());
+    requests.ready(id, ref.place());
     guestLog.append(
         id,
         Step.DONE.label(),
@@ -234,17 +202,10 @@ public class ProvisioningStore {
 
   /** Adds one job execution's times. */
   public void addTimes(long id, Duration own, Duration hypervisor) {
-    em.createNativeQuery(
-            "UPDATE provisioning SET own_micros = own_micros + ?2,"
-                + " hypervisor_micros = hypervisor_micros + ?3 WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, micros(own))
-        .setParameter(3, micros(hypervisor))
-        .executeUpdate();
-  }
-
-  private static long micros(Duration d) {
-    return d.toNanos() / 1000;
+    Provisioning p = progress(id);
+    if (p != null) {
+      p.add(own, hypervisor);
+    }
   }
 
   /** Provisioning gave up: the request is FAILED with the reason, and the slot is free again. */
@@ -255,12 +216,10 @@ public class ProvisioningStore {
 
   /** A failed request is tried again: placement comes first (keeping its node and VMID). */
   public void restart(long id) {
-    em.createNativeQuery(
-            "UPDATE provisioning SET step = 'PLACE', holds_slot = false, attempts = 0, updated = ?2"
-                + " WHERE request_id = ?1")
-        .setParameter(1, id)
-        .setParameter(2, SqlValues.utc(clock.instant()))
-        .executeUpdate();
+    Provisioning p = progress(id);
+    if (p != null) {
+      p.restart(clock.instant());
+    }
   }
 
   /** A request in one of {@code states}, with where its guest is (if it has one). */
@@ -276,17 +235,18 @@ public class ProvisioningStore {
   public record GuestRequestRef(long id, String owner, RequestState state, GuestRef guest) {}
 
   static GuestRef refOf(GuestRequest r) {
-    if (r.guestNode() == null || r.guestRef() == null) {
+    if (r.guestPlace() == null) {
       return null;
     }
-    return new GuestRef(typeOf(r), r.guestNode(), Integer.parseInt(r.guestRef()));
+    return GuestRef.at(typeOf(r), r.guestPlace());
   }
 
   /** The guest is gone: the request is DELETED, its VMID free, its entry released. */
   public void deleted(long id) {
-    em.createNativeQuery("DELETE FROM provisioning WHERE request_id = ?1")
-        .setParameter(1, id)
-        .executeUpdate();
+    Provisioning p = progress(id);
+    if (p != null) {
+      em.remove(p);
+    }
     vmids.free(id);
     requests.guestDeleted(id);
   }

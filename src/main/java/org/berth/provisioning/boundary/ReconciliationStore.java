@@ -8,7 +8,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.berth.platform.database.SqlValues;
+import org.berth.platform.value.GuestPlace;
+import org.berth.provisioning.entity.ReconciliationFinding;
+import org.berth.provisioning.entity.ReconciliationFinding.Kind;
+import org.berth.provisioning.entity.ReconciliationRun;
+import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.RequestState;
 
 /** The database half of reconciliation: what Berth records, and what the last run found. */
@@ -19,14 +23,6 @@ public class ReconciliationStore {
   @PersistenceContext EntityManager em;
 
   Clock clock = Clock.systemUTC();
-
-  /** What a difference is about. */
-  public enum Kind {
-    MISSING,
-    UNKNOWN,
-    MOVED,
-    STILL_RUNNING
-  }
 
   /** One difference between Berth's records and the cluster. */
   public record Finding(
@@ -46,111 +42,84 @@ public class ReconciliationStore {
 
   /** Requests that account for a guest: every state in which one may exist. */
   public List<OnRecord> onRecord() {
-    return em
-        .createNativeQuery(
-            "SELECT id, owner, name, state, guest_node, guest_ref FROM guest_request"
-                + " WHERE guest_ref IS NOT NULL AND state IN"
-                + " ('PROVISIONING', 'READY', 'EXPIRED', 'FAILED', 'DELETING')")
-        .getResultList()
-        .stream()
+    return em.createQuery(
+            "SELECT r FROM GuestRequest r WHERE r.guestVmid IS NOT NULL AND r.state IN :states",
+            GuestRequest.class)
+        .setParameter(
+            "states",
+            List.of(
+                RequestState.PROVISIONING,
+                RequestState.READY,
+                RequestState.EXPIRED,
+                RequestState.FAILED,
+                RequestState.DELETING))
+        .getResultStream()
         .map(
-            o -> {
-              Object[] row = (Object[]) o;
-              return new OnRecord(
-                  ((Number) row[0]).longValue(),
-                  (String) row[1],
-                  (String) row[2],
-                  RequestState.valueOf((String) row[3]),
-                  (String) row[4],
-                  Integer.parseInt((String) row[5]));
-            })
+            r ->
+                new OnRecord(
+                    r.id(),
+                    r.owner(),
+                    r.name(),
+                    r.state(),
+                    r.guestPlace().node(),
+                    r.guestPlace().vmid()))
         .toList();
   }
 
   public void replace(List<Finding> findings, int guests) {
     Instant now = clock.instant();
-    em.createNativeQuery("DELETE FROM reconciliation_finding").executeUpdate();
+    em.createQuery("DELETE FROM ReconciliationFinding").executeUpdate();
     for (Finding f : findings) {
-      em.createNativeQuery(
-              "INSERT INTO reconciliation_finding (kind, request_id, node, vmid, detail, found)"
-                  + " VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-          .setParameter(1, f.kind().name())
-          .setParameter(2, f.requestId())
-          .setParameter(3, f.node())
-          .setParameter(4, f.vmid())
-          .setParameter(5, f.detail())
-          .setParameter(6, SqlValues.utc(now))
-          .executeUpdate();
+      em.persist(
+          new ReconciliationFinding(
+              f.kind(), f.requestId(), new GuestPlace(f.node(), f.vmid()), f.detail(), now));
     }
-    run(now, guests, findings.size(), null);
+    run(ReconciliationRun.completed(now, guests, findings.size()));
   }
 
   /** The cluster could not be read: the findings stay as they were, the run records why. */
   public void recordFailedRun(String error) {
-    run(clock.instant(), 0, -1, error);
+    run(ReconciliationRun.failed(clock.instant(), error));
   }
 
-  private void run(Instant at, int guests, int findings, String error) {
-    em.createNativeQuery(
-            "INSERT INTO reconciliation_run (at, guests, findings, error) VALUES (?1, ?2, ?3, ?4)")
-        .setParameter(1, SqlValues.utc(at))
-        .setParameter(2, guests)
-        .setParameter(3, Math.max(findings, 0))
-        .setParameter(4, error)
-        .executeUpdate();
+  /** Records a run, keeping the newest hundred. */
+  private void run(ReconciliationRun run) {
+    em.persist(run);
+    em.flush();
     em.createNativeQuery(
             "DELETE FROM reconciliation_run WHERE id < (SELECT max(id) - 100 FROM reconciliation_run)")
         .executeUpdate();
   }
 
   public Report report() {
-    List<?> last =
-        em.createNativeQuery(
-                "SELECT at, guests, error FROM reconciliation_run ORDER BY id DESC LIMIT 1")
-            .getResultList();
     List<Finding> findings =
-        em
-            .createNativeQuery(
-                "SELECT id, kind, request_id, node, vmid, detail, found FROM reconciliation_finding"
-                    + " ORDER BY id")
-            .getResultList()
-            .stream()
-            .map(o -> finding((Object[]) o))
+        em.createQuery(
+                "SELECT f FROM ReconciliationFinding f ORDER BY f.id", ReconciliationFinding.class)
+            .getResultStream()
+            .map(ReconciliationStore::finding)
             .toList();
-    if (last.isEmpty()) {
-      return new Report(null, 0, null, findings);
-    }
-    Object[] row = (Object[]) last.get(0);
-    return new Report(
-        SqlValues.instant(row[0]), ((Number) row[1]).intValue(), (String) row[2], findings);
+    return em.createQuery(
+            "SELECT r FROM ReconciliationRun r ORDER BY r.id DESC", ReconciliationRun.class)
+        .setMaxResults(1)
+        .getResultStream()
+        .findFirst()
+        .map(r -> new Report(r.at(), r.guests(), r.error(), findings))
+        .orElse(new Report(null, 0, null, findings));
   }
 
   public Optional<Finding> finding(long id) {
-    return em
-        .createNativeQuery(
-            "SELECT id, kind, request_id, node, vmid, detail, found FROM reconciliation_finding"
-                + " WHERE id = ?1")
-        .setParameter(1, id)
-        .getResultList()
-        .stream()
-        .findFirst()
-        .map(o -> finding((Object[]) o));
+    return Optional.ofNullable(em.find(ReconciliationFinding.class, id))
+        .map(ReconciliationStore::finding);
   }
 
   public void remove(long id) {
-    em.createNativeQuery("DELETE FROM reconciliation_finding WHERE id = ?1")
-        .setParameter(1, id)
-        .executeUpdate();
+    ReconciliationFinding f = em.find(ReconciliationFinding.class, id);
+    if (f != null) {
+      em.remove(f);
+    }
   }
 
-  private static Finding finding(Object[] row) {
-    return new Finding(
-        ((Number) row[0]).longValue(),
-        Kind.valueOf((String) row[1]),
-        row[2] == null ? null : ((Number) row[2]).longValue(),
-        (String) row[3],
-        row[4] == null ? null : ((Number) row[4]).intValue(),
-        (String) row[5],
-        SqlValues.instant(row[6]));
+  private static Finding finding(ReconciliationFinding f) {
+    return new Finding(f.id(), f.kind(), f.requestId(), f.node(), f.vmid(), f.detail(), f.found());
   }
 }

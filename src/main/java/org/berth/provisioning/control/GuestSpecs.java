@@ -58,7 +58,7 @@ public final class GuestSpecs {
         r.memoryMib(),
         r.diskGib(),
         net.bridge(),
-        r.mac().toUpperCase(Locale.ROOT),
+        r.mac().toString().toUpperCase(Locale.ROOT),
         ipv4,
         ipv4 != null ? net.ipv4Gateway() : null,
         ipv6,

@@ -1,4 +1,4 @@
-package org.berth.provisioning.control;
+package org.berth.provisioning.entity;
 
 /** The steps of provisioning one guest, in order. A container is configured as it is created. */
 public enum Step {

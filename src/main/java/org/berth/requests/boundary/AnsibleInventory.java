@@ -73,7 +73,7 @@ final class AnsibleInventory {
 
   private static Optional<JsonObject> hostVars(RequestView g, AccessPoints points) {
     boolean nat = g.networkMode() == NetworkMode.NAT;
-    String address = nat ? g.ipv4() : g.host();
+    String address = nat ? (g.ipv4() == null ? null : g.ipv4().toString()) : g.host();
     if (address == null || (nat && points.jumpHost() == null)) {
       return Optional.empty(); // nothing Ansible could reach
     }
@@ -97,10 +97,10 @@ final class AnsibleInventory {
         .add("berth_owner", g.owner())
         .add("berth_network", nat ? "nat" : "ledger");
     if (g.ipv4() != null) {
-      vars.add("berth_ipv4", g.ipv4());
+      vars.add("berth_ipv4", g.ipv4().toString());
     }
     if (g.ipv6() != null) {
-      vars.add("berth_ipv6", g.ipv6());
+      vars.add("berth_ipv6", g.ipv6().toString());
     }
     if (g.guestNode() != null) {
       vars.add("berth_node", g.guestNode());

@@ -1,6 +1,8 @@
 package org.berth.requests.boundary;
 
 import java.util.Optional;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
 
 /**
  * What approval needs from the internal network of NAT guests: the next free address and its MAC,
@@ -10,7 +12,7 @@ import java.util.Optional;
 public interface NatAddressing {
 
   /** An address and MAC on the internal network. */
-  record Lease(String ipv4, String mac) {}
+  record Lease(Ipv4Address ipv4, MacAddress mac) {}
 
   /**
    * The next free address, held for the caller's transaction (instances sharing the database take

@@ -5,10 +5,12 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.berth.platform.refusal.InvalidInput;
 import org.berth.requests.control.QuotaLimits;
+import org.berth.requests.entity.QuotaOverride;
 
 /**
  * Per-user quotas: the configured default, or an admin's override. Usage counts every live request.
@@ -25,6 +27,8 @@ public class Quotas {
   @PersistenceContext EntityManager em;
   @Inject RequestSettings settings;
 
+  Clock clock = Clock.systemUTC();
+
   /** Holds the quota lock of {@code username} until the caller's transaction ends. */
   @Transactional(Transactional.TxType.MANDATORY)
   public void lock(String username) {
@@ -36,17 +40,15 @@ public class Quotas {
   @Transactional
   public QuotaLimits limits(String username) {
     QuotaLimits d = settings.policy().defaultQuota();
-    List<?> rows =
-        em.createNativeQuery(
-                "SELECT guests, cores, memory_mib, disk_gib FROM quota WHERE username = ?1")
-            .setParameter(1, username)
-            .getResultList();
-    if (rows.isEmpty()) {
+    QuotaOverride q = em.find(QuotaOverride.class, username);
+    if (q == null) {
       return d;
     }
-    Object[] r = (Object[]) rows.get(0);
     return new QuotaLimits(
-        or(r[0], d.guests()), or(r[1], d.cores()), or(r[2], d.memoryMib()), or(r[3], d.diskGib()));
+        q.guests(d.guests()),
+        q.cores(d.cores()),
+        q.memoryMib(d.memoryMib()),
+        q.diskGib(d.diskGib()));
   }
 
   /** What {@code username}'s live requests add up to. */
@@ -88,46 +90,35 @@ public class Quotas {
   /** The override of {@code username}, if an admin set one. */
   @Transactional
   public Optional<QuotaLimits> override(String username) {
-    List<?> rows =
-        em.createNativeQuery("SELECT 1 FROM quota WHERE username = ?1")
-            .setParameter(1, username)
-            .getResultList();
-    return rows.isEmpty() ? Optional.empty() : Optional.of(limits(username));
+    return em.find(QuotaOverride.class, username) == null
+        ? Optional.empty()
+        : Optional.of(limits(username));
   }
 
   /** Sets an override; it applies to the next submission and approval, not to guests held. */
   @Transactional
   public Standing set(String username, QuotaLimits limits, String admin) {
-    if (username == null || !username.matches("[A-Za-z0-9._@-]{1,64}")) {
-      throw new InvalidInput(
-          "username", "must be a user name of 1 to 64 letters, digits, '.', '_', '@' or '-'");
+    Instant now = clock.instant();
+    QuotaOverride q = QuotaOverride.of(username, admin, now); // checks the name before the lock
+    lock(username);
+    QuotaOverride held = em.find(QuotaOverride.class, username);
+    if (held == null) {
+      em.persist(q);
+      held = q;
     }
-    em.createNativeQuery(
-            "INSERT INTO quota (username, guests, cores, memory_mib, disk_gib, updated_by)"
-                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO UPDATE SET"
-                + " guests = excluded.guests, cores = excluded.cores,"
-                + " memory_mib = excluded.memory_mib, disk_gib = excluded.disk_gib,"
-                + " updated_by = excluded.updated_by, updated = now()")
-        .setParameter(1, username)
-        .setParameter(2, limits.guests())
-        .setParameter(3, limits.cores())
-        .setParameter(4, limits.memoryMib())
-        .setParameter(5, limits.diskGib())
-        .setParameter(6, admin)
-        .executeUpdate();
+    held.set(limits.guests(), limits.cores(), limits.memoryMib(), limits.diskGib(), admin, now);
+    em.flush();
     return standing(username);
   }
 
   /** Removes an override: the default applies again. */
   @Transactional
   public Standing clear(String username) {
-    em.createNativeQuery("DELETE FROM quota WHERE username = ?1")
-        .setParameter(1, username)
-        .executeUpdate();
+    QuotaOverride q = em.find(QuotaOverride.class, username);
+    if (q != null) {
+      em.remove(q);
+      em.flush();
+    }
     return standing(username);
-  }
-
-  private static int or(Object value, int otherwise) {
-    return value == null ? otherwise : ((Number) value).intValue();
   }
 }

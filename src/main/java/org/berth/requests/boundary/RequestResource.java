@@ -233,12 +233,10 @@ public class RequestResource {
     } else {
       out.addNull("address");
     }
-    if (r.guestRef() != null) {
+    if (r.guest() != null) {
       out.add(
           "guest",
-          Json.createObjectBuilder()
-              .add("node", String.valueOf(r.guestNode()))
-              .add("vmid", Integer.parseInt(r.guestRef())));
+          Json.createObjectBuilder().add("node", r.guest().node()).add("vmid", r.guest().vmid()));
     } else {
       out.addNull("guest");
     }
@@ -294,11 +292,12 @@ public class RequestResource {
     return states;
   }
 
-  private static void add(JsonObjectBuilder out, String field, String value) {
+  /** The value's text, or null. */
+  private static void add(JsonObjectBuilder out, String field, Object value) {
     if (value == null) {
       out.addNull(field);
     } else {
-      out.add(field, value);
+      out.add(field, value.toString());
     }
   }
 }

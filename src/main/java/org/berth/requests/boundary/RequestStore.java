@@ -19,7 +19,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.berth.identity.Account;
 import org.berth.ledger.control.AddressTaken;
+import org.berth.platform.database.Constraints;
 import org.berth.platform.jobs.Jobs;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.requests.control.ConcurrentChange;
 import org.berth.requests.control.LeasePlan;
 import org.berth.requests.control.NameTaken;
@@ -94,10 +99,10 @@ public class RequestStore {
       em.flush();
     } catch (PersistenceException e) {
       // The unique indexes caught a race the checks above could not see.
-      if (violated(e, "guest_request_live_name")) {
+      if (Constraints.violated(e, "guest_request_live_name")) {
         throw new NameTaken(form.name());
       }
-      if (violated(e, "guest_request_held_entry")) {
+      if (Constraints.violated(e, "guest_request_held_entry")) {
         throw new AddressTaken("network.host", form.ledgerHost() + " is held by another request");
       }
       throw e;
@@ -116,7 +121,12 @@ public class RequestStore {
     if (r == null || r.claimCommit() != null) {
       return;
     }
-    r.recordClaim(commit, ipv4, ipv6, mac);
+    // The ledger has checked the addresses' spelling; here they become values.
+    r.recordClaim(
+        commit,
+        ipv4 == null ? null : Ipv4Address.parse(ipv4),
+        ipv6 == null ? null : Ipv6Address.parse(ipv6),
+        MacAddress.of(mac));
     jobs.claimSettled(id);
     if (r.state() == RequestState.SUBMITTED) {
       afterSubmission(r);
@@ -332,15 +342,15 @@ public class RequestStore {
   }
 
   /** For provisioning: records the node and guest id before the guest is created. */
-  public void placed(long id, String node, String guestRef) {
+  public void placed(long id, GuestPlace place) {
     em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE)
-        .placeGuest(node, guestRef, clock.instant());
+        .placeGuest(place, clock.instant());
   }
 
   /** For provisioning: the guest runs; the owner is told. */
-  public void ready(long id, String node, String guestRef) {
+  public void ready(long id, GuestPlace place) {
     GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
-    r.markReady(node, guestRef, clock.instant());
+    r.markReady(place, clock.instant());
     mail.ready(r);
     changed(r, GuestRequest.BERTH);
   }
@@ -453,25 +463,6 @@ public class RequestStore {
           r.state(),
           verb + " while its ledger entry is still being claimed; try again in" + " a moment");
     }
-  }
-
-  /**
-   * Whether {@code e} was caused by the database refusing a write for {@code constraint}, by the
-   * constraint's name as PostgreSQL reports it (never by the wording of a message).
-   */
-  static boolean violated(Throwable e, String constraint) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof org.hibernate.exception.ConstraintViolationException v
-          && constraint.equals(v.getConstraintName())) {
-        return true;
-      }
-      if (t instanceof org.postgresql.util.PSQLException p
-          && p.getServerErrorMessage() != null
-          && constraint.equals(p.getServerErrorMessage().getConstraint())) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private boolean liveNamed(String name) {

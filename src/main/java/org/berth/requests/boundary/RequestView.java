@@ -3,6 +3,10 @@ package org.berth.requests.boundary;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
@@ -24,9 +28,9 @@ public record RequestView(
     NetworkMode networkMode,
     Integer httpPort,
     String host,
-    String ipv4,
-    String ipv6,
-    String mac,
+    Ipv4Address ipv4,
+    Ipv6Address ipv6,
+    MacAddress mac,
     boolean addressReleased,
     String claimCommit,
     String releaseCommit,
@@ -35,8 +39,7 @@ public record RequestView(
     Instant leaseEnds,
     String purpose,
     String reason,
-    String guestNode,
-    String guestRef,
+    GuestPlace guest,
     Instant created,
     Instant updated,
     long version,
@@ -76,8 +79,7 @@ public record RequestView(
         r.leaseEnds(),
         r.purpose(),
         r.reason(),
-        r.guestNode(),
-        r.guestRef(),
+        r.guestPlace(),
         r.created(),
         r.updated(),
         r.version(),
@@ -97,7 +99,7 @@ public record RequestView(
       return Optional.empty();
     }
     boolean nat = networkMode == NetworkMode.NAT;
-    String hostName = nat ? ipv4 : host;
+    String hostName = nat ? (ipv4 == null ? null : ipv4.toString()) : host;
     if (hostName == null) {
       return Optional.empty();
     }
@@ -137,5 +139,10 @@ public record RequestView(
   public boolean decidable() {
     return state == RequestState.SUBMITTED
         && (networkMode == NetworkMode.NAT || claimCommit != null);
+  }
+
+  /** The node of the request's guest, or null before it has one. */
+  public String guestNode() {
+    return guest == null ? null : guest.node();
   }
 }

@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 
 /**
  * A developer's request for a guest. Its state changes only through the verbs below; each checks
@@ -79,9 +83,9 @@ public class GuestRequest {
   @Column(name = "ledger_host", updatable = false)
   private String ledgerHost;
 
-  private String ipv4;
-  private String ipv6;
-  private String mac;
+  private Ipv4Address ipv4;
+  private Ipv6Address ipv6;
+  private MacAddress mac;
 
   @Column(name = "claim_commit")
   private String claimCommit;
@@ -112,8 +116,8 @@ public class GuestRequest {
   @Column(name = "guest_node")
   private String guestNode;
 
-  @Column(name = "guest_ref")
-  private String guestRef;
+  @Column(name = "guest_vmid")
+  private Integer guestVmid;
 
   @Column(nullable = false, updatable = false)
   private Instant created;
@@ -151,7 +155,7 @@ public class GuestRequest {
   }
 
   /** Copies the held entry's addresses, as the ledger had them when the claim was committed. */
-  public void recordClaim(String commit, String ipv4, String ipv6, String mac) {
+  public void recordClaim(String commit, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
     this.claimCommit = commit;
     this.ipv4 = ipv4;
     this.ipv6 = ipv6;
@@ -162,13 +166,13 @@ public class GuestRequest {
    * Gives a NAT guest its address and MAC on the internal network. Giving the same pair again is
    * harmless; a different pair, a ledger request or a request that is over is refused.
    */
-  public void assignNatAddress(String ipv4, String mac, Instant now) {
+  public void assignNatAddress(Ipv4Address ipv4, MacAddress mac, Instant now) {
     if (networkMode != NetworkMode.NAT || state.terminal()) {
       throw new IllegalStateException(
           "request " + id + " (" + networkMode + ", " + state + ") cannot take a NAT address");
     }
     if (this.ipv4 != null) {
-      if (this.ipv4.equals(ipv4) && this.mac.equalsIgnoreCase(mac)) {
+      if (this.ipv4.equals(ipv4) && this.mac.equals(mac)) {
         return;
       }
       throw new IllegalStateException("request " + id + " has its NAT address already");
@@ -205,18 +209,18 @@ public class GuestRequest {
    * Records where the guest is (being) created, before the hypervisor is asked to create it, so
    * that a guest half-created by an interrupted job is found again and never duplicated.
    */
-  public void placeGuest(String node, String guestRef, Instant now) {
+  public void placeGuest(GuestPlace place, Instant now) {
     if (state != RequestState.PROVISIONING) {
       throw new IllegalTransition(id == null ? 0 : id, state, "placed");
     }
-    this.guestNode = node;
-    this.guestRef = guestRef;
+    this.guestNode = place.node();
+    this.guestVmid = place.vmid();
     this.updated = now;
   }
 
   /** Records that the guest is now on another node (it was migrated on the cluster). */
   public void moveGuest(String node, Instant now) {
-    if (guestRef == null || node.equals(guestNode)) {
+    if (guestVmid == null || node.equals(guestNode)) {
       return;
     }
     events.add(
@@ -226,10 +230,10 @@ public class GuestRequest {
     this.updated = now;
   }
 
-  public void markReady(String node, String guestRef, Instant now) {
+  public void markReady(GuestPlace place, Instant now) {
     move(RequestState.READY, BERTH, null, now, "marked ready");
-    this.guestNode = node;
-    this.guestRef = guestRef;
+    this.guestNode = place.node();
+    this.guestVmid = place.vmid();
   }
 
   public void fail(String reason, Instant now) {
@@ -252,7 +256,7 @@ public class GuestRequest {
    */
   public void beginDeletion(String actor, String reason, Instant now) {
     move(RequestState.DELETING, actor, reason, now, "deleted");
-    if (guestRef == null) {
+    if (guestVmid == null) {
       move(RequestState.DELETED, BERTH, "no guest to remove", now, "deleted");
     }
   }
@@ -358,15 +362,15 @@ public class GuestRequest {
     return Optional.ofNullable(ledgerHost);
   }
 
-  public String ipv4() {
+  public Ipv4Address ipv4() {
     return ipv4;
   }
 
-  public String ipv6() {
+  public Ipv6Address ipv6() {
     return ipv6;
   }
 
-  public String mac() {
+  public MacAddress mac() {
     return mac;
   }
 
@@ -410,8 +414,9 @@ public class GuestRequest {
     return guestNode;
   }
 
-  public String guestRef() {
-    return guestRef;
+  /** Where the guest is (being) created, once placement has recorded it; otherwise null. */
+  public GuestPlace guestPlace() {
+    return guestVmid == null ? null : new GuestPlace(guestNode, guestVmid);
   }
 
   public Instant created() {

@@ -4,15 +4,13 @@ import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.TemplateView;
 import org.berth.requests.boundary.Templates;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.TemplateSpec;
+import org.berth.web.FieldProblems;
 import org.berth.web.Messages;
 
 /**
@@ -90,7 +88,8 @@ public class TemplateAdmin implements Serializable {
   }
 
   public String save() {
-    Map<String, String> notNumbers = new LinkedHashMap<>();
+    FieldProblems problems = new FieldProblems();
+    String required = Messages.text("templates.required");
     try {
       GuestKind k;
       try {
@@ -105,27 +104,21 @@ public class TemplateAdmin implements Serializable {
               hypervisorRef == null ? null : hypervisorRef.strip(),
               osUser == null ? null : osUser.strip(),
               description,
-              whole("defaultCores", defaultCores, notNumbers),
-              whole("maxCores", maxCores, notNumbers),
-              whole("defaultMemoryMiB", defaultMemoryMiB, notNumbers),
-              whole("maxMemoryMiB", maxMemoryMiB, notNumbers),
-              whole("defaultDiskGiB", defaultDiskGiB, notNumbers),
-              whole("maxDiskGiB", maxDiskGiB, notNumbers),
+              problems.required("defaultCores", defaultCores, required),
+              problems.required("maxCores", maxCores, required),
+              problems.required("defaultMemoryMiB", defaultMemoryMiB, required),
+              problems.required("maxMemoryMiB", maxMemoryMiB, required),
+              problems.required("defaultDiskGiB", defaultDiskGiB, required),
+              problems.required("maxDiskGiB", maxDiskGiB, required),
               fullClone);
-      if (!notNumbers.isEmpty()) {
-        throw new InvalidInput(notNumbers);
-      }
+      problems.refuseNotNumbers();
       TemplateView saved = editing == null ? templates.add(spec) : templates.update(editing, spec);
       Messages.info(editing == null ? "templates.added" : "templates.updated", saved.name());
       Messages.keepForRedirect();
       return "/admin/templates?faces-redirect=true";
-    } catch (InvalidInput e) {
-      Map<String, String> rules = new LinkedHashMap<>(e.fields());
-      rules.putAll(notNumbers);
-      rules.forEach((field, rule) -> Messages.field("template:" + field, rule));
-      return null;
     } catch (Refusal e) {
-      Messages.error(e.getMessage());
+      problems.file(e, FieldProblems.Inputs.sameNames());
+      problems.showAll("template");
       return null;
     }
   }
@@ -139,20 +132,6 @@ public class TemplateAdmin implements Serializable {
     } catch (Refusal e) {
       Messages.error(e.getMessage());
       return null;
-    }
-  }
-
-  /** The number typed, or 0 (which breaks every size rule) after noting why it is none. */
-  private static int whole(String field, String text, Map<String, String> notNumbers) {
-    if (text == null || text.isBlank()) {
-      notNumbers.put(field, Messages.text("templates.required"));
-      return 0;
-    }
-    try {
-      return Integer.parseInt(text.strip());
-    } catch (NumberFormatException e) {
-      notNumbers.put(field, Messages.text("request.notANumber"));
-      return 0;
     }
   }
 

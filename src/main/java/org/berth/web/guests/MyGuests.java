@@ -4,15 +4,16 @@ import jakarta.faces.view.ViewScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
+import java.util.Optional;
 import java.util.Set;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.RequestQueries;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
 import org.berth.requests.entity.RequestState;
+import org.berth.web.FieldProblems;
 import org.berth.web.Messages;
 import org.berth.web.RequestRows;
 
@@ -62,22 +63,19 @@ public class MyGuests implements Serializable {
   }
 
   public String extend() {
+    FieldProblems problems = new FieldProblems();
     try {
-      int by;
-      try {
-        by = Integer.parseInt(days == null ? "" : days.strip());
-      } catch (NumberFormatException e) {
-        throw new InvalidInput("days", Messages.text("request.notANumber"));
-      }
+      int by = problems.required("days", days, Messages.text("request.notANumber"));
+      problems.refuseNotNumbers();
       RequestView after = requests.extend(targetId, targetVersion, by, me());
       Messages.info("requestPage.extended", after.name());
       Messages.keepForRedirect();
       return "/guests/index?faces-redirect=true";
-    } catch (InvalidInput e) {
-      e.fields().values().forEach(rule -> Messages.field("extendForm:days", rule));
-      return null;
     } catch (Refusal e) {
-      Messages.field("extendForm:days", e.getMessage());
+      // The dialog hides the page's messages: everything is said beside its one input.
+      problems.file(e, (field, rule) -> Optional.of(new FieldProblems.Placed("days", rule)));
+      problems.show("extendForm", input -> true);
+      problems.elsewhere().forEach(sentence -> Messages.field("extendForm:days", sentence));
       return null;
     }
   }

@@ -7,7 +7,6 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
+import org.berth.identity.KeyAlreadySaved;
 import org.berth.identity.SshKeys;
 import org.berth.identity.SshPublicKey;
 import org.berth.ledger.boundary.LedgerQueries;
@@ -28,8 +28,10 @@ import org.berth.requests.boundary.Templates;
 import org.berth.requests.control.RequestDraft;
 import org.berth.requests.entity.RequestState;
 import org.berth.requests.entity.TemplateSpec;
+import org.berth.web.FieldProblems;
 import org.berth.web.Messages;
 import org.berth.web.ledger.LedgerEntries;
+import org.berth.web.requests.RequestInputs.KeyLine;
 import org.primefaces.component.datatable.DataTable;
 import org.primefaces.model.FilterMeta;
 import org.primefaces.model.LazyDataModel;
@@ -92,25 +94,11 @@ public class NewRequest implements Serializable {
 
   private int step = 1;
   private int furthest = 1;
-  private String kind = "vm";
-  private String template;
-  private String name;
-  private String cores;
-  private String memory;
-  private String disk;
-  private String sizedFor;
-  private boolean nat;
-  private String httpPort;
   private String entryFilter;
-  private String host;
-  private List<String> chosenKeys = new ArrayList<>();
-  private String newKeys;
-  private boolean saveKeys;
-  private String leaseDays;
-  private String purpose;
+  private final RequestInputs form = new RequestInputs();
 
   /** The rules the last submission broke, by input id; shown when their step is. */
-  private final Map<String, List<String>> problems = new LinkedHashMap<>();
+  private final FieldProblems problems = new FieldProblems();
 
   private transient List<TemplateView> activeTemplates;
   private transient List<SshKeys.Saved> savedKeys;
@@ -120,11 +108,8 @@ public class NewRequest implements Serializable {
   /** One step of the wizard as the step list shows it. */
   public record Step(int number, String label, boolean current, boolean reachable, boolean wrong) {}
 
-  /** A key the request would carry, and where the person gave it. */
-  record KeyLine(String line, String input, String where) {}
-
   public void load() {
-    leaseDays = String.valueOf(settings.policy().leaseDefaultDays());
+    form.setLeaseDays(String.valueOf(settings.policy().leaseDefaultDays()));
   }
 
   // Moving between steps. Each submits the inputs of the step shown, and checks nothing.
@@ -133,7 +118,8 @@ public class NewRequest implements Serializable {
     if (step == 1) {
       fillSizes();
     }
-    forgetProblemsOf(step);
+    int left = step;
+    problems.forget(input -> STEP_OF.get(input) == left);
     step = Math.min(STEPS, step + 1);
     furthest = Math.max(furthest, step);
     showProblems();
@@ -159,22 +145,14 @@ public class NewRequest implements Serializable {
 
   /** The chosen template's sizes, unless the sizes were filled in for this template already. */
   private void fillSizes() {
-    chosenTemplate()
-        .map(TemplateView::spec)
-        .filter(spec -> !spec.name().equals(sizedFor))
-        .ifPresent(
-            spec -> {
-              cores = String.valueOf(spec.defaultCores());
-              memory = String.valueOf(spec.defaultMemoryMib());
-              disk = String.valueOf(spec.defaultDiskGib());
-              sizedFor = spec.name();
-            });
+    chosenTemplate().map(TemplateView::spec).ifPresent(form::sizeFor);
   }
 
   /** A template of the other kind is no choice any more. */
   public void kindChanged() {
+    String template = form.getTemplate();
     if (template != null && getTemplates().stream().noneMatch(t -> t.name().equals(template))) {
-      template = null;
+      form.setTemplate(null);
     }
   }
 
@@ -192,137 +170,55 @@ public class NewRequest implements Serializable {
   /** Submits the request; on success shows it, otherwise shows what to fix where. */
   public String submit() {
     Account me = currentUser.account().orElseThrow();
-    Map<String, String> earlier = new LinkedHashMap<>();
-    List<KeyLine> keys = keyLines();
-    RequestDraft draft =
-        new RequestDraft(
-            kind,
-            name == null ? null : name.strip(),
-            template,
-            number("cores", cores, earlier),
-            number("memoryMiB", memory, earlier),
-            number("diskGiB", disk, earlier),
-            nat ? "nat" : "ledger",
-            nat ? null : host,
-            nat ? number("network.httpPort", httpPort, earlier) : null,
-            keys.stream().map(KeyLine::line).toList(),
-            number("leaseDays", leaseDays, earlier),
-            purpose);
+    List<KeyLine> keys = form.keyLines(getSavedKeys());
+    problems.clear();
     try {
-      RequestView created = requests.submit(draft, earlier, me);
+      RequestDraft draft = form.draft(keys, problems);
+      RequestView created = requests.submit(draft, problems.notNumbers(), me);
       problems.clear();
       Messages.info(
           created.state() == RequestState.SUBMITTED
               ? "request.submitted.waiting"
               : "request.submitted.approved",
           created.name());
-      if (saveKeys) {
+      if (form.isSaveKeys()) {
         savePastedKeys(me, keys, created.name());
       }
       Messages.keepForRedirect();
       return "/requests/view?faces-redirect=true&id=" + created.id();
     } catch (InvalidInput e) {
-      problems.clear();
-      List<String> elsewhere = new ArrayList<>();
-      for (Map.Entry<String, String> field : e.fields().entrySet()) {
-        if (!place(field.getKey(), field.getValue(), keys)) {
-          elsewhere.add(field.getKey() + ": " + field.getValue());
-        }
-      }
+      problems.file(e, (field, rule) -> place(field, rule, keys));
       Messages.error(Messages.text("request.invalid", e.fields().size()));
-      elsewhere.forEach(Messages::error);
-      step = problems.keySet().stream().mapToInt(STEP_OF::get).min().orElse(step);
-      showProblems();
-      return null;
+      problems.elsewhere().forEach(Messages::error);
     } catch (Refusal e) {
-      // A taken name or entry (409) names its field: show it there, as a broken rule would be.
-      if (e.field() != null && INPUTS.containsKey(e.field())) {
-        problems.clear();
-        place(e.field(), e.rule(), keys);
-        Messages.error(e.rule());
-        step = STEP_OF.get(INPUTS.get(e.field()));
-        showProblems();
-        return null;
-      }
-      Messages.error(e.getMessage());
-      return null;
+      // A taken name or entry names its field: shown there, as a broken rule would be.
+      problems.file(e, (field, rule) -> place(field, rule, keys));
+      Messages.error(problems.byInput().isEmpty() ? e.getMessage() : e.rule());
     }
+    step = problems.byInput().keySet().stream().mapToInt(STEP_OF::get).min().orElse(step);
+    showProblems();
+    return null;
   }
 
-  /** Files a broken rule under the input that shows it; false if no input does. */
-  private boolean place(String field, String rule, List<KeyLine> keys) {
+  /** The input that shows a field's rule: a key's rule beside the key, said which one. */
+  private static Optional<FieldProblems.Placed> place(
+      String field, String rule, List<KeyLine> keys) {
     Matcher key = KEY_FIELD.matcher(field);
     if (key.matches()) {
       int i = Integer.parseInt(key.group(1));
       if (i < keys.size()) {
         KeyLine k = keys.get(i);
-        remember(k.input(), k.where() + ": " + rule);
-      } else {
-        remember("newKeys", rule);
+        return Optional.of(new FieldProblems.Placed(k.input(), k.where() + ": " + rule));
       }
-      return true;
+      return Optional.of(new FieldProblems.Placed("newKeys", rule));
     }
-    String input = INPUTS.get(field);
-    if (input == null) {
-      return false;
-    }
-    remember(input, rule);
-    return true;
-  }
-
-  private void remember(String input, String rule) {
-    problems.computeIfAbsent(input, k -> new ArrayList<>()).add(rule);
-  }
-
-  private void forgetProblemsOf(int number) {
-    problems.keySet().removeIf(input -> STEP_OF.get(input) == number);
+    return Optional.ofNullable(INPUTS.get(field))
+        .map(input -> new FieldProblems.Placed(input, rule));
   }
 
   /** Puts the remembered problems of the step shown beside their inputs. */
   private void showProblems() {
-    problems.forEach(
-        (input, rules) -> {
-          if (STEP_OF.get(input) == step) {
-            rules.forEach(rule -> Messages.field(FORM + ":" + input, rule));
-          }
-        });
-  }
-
-  private static Long number(String field, String text, Map<String, String> earlier) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    try {
-      return Long.valueOf(text.strip());
-    } catch (NumberFormatException e) {
-      earlier.put(field, Messages.text("request.notANumber"));
-      return null;
-    }
-  }
-
-  /** The chosen saved keys, then the pasted lines, in the order the request lists them. */
-  List<KeyLine> keyLines() {
-    List<KeyLine> lines = new ArrayList<>();
-    for (SshKeys.Saved saved : getSavedKeys()) {
-      if (chosenKeys.contains(saved.publicKey())) {
-        lines.add(new KeyLine(saved.publicKey(), "keys", saved.label()));
-      }
-    }
-    for (String line : chosenKeys) {
-      if (getSavedKeys().stream().noneMatch(s -> s.publicKey().equals(line))) {
-        lines.add(new KeyLine(line, "keys", Messages.text("request.keys.removed")));
-      }
-    }
-    if (newKeys != null) {
-      String[] pasted = newKeys.split("\\R");
-      for (int i = 0; i < pasted.length; i++) {
-        if (!pasted[i].isBlank()) {
-          lines.add(
-              new KeyLine(pasted[i].strip(), "newKeys", Messages.text("request.keys.line", i + 1)));
-        }
-      }
-    }
-    return lines;
+    problems.show(FORM, input -> STEP_OF.get(input) == step);
   }
 
   /** Keeps the pasted keys in the profile; one kept already is left as it is. */
@@ -341,10 +237,10 @@ public class NewRequest implements Serializable {
       try {
         sshKeys.add(me.username(), label, k.line());
         saved++;
+      } catch (KeyAlreadySaved e) {
+        // the same key under another comment: the profile has it
       } catch (InvalidInput e) {
-        if (!e.fields().getOrDefault("key", "").startsWith("is already in your profile")) {
-          Messages.warn("request.keys.notSaved", String.join("; ", e.fields().values()));
-        }
+        Messages.warn("request.keys.notSaved", String.join("; ", e.fields().values()));
       }
     }
     if (saved > 0) {
@@ -358,7 +254,8 @@ public class NewRequest implements Serializable {
     List<Step> steps = new ArrayList<>();
     for (int n = 1; n <= STEPS; n++) {
       int number = n;
-      boolean wrong = problems.keySet().stream().anyMatch(input -> STEP_OF.get(input) == number);
+      boolean wrong =
+          problems.byInput().keySet().stream().anyMatch(input -> STEP_OF.get(input) == number);
       steps.add(
           new Step(
               n, Messages.text("request.step." + n), n == step, n <= furthest && n != step, wrong));
@@ -371,7 +268,9 @@ public class NewRequest implements Serializable {
     if (activeTemplates == null) {
       activeTemplates = templates.active();
     }
-    return activeTemplates.stream().filter(t -> t.spec().kind().apiName().equals(kind)).toList();
+    return activeTemplates.stream()
+        .filter(t -> t.spec().kind().apiName().equals(form.getKind()))
+        .toList();
   }
 
   public String templateLabel(TemplateView t) {
@@ -388,7 +287,7 @@ public class NewRequest implements Serializable {
   }
 
   private Optional<TemplateView> chosenTemplate() {
-    return getTemplates().stream().filter(t -> t.name().equals(template)).findFirst();
+    return getTemplates().stream().filter(t -> t.name().equals(form.getTemplate())).findFirst();
   }
 
   /** The chosen template's settings, or null. */
@@ -405,7 +304,7 @@ public class NewRequest implements Serializable {
 
   /** The keys as the review shows them: type, fingerprint and comment, or the line as given. */
   public List<String> getReviewKeys() {
-    return keyLines().stream()
+    return form.keyLines(getSavedKeys()).stream()
         .map(
             k -> {
               try {
@@ -431,15 +330,15 @@ public class NewRequest implements Serializable {
 
   /** The chosen ledger entry, or null. */
   public LedgerQueries.Entry getEntry() {
-    if (entry == null && host != null) {
-      entry = ledger.entry(host).orElse(null);
+    if (entry == null && form.getHost() != null) {
+      entry = ledger.entry(form.getHost()).orElse(null);
     }
     return entry;
   }
 
   public void setEntry(LedgerQueries.Entry entry) {
     this.entry = entry;
-    this.host = entry == null ? null : entry.host();
+    form.setHost(entry == null ? null : entry.host());
   }
 
   /** The free ledger entries that match the filter text, paged in the database. */
@@ -460,72 +359,13 @@ public class NewRequest implements Serializable {
 
   // Inputs.
 
+  /** What has been typed, bound by the page's inputs. */
+  public RequestInputs getForm() {
+    return form;
+  }
+
   public int getStep() {
     return step;
-  }
-
-  public String getKind() {
-    return kind;
-  }
-
-  public void setKind(String kind) {
-    this.kind = kind;
-  }
-
-  public String getTemplate() {
-    return template;
-  }
-
-  public void setTemplate(String template) {
-    this.template = template;
-  }
-
-  public String getName() {
-    return name;
-  }
-
-  public void setName(String name) {
-    this.name = name;
-  }
-
-  public String getCores() {
-    return cores;
-  }
-
-  public void setCores(String cores) {
-    this.cores = cores;
-  }
-
-  public String getMemory() {
-    return memory;
-  }
-
-  public void setMemory(String memory) {
-    this.memory = memory;
-  }
-
-  public String getDisk() {
-    return disk;
-  }
-
-  public void setDisk(String disk) {
-    this.disk = disk;
-  }
-
-  public boolean isNat() {
-    return nat;
-  }
-
-  public void setNat(boolean nat) {
-    this.nat = nat;
-  }
-
-  public String getHttpPort() {
-    return httpPort;
-  }
-
-  public void setHttpPort(String httpPort) {
-    this.httpPort = httpPort;
   }
 
   public String getEntryFilter() {
@@ -534,49 +374,5 @@ public class NewRequest implements Serializable {
 
   public void setEntryFilter(String entryFilter) {
     this.entryFilter = entryFilter;
-  }
-
-  public String getHost() {
-    return host;
-  }
-
-  public List<String> getChosenKeys() {
-    return chosenKeys;
-  }
-
-  public void setChosenKeys(List<String> chosenKeys) {
-    this.chosenKeys = chosenKeys == null ? new ArrayList<>() : new ArrayList<>(chosenKeys);
-  }
-
-  public String getNewKeys() {
-    return newKeys;
-  }
-
-  public void setNewKeys(String newKeys) {
-    this.newKeys = newKeys;
-  }
-
-  public boolean isSaveKeys() {
-    return saveKeys;
-  }
-
-  public void setSaveKeys(boolean saveKeys) {
-    this.saveKeys = saveKeys;
-  }
-
-  public String getLeaseDays() {
-    return leaseDays;
-  }
-
-  public void setLeaseDays(String leaseDays) {
-    this.leaseDays = leaseDays;
-  }
-
-  public String getPurpose() {
-    return purpose;
-  }
-
-  public void setPurpose(String purpose) {
-    this.purpose = purpose;
   }
 }

@@ -15,7 +15,6 @@ import java.util.Set;
 import org.berth.access.boundary.ReverseProxy;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
-import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
 import org.berth.provisioning.boundary.Guests;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
@@ -27,6 +26,7 @@ import org.berth.requests.control.AccessPoints;
 import org.berth.requests.control.AccessPoints.GuestAccess;
 import org.berth.requests.control.UnknownRequest;
 import org.berth.requests.entity.RequestState;
+import org.berth.web.FieldProblems;
 import org.berth.web.Messages;
 
 /**
@@ -132,12 +132,9 @@ public class RequestPage implements Serializable {
   public String extend() {
     return act(
         () -> {
-          int by;
-          try {
-            by = Integer.parseInt(days == null ? "" : days.strip());
-          } catch (NumberFormatException e) {
-            throw new InvalidInput("days", Messages.text("request.notANumber"));
-          }
+          FieldProblems typed = new FieldProblems();
+          int by = typed.required("days", days, Messages.text("request.notANumber"));
+          typed.refuseNotNumbers();
           RequestView after = requests.extend(requestId, getRequest().version(), by, me());
           Messages.info("requestPage.extended", after.name());
         },
@@ -252,21 +249,11 @@ public class RequestPage implements Serializable {
       change.run();
       Messages.keepForRedirect();
       return "/requests/view?faces-redirect=true&id=" + requestId;
-    } catch (InvalidInput e) {
-      e.fields()
-          .forEach(
-              (field, rule) -> {
-                String input = inputs.get(field);
-                if (input != null) {
-                  Messages.field(input, rule);
-                } else {
-                  problem(otherwise, field + ": " + rule);
-                }
-              });
-      guest = null;
-      return null;
     } catch (Refusal e) {
-      problem(otherwise, e.getMessage());
+      FieldProblems problems = new FieldProblems();
+      problems.file(e, FieldProblems.Inputs.of(inputs));
+      problems.show(null, input -> true);
+      problems.elsewhere().forEach(sentence -> problem(otherwise, sentence));
       guest = null;
       return null;
     }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.berth.platform.value.MacAddress;
 import org.junit.jupiter.api.Test;
 
 class LedgerFileTest {

@@ -1,4 +1,4 @@
-package org.berth.requests.boundary;
+package org.berth.platform.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -27,10 +27,10 @@ class ConstraintNamesTest {
     }
     RuntimeException wrapped = new IllegalStateException("commit failed", refused);
 
-    assertThat(RequestStore.violated(wrapped, "thing_live_name")).isTrue();
-    assertThat(RequestStore.violated(wrapped, "thing")).as("a name, not a part of one").isFalse();
+    assertThat(Constraints.violated(wrapped, "thing_live_name")).isTrue();
+    assertThat(Constraints.violated(wrapped, "thing")).as("a name, not a part of one").isFalse();
     assertThat(
-            RequestStore.violated(new IllegalStateException("thing_live_name"), "thing_live_name"))
+            Constraints.violated(new IllegalStateException("thing_live_name"), "thing_live_name"))
         .as("a message that merely mentions it")
         .isFalse();
   }

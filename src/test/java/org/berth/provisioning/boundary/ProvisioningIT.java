@@ -102,12 +102,13 @@ class ProvisioningIT {
     JsonObject address = ready.getJsonObject("address");
     String ipv4 = address.getString("ipv4");
     assertThat(ipv4).startsWith("10.77.0.");
-    String suffix = String.format("%02X", Integer.parseInt(ipv4.substring("10.77.0.".length())));
-    assertThat(address.getString("mac")).isEqualTo("02:BE:27:00:00:" + suffix);
+    String suffix = String.format("%02x", Integer.parseInt(ipv4.substring("10.77.0.".length())));
+    // Berth writes MACs lower case; Proxmox is given them in upper case, as it shows them.
+    assertThat(address.getString("mac")).isEqualTo("02:be:27:00:00:" + suffix);
     assertThat(guest.getJsonObject("config").getString("net0"))
         .isEqualTo(
             "name=eth0,bridge=vmbr1,gw=10.77.0.1,hwaddr=02:BE:27:00:00:"
-                + suffix
+                + suffix.toUpperCase()
                 + ",ip="
                 + ipv4
                 + "/24,type=veth");

@@ -9,6 +9,8 @@ import org.berth.hypervisor.GuestRef;
 import org.berth.hypervisor.GuestSpec;
 import org.berth.hypervisor.GuestType;
 import org.berth.hypervisor.HypervisorFailure;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.provisioning.control.GuestSpecs.Network;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.RequestForm;
@@ -25,7 +27,8 @@ class GuestSpecsTest {
   @Test
   void aNatGuestGetsItsAssignedAddressAndMacOnTheInternalBridge() {
     GuestRequest r = nat();
-    r.assignNatAddress("10.77.0.5", "02:be:27:00:00:05", Instant.now());
+    r.assignNatAddress(
+        Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:be:27:00:00:05"), Instant.now());
     GuestSpec spec = GuestSpecs.of(r, REF, LEDGER, NAT);
     assertThat(spec.bridge()).isEqualTo("vmbr1");
     assertThat(spec.mac()).isEqualTo("02:BE:27:00:00:05");

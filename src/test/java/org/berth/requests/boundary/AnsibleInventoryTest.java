@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.NetworkMode;
@@ -29,9 +32,9 @@ class AnsibleInventoryTest {
         mode,
         null,
         mode == NetworkMode.LEDGER ? name + ".example.com" : null,
-        mode == NetworkMode.NAT ? "10.77.0.5" : "192.0.2.5",
+        Ipv4Address.parse(mode == NetworkMode.NAT ? "10.77.0.5" : "192.0.2.5"),
         null,
-        "52:54:00:00:00:05",
+        MacAddress.of("52:54:00:00:00:05"),
         false,
         null,
         null,
@@ -40,8 +43,7 @@ class AnsibleInventoryTest {
         Instant.parse("2026-12-10T00:00:00Z"),
         "tests",
         null,
-        node,
-        "100",
+        new GuestPlace(node, 100),
         Instant.EPOCH,
         Instant.EPOCH,
         0,

@@ -7,6 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.Test;
 
@@ -62,24 +65,34 @@ class GuestRequestTest {
   void aNatGuestKeepsItsAddressUntilItIsDeletedAndThenReleasesIt() {
     GuestRequest r = natSubmitted();
     r.approve("admin", null, T0);
-    r.assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0);
-    r.assignNatAddress("10.77.0.5", "02:be:27:00:00:05", T0);
-    assertThatThrownBy(() -> r.assignNatAddress("10.77.0.6", "02:BE:27:00:00:06", T0))
+    r.assignNatAddress(Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:BE:27:00:00:05"), T0);
+    r.assignNatAddress(Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:be:27:00:00:05"), T0);
+    assertThatThrownBy(
+            () ->
+                r.assignNatAddress(
+                    Ipv4Address.parse("10.77.0.6"), MacAddress.of("02:BE:27:00:00:06"), T0))
         .hasMessageContaining("has its NAT address already");
     r.startProvisioning("berth", T0);
-    r.markReady("sim1", "10000", T0);
+    r.markReady(new GuestPlace("sim1", 10000), T0);
     r.beginDeletion("alice", null, T0);
     assertThat(r.addressReleasedAt()).isNull();
     r.markDeleted(T0.plusSeconds(5));
-    assertThat(r.ipv4()).isEqualTo("10.77.0.5");
+    assertThat(r.ipv4()).hasToString("10.77.0.5");
     assertThat(r.addressReleasedAt()).isEqualTo(T0.plusSeconds(5));
-    assertThatThrownBy(() -> r.assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0))
+    assertThatThrownBy(
+            () ->
+                r.assignNatAddress(
+                    Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:BE:27:00:00:05"), T0))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void aLedgerRequestTakesNoNatAddress() {
-    assertThatThrownBy(() -> submitted().assignNatAddress("10.77.0.5", "02:BE:27:00:00:05", T0))
+    assertThatThrownBy(
+            () ->
+                submitted()
+                    .assignNatAddress(
+                        Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:BE:27:00:00:05"), T0))
         .isInstanceOf(IllegalStateException.class);
   }
 
@@ -138,7 +151,8 @@ class GuestRequestTest {
     assertThatThrownBy(() -> r.approve("admin", null, T0))
         .isInstanceOf(IllegalTransition.class)
         .hasMessageContaining("is rejected and cannot be approved");
-    assertThatThrownBy(() -> r.markReady("pve1", "101", T0)).isInstanceOf(IllegalTransition.class);
+    assertThatThrownBy(() -> r.markReady(new GuestPlace("pve1", 101), T0))
+        .isInstanceOf(IllegalTransition.class);
     assertThat(r.state()).isEqualTo(RequestState.REJECTED);
     assertThat(r.events()).hasSize(2);
   }
@@ -148,7 +162,7 @@ class GuestRequestTest {
     GuestRequest r = submitted();
     r.approve("admin", null, T0);
     r.startProvisioning("berth", T0);
-    r.markReady("pve1", "101", T0);
+    r.markReady(new GuestPlace("pve1", 101), T0);
     r.expire(T0);
     r.beginDeletion("berth", "grace over", T0);
     assertThat(r.state()).isEqualTo(RequestState.DELETING);
