@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * docs/architecture.md} says it may call. The table is read here, so the rules and the document
  * cannot say different things: a new dependency means a new entry in the table, in review.
  */
+@Standalone
 class ArchitectureTest {
 
   static final String BERTH = "org.berth.";

@@ -11,14 +11,16 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.ResourceLocksProvider;
 
 /**
- * An integration test class that starts every part it talks to itself (its own Berth, database,
- * repositories, proxies or SSH servers) and shares none of them with another class, so it runs
- * beside the classes of the shared {@link DemoBerth} and {@link ProductionBerth}: those run one
- * after another on one thread, these on the other. Its own test methods still run one after
- * another, on one thread, in their order.
+ * A test class that starts every part it talks to itself (its own Berth, database, repositories,
+ * proxies, SSH servers or simulated cluster) and shares none of them with another class, so it runs
+ * beside the classes that do share (the integration tests of the shared {@link DemoBerth} and
+ * {@link ProductionBerth}, the unit tests that are not marked): those run one after another on one
+ * thread, these on the other. Its own test methods still run one after another, on one thread, in
+ * their order.
  *
  * <p>Only a class that truly shares nothing may carry it: not the shared Berths, not their
- * simulated cluster, mail server or Keycloak, and no fixed port or name another class uses.
+ * simulated cluster, mail server or Keycloak, and no fixed port or name another class uses. A
+ * database of its own on the one embedded PostgreSQL ({@link TestDatabase}) is its own.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

@@ -87,7 +87,7 @@ public class ReconciliationStore {
     em.persist(run);
     em.flush();
     em.createNativeQuery(
-            "DELETE FROM reconciliation_run WHERE id < (SELECT max(id) - 100 FROM reconciliation_run)")
+            "DELETE FROM reconciliation_run WHERE id <= (SELECT max(id) - 100 FROM reconciliation_run)")
         .executeUpdate();
   }
 

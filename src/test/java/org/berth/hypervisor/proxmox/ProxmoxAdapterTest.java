@@ -26,6 +26,7 @@ import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
 import org.berth.platform.config.InvalidSetting;
+import org.berth.testing.Standalone;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The Proxmox adapter against the simulated cluster, over real HTTP. */
+@Standalone
 class ProxmoxAdapterTest {
 
   static final String SECRET = "9f0c6a2e-5b1d-4c3e-8a7f-0123456789ab";

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.testing.Standalone;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * start of the input; {@code editedLedger(new Random(seed))}, {@code randomBytes(new Random(seed))}
  * and {@code nesting(new Random(seed))} make that input again.
  */
+@Standalone
 class LedgerFileFuzzTest {
 
   private static final String PATH = "addresses.yaml";
