@@ -86,7 +86,7 @@ public final class DemoBerth {
         "berth.portal-url=http://berth.test",
         "berth.simulator.port=" + SIMULATOR_PORT,
         "berth.simulator.task-seconds=0.3",
-        "berth.provisioning.retry-seconds=0.5",
+        "berth.provisioning.retry-seconds=0.2",
         "berth.proxmox.read-timeout-seconds=3",
         "berth.jumphost.token=" + JUMP_HOST_TOKEN,
         "berth.metrics.token=" + METRICS_TOKEN,

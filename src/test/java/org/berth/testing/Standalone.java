@@ -15,7 +15,7 @@ import org.junit.jupiter.api.parallel.ResourceLocksProvider;
  * proxies, SSH servers or simulated cluster) and shares none of them with another class, so it runs
  * beside the classes that do share (the integration tests of the shared {@link DemoBerth} and
  * {@link ProductionBerth}, the unit tests that are not marked): those run one after another on one
- * thread, these on the other. Its own test methods still run one after another, on one thread, in
+ * thread, these on the others. Its own test methods still run one after another, on one thread, in
  * their order.
  *
  * <p>Only a class that truly shares nothing may carry it: not the shared Berths, not their
