@@ -48,9 +48,25 @@ public final class DemoBerth {
     return process.base();
   }
 
+  /** What makes this run's names new: the shared database keeps the rows of earlier runs. */
+  public static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
   /** A client for the shared Berth. */
   public static Http http() {
     return new Http(base());
+  }
+
+  /**
+   * A client for the shared Berth once it has read its ledger, with room in the quotas of {@code
+   * people} for whatever a test submits.
+   */
+  public static Http readyFor(String... people) {
+    Http http = http();
+    http.awaitLedger(true);
+    for (String person : people) {
+      http.roomFor(person);
+    }
+    return http;
   }
 
   /** What the shared Berth's {@code /metrics} says now, read with the scraper's token. */

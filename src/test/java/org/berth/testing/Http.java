@@ -232,6 +232,14 @@ public final class Http {
         });
   }
 
+  /** Signs each of the demo's {@code users} in once, so that Berth knows them as people. */
+  public Http seenOnce(String... users) {
+    for (String user : users) {
+      get("api/me", user, user);
+    }
+    return this;
+  }
+
   /** Deletes request {@code id} as {@code user} and waits until it is DELETED. */
   public JsonObject deleteRequest(String user, long id) {
     HttpResponse<String> r = call("DELETE", "api/requests/" + id, user, user, null);

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -32,16 +31,10 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class ApiPageIT {
 
   /** Other IT classes share the database: names are new each run. */
-  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+  static final String RUN = DemoBerth.RUN;
 
-  Http http;
-  URI app;
-
-  @BeforeEach
-  void clients() {
-    http = DemoBerth.http();
-    app = http.uri("");
-  }
+  final Http http = DemoBerth.http();
+  final URI app = http.uri("");
 
   @Test
   void anyoneGetsTheDescriptionAsWrittenInYamlOrJson() throws IOException {

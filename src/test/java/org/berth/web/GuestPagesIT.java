@@ -15,7 +15,6 @@ import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
 import org.berth.testing.TestKeys;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -34,20 +33,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class GuestPagesIT {
 
   /** Other IT classes share the database and the cluster: names are new each run. */
-  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+  static final String RUN = DemoBerth.RUN;
 
   static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
-  URI app;
-  Http http;
-
-  @BeforeEach
-  void ledgerTemplatesAndRoomForAlice() {
-    http = DemoBerth.http();
-    app = http.uri("");
-    http.awaitLedger(true);
-    http.roomFor("alice");
-  }
+  final Http http = DemoBerth.readyFor("alice");
+  final URI app = http.uri("");
 
   @Test
   void aliceWatchesHerContainerComeUpAndStopsItAndAnAdminFindsItOnTheCluster() {

@@ -18,7 +18,6 @@ import java.util.List;
 import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -34,20 +33,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class RequestPagesIT {
 
   /** Other IT classes share the database and the ledger: names are new each run. */
-  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+  static final String RUN = DemoBerth.RUN;
 
   /** Ledger entries no other IT class uses. */
   static final String ENTRIES = "pvm06";
 
-  URI app;
-  Http http;
-
-  @BeforeEach
-  void ledgerAndTemplatesAreReady() {
-    http = DemoBerth.http();
-    app = http.uri("");
-    http.awaitLedger(true);
-  }
+  final Http http = DemoBerth.readyFor();
+  final URI app = http.uri("");
 
   @Test
   void aliceFilesAVmThroughTheWizardAndAnAdminApprovesItFromTheQueue() {

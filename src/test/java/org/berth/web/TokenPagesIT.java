@@ -13,7 +13,6 @@ import java.util.function.Function;
 import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoSuchElementException;
@@ -31,16 +30,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class TokenPagesIT {
 
   /** Other IT classes share the database: names are new each run. */
-  static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+  static final String RUN = DemoBerth.RUN;
 
-  URI app;
-  Http http;
-
-  @BeforeEach
-  void clients() {
-    http = DemoBerth.http();
-    app = http.uri("");
-  }
+  final Http http = DemoBerth.http();
+  final URI app = http.uri("");
 
   @Test
   void aReadTokenIsShownOnceOnlyReadsAndStopsWhenAnAdminRevokesIt() {

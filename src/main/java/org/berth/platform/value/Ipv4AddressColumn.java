@@ -1,22 +1,12 @@
 package org.berth.platform.value;
 
-import jakarta.persistence.AttributeConverter;
 import jakarta.persistence.Converter;
 
-/**
- * Stores a {@link Ipv4Address} as its canonical text; applied to every attribute of that type. A
- * text column written by hand or by an older version is read in any spelling the type accepts.
- */
+/** Stores every attribute of type {@link Ipv4Address} as its canonical text. */
 @Converter(autoApply = true)
-public class Ipv4AddressColumn implements AttributeConverter<Ipv4Address, String> {
+public class Ipv4AddressColumn extends TextColumn<Ipv4Address> {
 
-  @Override
-  public String convertToDatabaseColumn(Ipv4Address value) {
-    return value == null ? null : value.toString();
-  }
-
-  @Override
-  public Ipv4Address convertToEntityAttribute(String text) {
-    return text == null ? null : Ipv4Address.parse(text);
+  public Ipv4AddressColumn() {
+    super(Ipv4Address::parse);
   }
 }

@@ -32,10 +32,7 @@ class NatAccessIT {
 
   @BeforeEach
   void ready() {
-    http = DemoBerth.http();
-    http.awaitLedger(true);
-    http.roomFor("alice");
-    http.roomFor("bob");
+    http = DemoBerth.readyFor("alice", "bob");
   }
 
   @Test

@@ -22,11 +22,13 @@ import org.berth.hypervisor.HypervisorFailure;
 import org.berth.hypervisor.PowerState;
 import org.berth.hypervisor.VmidTaken;
 import org.berth.hypervisor.simulator.Fault;
+import org.berth.hypervisor.simulator.LoopbackKeystore;
 import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
 import org.berth.platform.config.InvalidSetting;
 import org.berth.testing.Standalone;
+import org.berth.testing.TestClusters;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,17 +56,7 @@ class ProxmoxAdapterTest {
   }
 
   static ProxmoxSettings settings(URI url, String secret) {
-    return new ProxmoxSettings(
-        url,
-        "berth@pve!test",
-        secret,
-        null,
-        null,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(30),
-        Duration.ofMillis(200),
-        "local-lvm");
+    return TestClusters.proxmox(url, "berth@pve!test", secret, Duration.ofMillis(200));
   }
 
   @AfterAll
@@ -291,28 +283,7 @@ class ProxmoxAdapterTest {
   void tlsTrustsThePinnedFingerprintOrTheConfiguredCaAndNothingElse(@TempDir Path dir)
       throws Exception {
     Path keystore = dir.resolve("pve.p12");
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "pve",
-        "-keyalg",
-        "EC",
-        "-groupname",
-        "secp256r1",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "SAN=ip:127.0.0.1",
-        "-validity",
-        "2",
-        "-storetype",
-        "PKCS12",
-        "-keystore",
-        keystore.toString(),
-        "-storepass",
-        "store-pass",
-        "-keypass",
-        "store-pass");
+    LoopbackKeystore.create(keystore, "pve", "store-pass");
     Path ca = dir.resolve("pve.pem");
     keytool(
         "-exportcert",
@@ -372,12 +343,7 @@ class ProxmoxAdapterTest {
   }
 
   private static void keytool(String... args) throws Exception {
-    Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    List<String> command = new java.util.ArrayList<>(List.of(keytool.toString()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor()).as(out).isZero();
+    LoopbackKeystore.keytool(args);
   }
 
   static SimulatedGuest guest(int vmid) {

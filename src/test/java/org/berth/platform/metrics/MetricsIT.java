@@ -45,9 +45,7 @@ class MetricsIT {
 
   @BeforeEach
   void ready() {
-    http = DemoBerth.http();
-    http.awaitLedger(true);
-    http.roomFor("alice");
+    http = DemoBerth.readyFor("alice");
     SIM.clearFaults();
   }
 

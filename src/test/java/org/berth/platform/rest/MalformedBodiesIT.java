@@ -190,11 +190,7 @@ class MalformedBodiesIT {
 
   @BeforeEach
   void ready() {
-    http = DemoBerth.http();
-    http.awaitLedger(true);
-    for (String user : List.of("alice", "admin")) {
-      http.get("api/me", user, user);
-    }
+    http = DemoBerth.readyFor().seenOnce("alice", "admin");
   }
 
   @Test

@@ -14,7 +14,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.berth.access.control.NatNetwork;
 import org.berth.hypervisor.Hypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
-import org.berth.hypervisor.proxmox.ProxmoxSettings;
 import org.berth.hypervisor.simulator.SimulatedGuest;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
@@ -27,19 +26,16 @@ import org.berth.requests.boundary.GuestLog;
 import org.berth.requests.boundary.RequestChanged;
 import org.berth.requests.boundary.RequestMail;
 import org.berth.requests.boundary.RequestStore;
-import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
-import org.berth.requests.entity.NetworkMode;
-import org.berth.requests.entity.RequestForm;
 import org.berth.requests.entity.RequestState;
 import org.berth.requests.entity.Template;
-import org.berth.requests.entity.TemplateSpec;
 import org.berth.testing.ComponentJobs;
 import org.berth.testing.Components;
 import org.berth.testing.MapConfig;
 import org.berth.testing.RecordingEvent;
 import org.berth.testing.Standalone;
-import org.berth.testing.TestKeys;
+import org.berth.testing.TestClusters;
+import org.berth.testing.TestRequests;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,17 +120,8 @@ class ProvisioningComponentTest {
 
     Hypervisor proxmox =
         new ProxmoxHypervisor(
-            new ProxmoxSettings(
-                cluster.url(),
-                "berth@pve!component",
-                SECRET,
-                null,
-                null,
-                Duration.ofSeconds(2),
-                Duration.ofSeconds(5),
-                Duration.ofSeconds(30),
-                Duration.ofMillis(20),
-                "local-lvm"));
+            TestClusters.proxmox(
+                cluster.url(), "berth@pve!component", SECRET, Duration.ofMillis(20)));
     provisioner = new Provisioner();
     provisioner.store = store;
     provisioner.slots = slots;
@@ -255,42 +242,11 @@ class ProvisioningComponentTest {
                   .findFirst()
                   .orElseGet(
                       () -> {
-                        Template t =
-                            new Template(
-                                new TemplateSpec(
-                                    "debian-12",
-                                    GuestKind.VM,
-                                    "9000",
-                                    "debian",
-                                    "",
-                                    1,
-                                    4,
-                                    512,
-                                    8192,
-                                    8,
-                                    64,
-                                    true));
+                        Template t = TestRequests.debianVm();
                         components.em.persist(t);
                         return t;
                       });
-          GuestRequest r =
-              new GuestRequest(
-                  new RequestForm(
-                      GuestKind.VM,
-                      name,
-                      "debian-12",
-                      1,
-                      1024,
-                      10,
-                      NetworkMode.NAT,
-                      null,
-                      null,
-                      List.of(TestKeys.ed25519("alice@laptop")),
-                      5,
-                      "component tests"),
-                  template,
-                  "alice",
-                  T0);
+          GuestRequest r = TestRequests.onNat(template, name, null, 5, "component tests", T0);
           r.approve("admin", null, T0);
           components.em.persist(r);
           components.em.flush();

@@ -33,10 +33,7 @@ class ProvisioningIT {
 
   @BeforeEach
   void ready() {
-    http = DemoBerth.http();
-    http.awaitLedger(true);
-    http.roomFor("alice");
-    http.roomFor("bob");
+    http = DemoBerth.readyFor("alice", "bob");
     SIM.clearFaults();
   }
 

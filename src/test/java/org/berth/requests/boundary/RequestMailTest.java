@@ -11,13 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import org.berth.notify.MailSettings;
 import org.berth.notify.Outbox;
-import org.berth.requests.entity.GuestKind;
 import org.berth.requests.entity.GuestRequest;
-import org.berth.requests.entity.NetworkMode;
-import org.berth.requests.entity.RequestForm;
-import org.berth.requests.entity.Template;
-import org.berth.requests.entity.TemplateSpec;
-import org.berth.testing.TestKeys;
+import org.berth.testing.TestRequests;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,27 +80,8 @@ class RequestMailTest {
   }
 
   static GuestRequest request(String purpose) {
-    Template template =
-        new Template(
-            new TemplateSpec(
-                "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true));
-    return new GuestRequest(
-        new RequestForm(
-            GuestKind.VM,
-            "web-1",
-            "debian-12",
-            2,
-            2048,
-            20,
-            NetworkMode.NAT,
-            null,
-            null,
-            List.of(TestKeys.ed25519("alice")),
-            10,
-            purpose),
-        template,
-        "alice",
-        Instant.parse("2026-12-01T10:00:00Z"));
+    return TestRequests.onNat(
+        TestRequests.debianVm(), "web-1", null, 10, purpose, Instant.parse("2026-12-01T10:00:00Z"));
   }
 
   @Test

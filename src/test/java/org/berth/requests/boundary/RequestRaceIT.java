@@ -33,11 +33,7 @@ class RequestRaceIT {
 
   @BeforeEach
   void ready() {
-    http = DemoBerth.http();
-    http.awaitLedger(true);
-    for (String user : List.of("alice", "admin")) {
-      http.get("api/me", user, user);
-    }
+    http = DemoBerth.readyFor().seenOnce("alice", "admin");
     http.roomFor("alice");
   }
 

@@ -6,59 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
-import java.util.List;
 import org.berth.platform.value.GuestPlace;
 import org.berth.platform.value.Ipv4Address;
 import org.berth.platform.value.MacAddress;
-import org.berth.testing.TestKeys;
+import org.berth.testing.TestRequests;
 import org.junit.jupiter.api.Test;
 
 class GuestRequestTest {
 
   static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
-  static final Template DEBIAN =
-      new Template(
-          new TemplateSpec(
-              "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true));
+  static final Template DEBIAN = TestRequests.debianVm();
 
   static GuestRequest submitted() {
-    return new GuestRequest(
-        new RequestForm(
-            GuestKind.VM,
-            "web-1",
-            "debian-12",
-            2,
-            2048,
-            20,
-            NetworkMode.LEDGER,
-            "pvm001.example.com",
-            null,
-            List.of(TestKeys.ed25519("a")),
-            14,
-            "testing"),
-        DEBIAN,
-        "alice",
-        T0);
+    return TestRequests.onLedger(DEBIAN, "web-1", "pvm001.example.com", 14, T0);
   }
 
   static GuestRequest natSubmitted() {
-    return new GuestRequest(
-        new RequestForm(
-            GuestKind.VM,
-            "web-2",
-            "debian-12",
-            2,
-            2048,
-            20,
-            NetworkMode.NAT,
-            null,
-            8080,
-            List.of(TestKeys.ed25519("a")),
-            14,
-            "testing"),
-        DEBIAN,
-        "alice",
-        T0);
+    return TestRequests.onNat(DEBIAN, "web-2", 8080, 14, "testing", T0);
   }
 
   @Test

@@ -464,34 +464,8 @@ class SimulatedProxmoxTest {
   void servesHttpsWithTheGivenKeystore(@TempDir Path dir) throws Exception {
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     assumeTrue(Files.isExecutable(keytool), "needs keytool from the JDK");
-    Path keystore = dir.resolve("simulator.p12");
-    Process process =
-        new ProcessBuilder(
-                keytool.toString(),
-                "-genkeypair",
-                "-alias",
-                "simulator",
-                "-keyalg",
-                "EC",
-                "-groupname",
-                "secp256r1",
-                "-dname",
-                "CN=127.0.0.1",
-                "-ext",
-                "SAN=ip:127.0.0.1",
-                "-validity",
-                "2",
-                "-storetype",
-                "PKCS12",
-                "-keystore",
-                keystore.toString(),
-                "-storepass",
-                "secret-pass",
-                "-keypass",
-                "secret-pass")
-            .redirectErrorStream(true)
-            .start();
-    assertThat(process.waitFor()).as(new String(process.getInputStream().readAllBytes())).isZero();
+    Path keystore =
+        LoopbackKeystore.create(dir.resolve("simulator.p12"), "simulator", "secret-pass");
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     try (var in = Files.newInputStream(keystore)) {
       trusted.load(in, "secret-pass".toCharArray());
