@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  */
 public final class CaddyRoutes implements ProxyRoutes {
 
-  /** A call is sent at most this often when connections are closed under it. */
+  /** A repeatable call is sent at most this often when connections are closed under it. */
   private static final int SEND_ATTEMPTS = 3;
 
   private static final Logger LOG = Logger.getLogger(CaddyRoutes.class.getName());
@@ -254,7 +254,8 @@ public final class CaddyRoutes implements ProxyRoutes {
   /** Deletes every copy of a route: Caddy's {@code DELETE /id/} removes one at a time. */
   private void deleteAll(String id) {
     for (int i = 0; i < MAX_COPIES; i++) {
-      HttpResponse<String> response = exchange("DELETE", "/id/" + id, null);
+      // Deleting until Caddy has no copy left: a DELETE sent twice takes nothing more away.
+      HttpResponse<String> response = exchange("DELETE", "/id/" + id, null, true);
       if (response.statusCode() == 404) {
         return;
       }
@@ -264,22 +265,28 @@ public final class CaddyRoutes implements ProxyRoutes {
         "Caddy still holds route " + id + " after deleting it " + MAX_COPIES + " times", true);
   }
 
+  /** A call whose answer must be {@code expected}; reads and replacements by id may be repeated. */
   private String send(String method, String path, JsonValue body, int expected) {
-    HttpResponse<String> response = exchange(method, path, body);
+    boolean repeatable = method.equals("GET") || method.equals("PATCH");
+    HttpResponse<String> response = exchange(method, path, body, repeatable);
     check(response, method, path, expected);
     return response.body();
   }
 
   /**
-   * Sends once more when a kept-alive connection turns out closed: Caddy closes its admin
-   * connections when its configuration changes, and every call here may be repeated safely.
+   * Sends a repeatable call once more when a kept-alive connection turns out closed under it, as
+   * Caddy closes its admin connections when its configuration changes. A call that adds a route is
+   * never repeated here: if Caddy took it before the connection closed, a second would add a copy;
+   * the route job's own retry, which reads Caddy's routes first, puts it right instead.
    */
-  private HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+  private HttpResponse<String> send(HttpRequest request, boolean repeatable)
+      throws IOException, InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        if (attempt == SEND_ATTEMPTS
+        if (!repeatable
+            || attempt == SEND_ATTEMPTS
             || e instanceof java.net.ConnectException
             || e instanceof java.net.http.HttpTimeoutException) {
           throw e;
@@ -288,7 +295,8 @@ public final class CaddyRoutes implements ProxyRoutes {
     }
   }
 
-  private HttpResponse<String> exchange(String method, String path, JsonValue body) {
+  private HttpResponse<String> exchange(
+      String method, String path, JsonValue body, boolean repeatable) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(adminUrl + path))
             .timeout(timeout)
@@ -303,7 +311,7 @@ public final class CaddyRoutes implements ProxyRoutes {
               method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
     }
     try {
-      return send(request.build());
+      return send(request.build(), repeatable);
     } catch (IOException e) {
       throw new ProxyFailure(
           "Caddy's admin API at "
