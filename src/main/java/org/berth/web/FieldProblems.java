@@ -114,7 +114,8 @@ public final class FieldProblems implements Serializable {
    * that were no numbers are filed with them. Forgets what was filed before.
    */
   public void file(Refusal refusal, Inputs inputs) {
-    clear(notNumbers);
+    byInput.clear();
+    elsewhere.clear();
     Map<String, String> fields = new LinkedHashMap<>();
     if (refusal instanceof InvalidInput invalid) {
       fields.putAll(invalid.fields());
@@ -134,17 +135,11 @@ public final class FieldProblems implements Serializable {
                     () -> elsewhere.add(field + ": " + rule)));
   }
 
-  private void clear(Map<String, String> keep) {
-    Map<String, String> kept = new LinkedHashMap<>(keep);
+  /** Forgets everything filed and noted. */
+  public void clear() {
     byInput.clear();
     elsewhere.clear();
     notNumbers.clear();
-    notNumbers.putAll(kept);
-  }
-
-  /** Forgets everything filed and noted. */
-  public void clear() {
-    clear(Map.of());
   }
 
   /** The rules filed under each input, by input id. */
