@@ -15,7 +15,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.net.URL;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,12 +30,12 @@ import org.hibernate.jpa.HibernatePersistenceProvider;
 
 /**
  * Berth's stores without Payara: the same JPA provider and mappings as the WAR (Hibernate, every
- * entity and converter under {@code target/classes}) on a fresh database of the embedded PostgreSQL
- * that Flyway has migrated, and a transaction around each call of a store's public method, joined
- * by the calls it makes, as {@code @Transactional} gives in the container. Component tests build
- * the stores they need with {@link #store}, set what else a store injects by hand, and assert on
- * what the database then holds. A test that needs CDI events, the job scheduler, the web tier or a
- * real deployment is an integration test instead.
+ * entity and converter among the WAR's classes) on a fresh database of the embedded PostgreSQL that
+ * Flyway has migrated, and a transaction around each call of a store's public method, joined by the
+ * calls it makes, as {@code @Transactional} gives in the container. Component tests build the
+ * stores they need with {@link #store}, set what else a store injects by hand, and assert on what
+ * the database then holds. A test that needs CDI events, the job scheduler, the web tier or a real
+ * deployment is an integration test instead.
  */
 public final class Components implements AutoCloseable {
 
@@ -239,13 +238,15 @@ public final class Components implements AutoCloseable {
       return List.of();
     }
 
+    /**
+     * Where the WAR's classes are, whatever the working directory: its entities are found there.
+     */
     @Override
     public URL getPersistenceUnitRootUrl() {
-      try {
-        return Path.of("target/classes").toAbsolutePath().toUri().toURL();
-      } catch (java.net.MalformedURLException e) {
-        throw new IllegalStateException(e);
-      }
+      return org.berth.platform.database.DatabaseMigration.class
+          .getProtectionDomain()
+          .getCodeSource()
+          .getLocation();
     }
 
     @Override
