@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * commit is, the fetch goes on and the next good commit ends the trouble by itself.
  */
 @Standalone
-@Order(2)
+@Order(3)
 class PushedCommitsIT {
 
   static Path data;

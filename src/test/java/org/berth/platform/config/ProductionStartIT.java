@@ -11,6 +11,7 @@ import org.berth.testing.Http;
 import org.berth.testing.PayaraProcess;
 import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * 503, and none of the demo's conveniences.
  */
 @Standalone
+@Order(7)
 class ProductionStartIT {
 
   @Test

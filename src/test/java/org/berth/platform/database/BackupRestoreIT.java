@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * the outbox) and no job runs twice: no guest is created or removed again.
  */
 @Standalone
-@Order(3)
+@Order(2)
 class BackupRestoreIT {
 
   static final String SECRET = "0ddba11-0000-4000-8000-backup000001";

@@ -12,6 +12,7 @@ import org.berth.testing.PayaraProcess;
 import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * pages and the API answer 503.
  */
 @Standalone
+@Order(6)
 class StartupWithBadDatabaseIT {
 
   private static final String SECRET = "s3cret-never-logged";
