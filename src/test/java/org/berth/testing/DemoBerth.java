@@ -21,6 +21,13 @@ public final class DemoBerth {
   public static final String WEBHOOK_TOKEN = "it-webhook-secret";
   public static final String METRICS_TOKEN = "it-metrics-token-0123456789";
 
+  /**
+   * Failed sign-ins one client address may make within the window (five minutes): far more than the
+   * tests make from 127.0.0.1, and few enough for {@code PortalIT} to reach from an address of its
+   * own.
+   */
+  public static final int FAILURES_PER_ADDRESS = 1000;
+
   /** The simulated cluster's port; {@code -Dit.simulator-port} moves it for a second test run. */
   public static final int SIMULATOR_PORT = Integer.getInteger("it.simulator-port", 18006);
 
@@ -109,7 +116,7 @@ public final class DemoBerth {
         "berth.jumphost.host=jump.berth.test",
         "berth.proxy.domain=guests.berth.test",
         // Some tests sign in wrongly on purpose; across a whole run that must not lock anyone out.
-        "berth.signin.max-failures-per-address=100000");
+        "berth.signin.max-failures-per-address=" + FAILURES_PER_ADDRESS);
   }
 
   private static synchronized void stop() {

@@ -3,59 +3,92 @@ package org.berth.platform.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.berth.testing.Await;
 import org.berth.testing.Http;
-import org.berth.testing.PayaraProcess;
 import org.berth.testing.Standalone;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Berth started as an operator starts it, with a database URL that points at a port where nothing
- * listens: the log says so once, naming the setting and the cause and no secret; readiness is DOWN;
- * pages and the API answer 503.
+ * Berth started with a database URL that points at a port where nothing listens: the log says so
+ * once, naming the setting and the cause and no secret; readiness is DOWN; pages and the API answer
+ * 503.
+ *
+ * <p>The packaged WAR is deployed here through Arquillian's Payara Micro managed container, as the
+ * one test that shows the WAR deploys that way too; its settings are in {@code arquillian.xml}
+ * (port 1 of loopback for the database, where nothing listens, and this class's {@link #SECRET}),
+ * and Payara writes its log to {@code target/arquillian-bad-database.log} as well. The other
+ * integration tests share one started Berth ({@code DemoBerth}) or start Payara Micro as an
+ * operator would ({@code PayaraProcess}).
  */
 @Standalone
 @Order(6)
+@ExtendWith(ArquillianExtension.class)
 class StartupWithBadDatabaseIT {
 
+  /** The database password, in the URL and as its own setting: never logged, never shown. */
   private static final String SECRET = "s3cret-never-logged";
-  private static PayaraProcess berth;
 
-  @BeforeAll
-  static void startWithUnreachableDatabase() throws Exception {
-    int deadPort = PayaraProcess.freePort(); // closed again at once: nothing listens there
-    berth =
-        PayaraProcess.start(
-            "bad-database",
-            List.of(
-                "berth.db.url=jdbc:postgresql://127.0.0.1:"
-                    + deadPort
-                    + "/berth?password="
-                    + SECRET,
-                "berth.db.password=" + SECRET,
-                "berth.db.retry-interval-seconds=1"));
+  @Deployment(testable = false)
+  static WebArchive berth() throws IOException {
+    // Payara's file handler appends: a log of an earlier run must not count as this one's.
+    try (var files = Files.list(Path.of("target"))) {
+      for (Path old :
+          files
+              .filter(f -> f.getFileName().toString().startsWith("arquillian-bad-database.log"))
+              .toList()) {
+        Files.delete(old);
+      }
+    }
+    return ShrinkWrap.createFromZipFile(
+        WebArchive.class, new File(System.getProperty("berth.war")));
   }
 
-  @AfterAll
-  static void stop() throws InterruptedException {
-    if (berth != null) {
-      berth.close();
+  @ArquillianResource URL deployment;
+
+  /** Berth at the root context, on loopback (Arquillian reports the machine's outside address). */
+  private URI base() {
+    assertThat(deployment.getPath()).isEqualTo("/");
+    return URI.create("http://localhost:" + deployment.getPort() + "/");
+  }
+
+  /** What Payara Micro has logged so far; the file handler may add a generation number. */
+  private static String log() throws IOException {
+    try (var files = Files.list(Path.of("target"))) {
+      Path log =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("arquillian-bad-database.log"))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new AssertionError(
+                          "Payara Micro wrote no target/arquillian-bad-database.log"));
+      return Files.readString(log);
     }
   }
 
   @Test
   void readinessIsDownNamingTheSettingAndTheCauseToAnAdmin() {
-    HttpResponse<String> anonymous = new Http(berth.base()).get("health/ready");
+    HttpResponse<String> anonymous = new Http(base()).get("health/ready");
     assertThat(anonymous.statusCode()).isEqualTo(503);
     assertThat(anonymous.body()).isEqualTo("{\"status\":\"DOWN\"}");
 
-    HttpResponse<String> ready = new Http(berth.base()).get("health/ready", "admin", "admin");
+    HttpResponse<String> ready = new Http(base()).get("health/ready", "admin", "admin");
 
     assertThat(ready.statusCode()).isEqualTo(503);
     JsonObject check = databaseCheck(ready);
@@ -76,13 +109,13 @@ class StartupWithBadDatabaseIT {
 
   @Test
   void logSaysItOnceInOneLineWithoutSecrets() throws Exception {
-    Http http = new Http(berth.base());
+    Http http = new Http(base());
     Await.until(
         "three failed tries to reach the database",
         Duration.ofSeconds(60),
         () -> databaseCheck(http.get("health/ready", "admin", "admin")),
         check -> failedAttempts(check) >= 3);
-    String output = berth.log();
+    String output = log();
 
     List<String> failures = output.lines().filter(l -> l.contains("Database unavailable")).toList();
     assertThat(failures).hasSize(1);
@@ -96,7 +129,7 @@ class StartupWithBadDatabaseIT {
 
   @Test
   void apiAnswersServiceUnavailableInItsErrorShape() {
-    HttpResponse<String> me = new Http(berth.base()).get("api/me", "alice", "alice");
+    HttpResponse<String> me = new Http(base()).get("api/me", "alice", "alice");
 
     assertThat(me.statusCode()).isEqualTo(503);
     assertThat(Http.json(me).getString("error")).isEqualTo("unavailable");
@@ -104,7 +137,7 @@ class StartupWithBadDatabaseIT {
 
   @Test
   void pagesAnswerServiceUnavailable() {
-    HttpResponse<String> login = new Http(berth.base()).get("login.xhtml");
+    HttpResponse<String> login = new Http(base()).get("login.xhtml");
 
     assertThat(login.statusCode()).isEqualTo(503);
     assertThat(login.body()).contains("Berth is not ready");
