@@ -30,6 +30,7 @@ import org.berth.testing.Keycloak;
 import org.berth.testing.OidcSession;
 import org.berth.testing.ProductionBerth;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.Test;
  * Keycloak. An endpoint or page folder that has no row in the table fails the test, so a new one
  * cannot be added without saying who may use it.
  */
+// After the other shared-Berth tests, so that Keycloak and the production Berth have booted in
+// the background (EarlyStart) by the time the sign-in tests need them.
+@Order(Order.DEFAULT + 1)
 class AuthorizationMatrixIT {
 
   /** Who may call an endpoint. */

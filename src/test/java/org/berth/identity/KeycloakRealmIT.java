@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 import org.berth.testing.Http;
 import org.berth.testing.Keycloak;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,9 @@ import org.junit.jupiter.api.Test;
  * after the code flow, PKCE required, only registered redirects after sign-in and sign-out, and no
  * password grant.
  */
+// After the other shared-Berth tests, so that Keycloak and the production Berth have booted in
+// the background (EarlyStart) by the time the sign-in tests need them.
+@Order(Order.DEFAULT + 1)
 class KeycloakRealmIT {
 
   private static Keycloak keycloak;

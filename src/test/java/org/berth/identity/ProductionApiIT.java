@@ -16,6 +16,7 @@ import org.berth.testing.OidcSession;
 import org.berth.testing.ProductionBerth;
 import org.berth.testing.TestKeys;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,9 @@ import org.junit.jupiter.api.Test;
  * identity provider's access tokens (people's and service accounts'), personal tokens an admin can
  * revoke, and blocking that stops a person's tokens and jump host keys at once.
  */
+// After the other shared-Berth tests, so that Keycloak and the production Berth have booted in
+// the background (EarlyStart) by the time the sign-in tests need them.
+@Order(Order.DEFAULT + 1)
 class ProductionApiIT {
 
   static ProductionBerth berth;

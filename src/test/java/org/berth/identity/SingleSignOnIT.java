@@ -10,6 +10,7 @@ import org.berth.testing.ProductionBerth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -20,6 +21,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Signing in to the pages through a real Keycloak's own login page in Chromium, against Berth
  * started as production starts it.
  */
+// After the other shared-Berth tests, so that Keycloak and the production Berth have booted in
+// the background (EarlyStart) by the time the sign-in tests need them.
+@Order(Order.DEFAULT + 1)
 class SingleSignOnIT {
 
   static ProductionBerth berth;
