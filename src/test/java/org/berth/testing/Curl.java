@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** The real curl, as a user's HTTPS client. */
@@ -19,38 +20,19 @@ public final class Curl {
 
   /** Runs {@code curl -sS --max-time 5 --noproxy '*' args...}. */
   public static Answer run(String... args) {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                RequiredProgram.CURL.require().toString(),
-                "-sS",
-                "--max-time",
-                "5",
-                "--noproxy",
-                "*",
-                "-o",
-                "-",
-                "-w",
-                "\n%{http_code}"));
+    List<String> command = new ArrayList<>(List.of(RequiredProgram.CURL.require().toString()));
+    command.addAll(transfer("-", "\n%{http_code}"));
     command.addAll(List.of(args));
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        return new Answer(0, "curl did not finish");
-      }
-      int lastBreak = output.lastIndexOf('\n');
-      int status = Integer.parseInt(output.substring(lastBreak + 1).strip());
-      String body = output.substring(0, Math.max(lastBreak, 0));
-      body = body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;
-      return new Answer(status, body);
-    } catch (IOException e) {
-      throw new AssertionError("cannot run curl", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
+    Optional<String> finished = output(command, 10);
+    if (finished.isEmpty()) {
+      return new Answer(0, "curl did not finish");
     }
+    String output = finished.get();
+    int lastBreak = output.lastIndexOf('\n');
+    int status = Integer.parseInt(output.substring(lastBreak + 1).strip());
+    String body = output.substring(0, Math.max(lastBreak, 0));
+    body = body.endsWith("\n") ? body.substring(0, body.length() - 1) : body;
+    return new Answer(status, body);
   }
 
   /**
@@ -64,27 +46,33 @@ public final class Curl {
       if (command.size() > 1) {
         command.add("--next");
       }
-      command.addAll(
-          List.of(
-              "-sS",
-              "--max-time",
-              "5",
-              "--noproxy",
-              "*",
-              "-o",
-              "/dev/null",
-              "-w",
-              "%{http_code}\n"));
+      command.addAll(transfer("/dev/null", "%{http_code}\n"));
       command.addAll(args);
     }
+    return output(command, 10 + transfers.size() / 20)
+        .orElseThrow(
+            () -> new AssertionError("curl did not finish " + transfers.size() + " transfers"))
+        .lines()
+        .map(String::strip)
+        .map(Integer::valueOf)
+        .toList();
+  }
+
+  /** The options of one transfer: quiet but for errors, 5 s at most, no proxy, body and status. */
+  private static List<String> transfer(String body, String writeOut) {
+    return List.of("-sS", "--max-time", "5", "--noproxy", "*", "-o", body, "-w", writeOut);
+  }
+
+  /** What curl printed, standard error included, or empty if it ran past {@code seconds}. */
+  private static Optional<String> output(List<String> command, int seconds) {
     try {
       Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(10 + transfers.size() / 20, TimeUnit.SECONDS)) {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError("curl did not finish " + transfers.size() + " transfers");
+        return Optional.empty();
       }
-      return output.lines().map(String::strip).map(Integer::valueOf).toList();
+      return Optional.of(output);
     } catch (IOException e) {
       throw new AssertionError("cannot run curl", e);
     } catch (InterruptedException e) {
