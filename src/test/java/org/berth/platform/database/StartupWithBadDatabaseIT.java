@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *
  * <p>The packaged WAR is deployed here through Arquillian's Payara Micro managed container, as the
  * one test that shows the WAR deploys that way too; its settings are in {@code arquillian.xml}
- * (port 1 of loopback for the database, where nothing listens, and this class's {@link #SECRET}),
+ * (port 1 of loopback for the database, where nothing listens, and the password {@link #SECRET}),
  * and Payara writes its log to {@code target/arquillian-bad-database.log} as well. The other
  * integration tests share one started Berth ({@code DemoBerth}) or start Payara Micro as an
  * operator would ({@code PayaraProcess}).
@@ -41,19 +41,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ArquillianExtension.class)
 class StartupWithBadDatabaseIT {
 
-  /** The database password, in the URL and as its own setting: never logged, never shown. */
-  private static final String SECRET = "s3cret-never-logged";
+  /**
+   * The database password, in the URL and as its own setting: never logged, never shown. The build
+   * gives the same value to {@code arquillian.xml} and to this test.
+   */
+  private static final String SECRET =
+      java.util.Objects.requireNonNull(
+          System.getProperty("berth.badDatabaseSecret"), "berth.badDatabaseSecret");
 
   @Deployment(testable = false)
   static WebArchive berth() throws IOException {
     // Payara's file handler appends: a log of an earlier run must not count as this one's.
-    try (var files = Files.list(Path.of("target"))) {
-      for (Path old :
-          files
-              .filter(f -> f.getFileName().toString().startsWith("arquillian-bad-database.log"))
-              .toList()) {
-        Files.delete(old);
-      }
+    for (Path old : logFiles()) {
+      Files.delete(old);
     }
     return ShrinkWrap.createFromZipFile(
         WebArchive.class, new File(System.getProperty("berth.war")));
@@ -67,18 +67,26 @@ class StartupWithBadDatabaseIT {
     return URI.create("http://localhost:" + deployment.getPort() + "/");
   }
 
-  /** What Payara Micro has logged so far; the file handler may add a generation number. */
+  /** What Payara Micro has logged so far, across the files its handler rotates to. */
   private static String log() throws IOException {
+    List<Path> files = logFiles();
+    assertThat(files).as("Payara Micro's log, target/arquillian-bad-database.log*").isNotEmpty();
+    StringBuilder log = new StringBuilder();
+    for (Path file : files) {
+      log.append(Files.readString(file));
+    }
+    return log.toString();
+  }
+
+  /**
+   * The files of the log Payara writes beside its output ({@code --logtofile} in arquillian.xml).
+   */
+  private static List<Path> logFiles() throws IOException {
     try (var files = Files.list(Path.of("target"))) {
-      Path log =
-          files
-              .filter(f -> f.getFileName().toString().startsWith("arquillian-bad-database.log"))
-              .findFirst()
-              .orElseThrow(
-                  () ->
-                      new AssertionError(
-                          "Payara Micro wrote no target/arquillian-bad-database.log"));
-      return Files.readString(log);
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("arquillian-bad-database.log"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -122,6 +130,8 @@ class StartupWithBadDatabaseIT {
     assertThat(failures.get(0))
         .contains("SEVERE")
         .contains("berth.db.url=")
+        // The URL carried the password, and the log masks it.
+        .contains("password=***")
         .contains("Connection refused")
         .contains("retrying every 1 s");
     assertThat(output).doesNotContain(SECRET);
