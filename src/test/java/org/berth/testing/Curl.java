@@ -54,7 +54,13 @@ public final class Curl {
             () -> new AssertionError("curl did not finish " + transfers.size() + " transfers"))
         .lines()
         .map(String::strip)
-        .map(Integer::valueOf)
+        .map(
+            line -> {
+              if (!line.matches("\\d{3}")) {
+                throw new AssertionError("curl: " + line);
+              }
+              return Integer.valueOf(line);
+            })
         .toList();
   }
 

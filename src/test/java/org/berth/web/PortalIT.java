@@ -6,6 +6,7 @@ import jakarta.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.berth.testing.Browser;
 import org.berth.testing.Curl;
@@ -129,7 +130,7 @@ class PortalIT {
     // shared Berth allows an address DemoBerth.FAILURES_PER_ADDRESS failures, far more than the
     // other tests make from 127.0.0.1; mallory's ten are spent above (the throttled eleventh is not
     // checked, so it does not count).
-    List<List<String>> guesses = new java.util.ArrayList<>();
+    List<List<String>> guesses = new ArrayList<>();
     for (int i = 0; i < DemoBerth.FAILURES_PER_ADDRESS - 10; i++) {
       guesses.add(List.of("--interface", "127.0.0.2", "-u", "nobody" + i + ":guess", url));
     }
