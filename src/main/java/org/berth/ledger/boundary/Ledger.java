@@ -49,6 +49,9 @@ import org.berth.platform.config.InvalidSetting;
 import org.berth.platform.database.DatabaseMigration;
 import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.microprofile.config.Config;
@@ -323,9 +326,9 @@ public class Ledger {
         held.add(
             new org.berth.ledger.control.Holdings.Holding(
                 rs.getString("ledger_host"),
-                rs.getString("mac"),
-                rs.getString("ipv4"),
-                rs.getString("ipv6"),
+                MacAddress.of(rs.getString("mac")),
+                rs.getString("ipv4") == null ? null : Ipv4Address.parse(rs.getString("ipv4")),
+                rs.getString("ipv6") == null ? null : Ipv6Address.parse(rs.getString("ipv6")),
                 rs.getString("owner"),
                 "request " + rs.getLong("id")));
       }

@@ -13,6 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.berth.platform.database.SqlValues;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 
 /** Reading the ledger's index: pages of entries, one entry with its history, the ledger's state. */
 @ApplicationScoped
@@ -23,9 +26,9 @@ public class LedgerQueries {
   public record Entry(
       String host,
       String state,
-      String ipv4,
-      String ipv6,
-      String mac,
+      Ipv4Address ipv4,
+      Ipv6Address ipv6,
+      MacAddress mac,
       String holder,
       String claimedOn,
       String file) {}
@@ -183,9 +186,9 @@ public class LedgerQueries {
     return new Entry(
         (String) r[0],
         r[4] == null ? "free" : "taken",
-        (String) r[1],
-        (String) r[2],
-        (String) r[3],
+        r[1] == null ? null : Ipv4Address.parse((String) r[1]),
+        r[2] == null ? null : Ipv6Address.parse((String) r[2]),
+        MacAddress.of((String) r[3]),
         (String) r[4],
         (String) r[5],
         (String) r[6]);

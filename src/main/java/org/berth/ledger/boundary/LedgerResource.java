@@ -247,7 +247,7 @@ public class LedgerResource {
     JsonObjectBuilder o = Json.createObjectBuilder().add("host", e.host()).add("state", e.state());
     add(o, "ipv4", e.ipv4());
     add(o, "ipv6", e.ipv6());
-    o.add("mac", e.mac());
+    o.add("mac", e.mac().value());
     add(o, "holder", e.holder());
     add(o, "claimedOn", e.claimedOn());
     return o.add("file", e.file()).build();
@@ -260,11 +260,11 @@ public class LedgerResource {
     return o.add("mac", e.mac().value()).build();
   }
 
-  private static void add(JsonObjectBuilder o, String name, String value) {
+  private static void add(JsonObjectBuilder o, String name, Object value) {
     if (value == null) {
       o.addNull(name);
     } else {
-      o.add(name, value);
+      o.add(name, value.toString());
     }
   }
 }

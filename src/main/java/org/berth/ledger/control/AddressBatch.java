@@ -82,8 +82,8 @@ public record AddressBatch(
         throw new InvalidBatchSpec(Map.of("hostPattern", e.getMessage()));
       }
       // As many IPAMs do, the IPv6 address carries the IPv4 address in its last 32 bits.
-      String v6 = prefix == null ? null : Ipv6Address.embedding(prefix, v4.get(i)).toString();
-      out.add(new LedgerFile.NewEntry(name, v4.get(i).toString(), v6, MacAddress.ofBits(mac0 + i)));
+      Ipv6Address v6 = prefix == null ? null : Ipv6Address.embedding(prefix, v4.get(i));
+      out.add(new LedgerFile.NewEntry(name, v4.get(i), v6, MacAddress.ofBits(mac0 + i)));
     }
     return out;
   }

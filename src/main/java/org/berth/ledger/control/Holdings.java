@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 import org.berth.platform.value.Ipv4Address;
 import org.berth.platform.value.Ipv6Address;
 import org.berth.platform.value.MacAddress;
@@ -28,10 +27,18 @@ public interface Holdings {
   /**
    * One held entry.
    *
+   * @param host the entry's host name as the claim recorded it
+   * @param ipv4 the IPv4 address the claim recorded, or {@code null}
+   * @param ipv6 the IPv6 address the claim recorded, or {@code null}
    * @param request how people name the request, such as {@code request 42}
    */
   record Holding(
-      String host, String mac, String ipv4, String ipv6, String holder, String request) {}
+      String host,
+      MacAddress mac,
+      Ipv4Address ipv4,
+      Ipv6Address ipv6,
+      String holder,
+      String request) {}
 
   /** What {@code ledger} takes away from the holdings, one problem per entry and key. */
   static List<Problem> problems(LedgerSnapshot ledger, List<Holding> holdings, String ledgerPath) {
@@ -56,40 +63,19 @@ public interface Holdings {
         continue;
       }
       LedgerEntry e = now.get();
-      changed(
-          problems,
-          e,
-          who,
-          "MAC",
-          held.mac(),
-          e.mac().toString(),
-          m -> MacAddress.of(m).toString());
-      changed(
-          problems, e, who, "IPv4", held.ipv4(), e.ipv4(), t -> Ipv4Address.parse(t).toString());
-      changed(
-          problems, e, who, "IPv6", held.ipv6(), e.ipv6(), t -> Ipv6Address.parse(t).toString());
+      changed(problems, e, who, "MAC", held.mac(), e.mac());
+      changed(problems, e, who, "IPv4", held.ipv4(), e.ipv4());
+      changed(problems, e, who, "IPv6", held.ipv6(), e.ipv6());
     }
     return problems;
   }
 
   private static void changed(
-      List<Problem> problems,
-      LedgerEntry entry,
-      String who,
-      String key,
-      String held,
-      String now,
-      UnaryOperator<String> canonical) {
-    if (held == null || held.isBlank()) {
+      List<Problem> problems, LedgerEntry entry, String who, String key, Object held, Object now) {
+    if (held == null) {
       return; // an address added to a held entry takes nothing away
     }
-    String before;
-    try {
-      before = canonical.apply(held);
-    } catch (IllegalArgumentException e) {
-      before = held;
-    }
-    if (!Objects.equals(before, now)) {
+    if (!Objects.equals(held, now)) {
       problems.add(
           new Problem(
               entry.file(),
@@ -97,8 +83,8 @@ public interface Holdings {
               entry.host().value(),
               key
                   + (now == null
-                      ? " " + before + " was removed"
-                      : " changed from " + before + " to " + now)
+                      ? " " + held + " was removed"
+                      : " changed from " + held + " to " + now)
                   + " while "
                   + who
                   + " holds the entry; change it back (deleting the guest in Berth gives it up)"));

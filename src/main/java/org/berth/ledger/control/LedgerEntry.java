@@ -1,6 +1,8 @@
 package org.berth.ledger.control;
 
 import java.util.Optional;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
 import org.berth.platform.value.MacAddress;
 
 /**
@@ -10,7 +12,7 @@ import org.berth.platform.value.MacAddress;
  * @param line the 1-based line where the entry starts
  * @param host the host name
  * @param ipv4 the IPv4 address, or {@code null}
- * @param ipv6 the IPv6 address in canonical form, or {@code null}
+ * @param ipv6 the IPv6 address, or {@code null}
  * @param mac the MAC address
  * @param user who holds it, or {@code null} when it is free
  * @param date the {@code Date} written with the claim, or {@code null}
@@ -19,8 +21,8 @@ public record LedgerEntry(
     String file,
     int line,
     Hostname host,
-    String ipv4,
-    String ipv6,
+    Ipv4Address ipv4,
+    Ipv6Address ipv6,
     MacAddress mac,
     String user,
     String date) {

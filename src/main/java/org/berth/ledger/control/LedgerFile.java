@@ -423,8 +423,8 @@ public final class LedgerFile {
     int before = problems.size();
     Hostname host = null;
     MacAddress mac = null;
-    String ipv4 = null;
-    String ipv6 = null;
+    Ipv4Address ipv4 = null;
+    Ipv6Address ipv6 = null;
     if (blank(hostText)) {
       problems.add(new Problem(path, line, null, "Host is required"));
     } else {
@@ -451,14 +451,14 @@ public final class LedgerFile {
     }
     if (!blank(v4)) {
       try {
-        ipv4 = Ipv4Address.parse(v4).toString();
+        ipv4 = Ipv4Address.parse(v4);
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, lineOf(item, IPV4), hostText, "IPv4: " + e.getMessage()));
       }
     }
     if (!blank(v6)) {
       try {
-        ipv6 = Ipv6Address.parse(v6).toString();
+        ipv6 = Ipv6Address.parse(v6);
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(path, lineOf(item, IPV6), hostText, "IPv6: " + e.getMessage()));
       }
@@ -637,10 +637,10 @@ public final class LedgerFile {
       List<String[]> pairs = new ArrayList<>();
       pairs.add(new String[] {HOST, add.host().value()});
       if (add.ipv4() != null) {
-        pairs.add(new String[] {IPV4, add.ipv4()});
+        pairs.add(new String[] {IPV4, add.ipv4().toString()});
       }
       if (add.ipv6() != null) {
-        pairs.add(new String[] {IPV6, add.ipv6()});
+        pairs.add(new String[] {IPV6, add.ipv6().toString()});
       }
       pairs.add(new String[] {MAC, add.mac().inStyleOf(macStyle)});
       for (int i = 0; i < pairs.size(); i++) {
@@ -661,7 +661,7 @@ public final class LedgerFile {
   }
 
   /** An entry to add with {@link #append}. */
-  public record NewEntry(Hostname host, String ipv4, String ipv6, MacAddress mac) {}
+  public record NewEntry(Hostname host, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {}
 
   private String lineEnding() {
     return !lines.isEmpty() && lines.get(0).endsWith("\r") ? "\r\n" : "\n";

@@ -186,8 +186,8 @@ public final class LedgerIndex {
   private static void bind(PreparedStatement p, LedgerEntry e) throws SQLException {
     p.setString(1, e.host().value());
     p.setString(2, e.file());
-    p.setString(3, e.ipv4());
-    p.setString(4, e.ipv6());
+    p.setString(3, e.ipv4() == null ? null : e.ipv4().toString());
+    p.setString(4, e.ipv6() == null ? null : e.ipv6().toString());
     p.setString(5, e.mac().value());
     p.setString(6, e.user());
     p.setString(7, e.date());

@@ -66,10 +66,10 @@ public final class LedgerSnapshot {
         unique &= unique(problems, seen, "Host", e.host(), e.host().value(), e);
         unique &= unique(problems, seen, "MAC", e.mac(), e.mac().value(), e);
         if (e.ipv4() != null) {
-          unique &= unique(problems, seen, "IPv4", "4/" + e.ipv4(), e.ipv4(), e);
+          unique &= unique(problems, seen, "IPv4", e.ipv4(), e.ipv4().toString(), e);
         }
         if (e.ipv6() != null) {
-          unique &= unique(problems, seen, "IPv6", "6/" + e.ipv6(), e.ipv6(), e);
+          unique &= unique(problems, seen, "IPv6", e.ipv6(), e.ipv6().toString(), e);
         }
         if (unique) {
           fileOfHost.put(e.host(), file.path());
@@ -97,10 +97,10 @@ public final class LedgerSnapshot {
   }
 
   private static void address(
-      Problems problems, AddressRules rules, String key, String value, LedgerEntry entry) {
+      Problems problems, AddressRules rules, String key, Object value, LedgerEntry entry) {
     if (value != null) {
       rules
-          .problem(value)
+          .problem(value.toString())
           .ifPresent(
               rule ->
                   problems.add(

@@ -116,17 +116,12 @@ public class RequestStore {
   }
 
   /** Records the claim commit of a ledger request; then it is complete. */
-  public void claimed(long id, String commit, String ipv4, String ipv6, String mac) {
+  public void claimed(long id, String commit, Ipv4Address ipv4, Ipv6Address ipv6, MacAddress mac) {
     GuestRequest r = em.find(GuestRequest.class, id, LockModeType.PESSIMISTIC_WRITE);
     if (r == null || r.claimCommit() != null) {
       return;
     }
-    // The ledger has checked the addresses' spelling; here they become values.
-    r.recordClaim(
-        commit,
-        ipv4 == null ? null : Ipv4Address.parse(ipv4),
-        ipv6 == null ? null : Ipv6Address.parse(ipv6),
-        MacAddress.of(mac));
+    r.recordClaim(commit, ipv4, ipv6, mac);
     jobs.claimSettled(id);
     if (r.state() == RequestState.SUBMITTED) {
       afterSubmission(r);

@@ -97,11 +97,7 @@ public class Requests {
     }
     try {
       store.claimed(
-          id,
-          claim.commit(),
-          claim.entry().ipv4(),
-          claim.entry().ipv6(),
-          claim.entry().mac().toString());
+          id, claim.commit(), claim.entry().ipv4(), claim.entry().ipv6(), claim.entry().mac());
     } catch (RuntimeException e) {
       // The claim stands in Git; the claim-check job records it or gives it back.
       LOG.log(Level.WARNING, "Request {0}: claim recorded later: {1}", new Object[] {id, e});

@@ -390,7 +390,7 @@ class NatAccessIT {
     org.berth.testing.Exec.Result r =
         org.berth.testing.Exec.run(
             java.util.List.of(
-                "ansible-inventory",
+                org.berth.testing.RequiredProgram.ANSIBLE_INVENTORY.require().toString(),
                 "-i",
                 java.nio.file.Path.of("deploy/ansible/berth_inventory.py")
                     .toAbsolutePath()

@@ -31,9 +31,9 @@ class AddressBatchTest {
             .entries();
 
     assertThat(entries).hasSize(6);
-    assertThat(entries.get(0).ipv4()).isEqualTo("192.0.2.129");
-    assertThat(entries.get(0).ipv6()).isEqualTo("2001:db8::c000:281");
-    assertThat(entries.get(5).ipv4()).isEqualTo("192.0.2.134");
+    assertThat(entries.get(0).ipv4()).hasToString("192.0.2.129");
+    assertThat(entries.get(0).ipv6()).hasToString("2001:db8::c000:281");
+    assertThat(entries.get(5).ipv4()).hasToString("192.0.2.134");
     assertThat(entries.get(5).host().value()).isEqualTo("t06.example.com");
   }
 

@@ -202,7 +202,7 @@ class HostileCommitsIT {
       held.add(
           new Holdings.Holding(
               claimed.host().value(),
-              claimed.mac().toString(),
+              claimed.mac(),
               claimed.ipv4(),
               claimed.ipv6(),
               "alice",

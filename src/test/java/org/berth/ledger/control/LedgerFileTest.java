@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.berth.platform.value.Ipv4Address;
 import org.berth.platform.value.MacAddress;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +49,7 @@ class LedgerFileTest {
     assertThat(first.line()).isEqualTo(2);
     assertThat(first.user()).isEqualTo("Lars");
     assertThat(first.mac().value()).isEqualTo("de:ad:be:ef:00:00");
-    assertThat(first.ipv6()).isEqualTo("2001:638:508:160::83ad:1705");
+    assertThat(first.ipv6()).hasToString("2001:638:508:160::83ad:1705");
     assertThat(file.entries().get(1).isFree()).isTrue();
     assertThat(file.entries().get(2).line()).isEqualTo(12);
   }
@@ -131,7 +132,7 @@ class LedgerFileTest {
                 List.of(
                     new LedgerFile.NewEntry(
                         Hostname.of("pvm004.example.com"),
-                        "131.173.12.25",
+                        Ipv4Address.parse("131.173.12.25"),
                         null,
                         MacAddress.of("de:ad:be:ef:00:03"))));
 

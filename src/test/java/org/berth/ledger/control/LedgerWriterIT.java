@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
 import org.berth.platform.value.MacAddress;
 import org.berth.testing.Standalone;
 import org.junit.jupiter.api.Test;
@@ -310,9 +312,15 @@ class LedgerWriterIT {
       List<LedgerFile.NewEntry> batch =
           List.of(
               new LedgerFile.NewEntry(
-                  host(3), "192.0.2.3", "2001:db8::3", MacAddress.of("52:54:00:be:00:03")),
+                  host(3),
+                  Ipv4Address.parse("192.0.2.3"),
+                  Ipv6Address.parse("2001:db8::3"),
+                  MacAddress.of("52:54:00:be:00:03")),
               new LedgerFile.NewEntry(
-                  host(4), "192.0.2.4", null, MacAddress.of("52:54:00:be:00:04")));
+                  host(4),
+                  Ipv4Address.parse("192.0.2.4"),
+                  null,
+                  MacAddress.of("52:54:00:be:00:04")));
 
       berth.add("addresses.yaml", batch, "Add 2 entries", LedgerFixture.author("admin"));
       berth.retire(host(1), LedgerFixture.author("admin"));
@@ -328,7 +336,10 @@ class LedgerWriterIT {
                       "addresses.yaml",
                       List.of(
                           new LedgerFile.NewEntry(
-                              host(9), "192.0.2.2", null, MacAddress.of("52:54:00:be:00:09"))),
+                              host(9),
+                              Ipv4Address.parse("192.0.2.2"),
+                              null,
+                              MacAddress.of("52:54:00:be:00:09"))),
                       "Clash",
                       LedgerFixture.author("admin")))
           .isInstanceOf(InvalidBatch.class)
