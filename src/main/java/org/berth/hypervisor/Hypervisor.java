@@ -17,6 +17,13 @@ public interface Hypervisor {
   /** Whether it is a simulation rather than a real hypervisor; pages say so. */
   boolean simulated();
 
+  /**
+   * What is wrong with {@code ref} as a template of this hypervisor for guests of {@code type}, or
+   * empty when it is the kind of reference this hypervisor takes (whether the template exists is
+   * found out when a guest is created from it).
+   */
+  Optional<String> templateProblem(GuestType type, String ref);
+
   /** The nodes and all guests, in one call. */
   Cluster cluster();
 

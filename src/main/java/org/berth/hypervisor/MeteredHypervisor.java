@@ -89,6 +89,11 @@ public final class MeteredHypervisor implements Hypervisor {
   }
 
   @Override
+  public java.util.Optional<String> templateProblem(GuestType type, String ref) {
+    return target.templateProblem(type, ref);
+  }
+
+  @Override
   public Cluster cluster() {
     return timed(Operation.CLUSTER, target::cluster);
   }

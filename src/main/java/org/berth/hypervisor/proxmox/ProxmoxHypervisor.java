@@ -54,6 +54,19 @@ public class ProxmoxHypervisor implements Hypervisor {
     return settings;
   }
 
+  /** A VM's template is the template VM's VMID; a container's, an {@code ostemplate} volume. */
+  @Override
+  public Optional<String> templateProblem(GuestType type, String ref) {
+    if (type == GuestType.VM && !ref.matches("[1-9][0-9]{2,8}")) {
+      return Optional.of("must be the template's VMID, a number from 100 to 999999999");
+    }
+    if (type == GuestType.CONTAINER && !ref.matches("[A-Za-z0-9._-]+:vztmpl/[A-Za-z0-9._+-]+")) {
+      return Optional.of(
+          "must be an ostemplate volume such as local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+    }
+    return Optional.empty();
+  }
+
   @Override
   public String description() {
     String where = " at " + settings.url();

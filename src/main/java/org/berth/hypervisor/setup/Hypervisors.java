@@ -11,12 +11,17 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.berth.hypervisor.Hypervisor;
 import org.berth.hypervisor.MeteredHypervisor;
+import org.berth.hypervisor.libvirt.LibvirtHypervisor;
+import org.berth.hypervisor.libvirt.LibvirtNode;
+import org.berth.hypervisor.libvirt.LibvirtSettings;
 import org.berth.hypervisor.proxmox.ProxmoxHypervisor;
 import org.berth.hypervisor.proxmox.ProxmoxSettings;
 import org.berth.platform.config.InvalidSetting;
@@ -26,10 +31,11 @@ import org.eclipse.microprofile.config.Config;
 
 /**
  * Chooses the hypervisor of this instance, as {@link Mode} decided: the Proxmox VE cluster at
- * {@code berth.proxmox.url}, or the simulated Proxmox VE cluster (the demo's default when no
- * cluster is set, elsewhere only with {@code berth.hypervisor=simulated}), which Berth starts on
- * loopback from the simulator's jar (see {@link SimulatedCluster}) and talks to through the same
- * Proxmox adapter, with a token made up at start-up. An instance that refuses to start has none.
+ * {@code berth.proxmox.url}, the libvirt hosts of {@code berth.libvirt.nodes}, or the simulated
+ * Proxmox VE cluster (the demo's default when no cluster is set, elsewhere only with {@code
+ * berth.hypervisor=simulated}), which Berth starts on loopback from the simulator's jar (see {@link
+ * SimulatedCluster}) and talks to through the same Proxmox adapter, with a token made up at
+ * start-up. An instance that refuses to start has none.
  */
 @ApplicationScoped
 public class Hypervisors {
@@ -42,6 +48,7 @@ public class Hypervisors {
 
   private Settings settings;
   private ProxmoxHypervisor proxmox;
+  private LibvirtHypervisor libvirt;
   private Hypervisor metered;
   private SimulatedCluster simulator;
 
@@ -58,6 +65,11 @@ public class Hypervisors {
       return; // this instance refuses to start; Mode has said why
     }
     Optional<String> url = text("berth.proxmox.url");
+    if (kind.get() == Mode.HypervisorKind.LIBVIRT) {
+      libvirt = new LibvirtHypervisor(libvirtSettings());
+      LOG.log(Level.INFO, "Hypervisor: {0}", libvirt.description());
+      return;
+    }
     if (kind.get() == Mode.HypervisorKind.SIMULATED) {
       String secret = UUID.randomUUID().toString();
       int port = settings.whole("berth.simulator.port", 8006, 0, 65535);
@@ -111,6 +123,62 @@ public class Hypervisors {
         text("berth.proxmox.storage").orElse("local-lvm"));
   }
 
+  private LibvirtSettings libvirtSettings() {
+    List<LibvirtNode> nodes = new ArrayList<>();
+    for (String name : settings.list("berth.libvirt.nodes")) {
+      if (!name.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
+        throw new InvalidSetting(
+            "berth.libvirt.nodes",
+            "'" + name + "' is no node name (lower-case letters, digits, '.' and '-')");
+      }
+      String prefix = "berth.libvirt.node." + name + ".";
+      String vmUri =
+          text(prefix + "vm-uri")
+              .orElseThrow(
+                  () ->
+                      new InvalidSetting(
+                          prefix + "vm-uri",
+                          "must be set: the node's libvirt connection for VMs, such as"
+                              + " qemu+ssh://berth@"
+                              + name
+                              + "/system"));
+      nodes.add(
+          new LibvirtNode(
+              name,
+              uri(prefix + "vm-uri", vmUri, "qemu"),
+              text(prefix + "container-uri")
+                  .map(u -> uri(prefix + "container-uri", u, "lxc"))
+                  .orElse(null)));
+    }
+    if (nodes.isEmpty()) {
+      throw new InvalidSetting("berth.libvirt.nodes", "must name at least one libvirt host");
+    }
+    String pool = text("berth.libvirt.pool").orElse("berth");
+    if (!pool.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {
+      throw new InvalidSetting("berth.libvirt.pool", "must be a storage pool's name");
+    }
+    return new LibvirtSettings(
+        nodes,
+        pool,
+        text("berth.libvirt.virsh").orElse("/usr/bin/virsh"),
+        Duration.ofSeconds(settings.whole("berth.libvirt.timeout-seconds", 600, 1, 86400)),
+        Duration.ofSeconds(1));
+  }
+
+  /** A libvirt connection URI of the driver expected ({@code qemu}, {@code lxc}). */
+  private static String uri(String key, String value, String driver) {
+    if (!value.matches(driver + "(\\+(ssh|libssh|libssh2|tls|tcp|unix))?://[^\\s]*")) {
+      throw new InvalidSetting(
+          key,
+          "must be a libvirt URI of the "
+              + driver
+              + " driver, such as "
+              + driver
+              + (driver.equals("qemu") ? ":///system" : ":///"));
+    }
+    return value;
+  }
+
   private Optional<String> text(String key) {
     return settings.text(key);
   }
@@ -118,18 +186,20 @@ public class Hypervisors {
   /** The hypervisor, its calls timed (see {@link MeteredHypervisor}); null when there is none. */
   @Produces
   synchronized Hypervisor hypervisor() {
-    if (metered == null && proxmox != null) {
+    if (metered == null && libvirt != null) {
+      metered = new MeteredHypervisor(libvirt, kind(), registry);
+    } else if (metered == null && proxmox != null) {
       metered = new MeteredHypervisor(proxmox, kind(), registry);
     }
     return metered;
   }
 
   /**
-   * The kind of hypervisor, as metrics label it: {@code proxmox}, for the simulated cluster too,
-   * which Berth speaks to through the same adapter.
+   * The kind of hypervisor, as metrics label it: {@code libvirt}, or {@code proxmox}, for the
+   * simulated cluster too, which Berth speaks to through the same adapter.
    */
   public String kind() {
-    return "proxmox";
+    return libvirt != null ? "libvirt" : "proxmox";
   }
 
   /** Whether guests are simulated: pages say so everywhere. */

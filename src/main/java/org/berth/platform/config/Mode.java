@@ -26,6 +26,7 @@ public class Mode {
   /** The hypervisor an instance uses. */
   public enum HypervisorKind {
     PROXMOX,
+    LIBVIRT,
     SIMULATED
   }
 
@@ -87,8 +88,17 @@ public class Mode {
           }
           yield HypervisorKind.PROXMOX;
         }
+        case "libvirt" -> {
+          if (text("berth.libvirt.nodes").isEmpty()) {
+            throw new InvalidSetting(
+                "berth.libvirt.nodes",
+                "must name the libvirt hosts when berth.hypervisor is libvirt");
+          }
+          yield HypervisorKind.LIBVIRT;
+        }
         case "simulated" -> HypervisorKind.SIMULATED;
-        default -> throw new InvalidSetting("berth.hypervisor", "must be proxmox or simulated");
+        default ->
+            throw new InvalidSetting("berth.hypervisor", "must be proxmox, libvirt or simulated");
       };
     }
     if (proxmoxUrl) {

@@ -61,6 +61,12 @@ final class TimedHypervisor implements Hypervisor {
   }
 
   @Override
+  public java.util.Optional<String> templateProblem(
+      org.berth.hypervisor.GuestType type, String ref) {
+    return target.templateProblem(type, ref);
+  }
+
+  @Override
   public Cluster cluster() {
     return timed(target::cluster);
   }

@@ -1,6 +1,7 @@
 package org.berth.requests.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -16,6 +17,7 @@ import org.berth.requests.entity.TemplateSpec;
 public class Templates {
 
   @PersistenceContext EntityManager em;
+  @Inject TemplateReferences references;
 
   /** Every template, active ones first, by name. */
   public List<TemplateView> all() {
@@ -48,6 +50,7 @@ public class Templates {
 
   /** Adds a template; the name must be new. */
   public TemplateView add(TemplateSpec spec) {
+    checkReference(spec);
     if (named(spec.name()).isPresent()) {
       throw new InvalidInput("name", "there is already a template '" + spec.name() + "'");
     }
@@ -63,8 +66,18 @@ public class Templates {
     if (!t.name().equals(spec.name())) {
       throw new InvalidInput("name", "cannot change; add a new template instead");
     }
+    checkReference(spec);
     t.update(spec);
     return TemplateView.of(t);
+  }
+
+  private void checkReference(TemplateSpec spec) {
+    references
+        .problem(spec.kind(), spec.hypervisorRef())
+        .ifPresent(
+            problem -> {
+              throw new InvalidInput("hypervisorRef", problem);
+            });
   }
 
   /** Takes a template out of (or back into) the choice for new requests. */

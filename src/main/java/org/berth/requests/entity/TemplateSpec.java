@@ -7,8 +7,10 @@ import org.berth.platform.refusal.InvalidInput;
 /**
  * A template's settings, checked as a whole: every broken rule is reported with its field.
  *
- * @param hypervisorRef a Proxmox template VMID for VMs, an {@code ostemplate} volume such as {@code
- *     local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst} for containers
+ * @param hypervisorRef what the hypervisor knows the template by: on Proxmox VE a template VMID for
+ *     VMs and an {@code ostemplate} volume such as {@code
+ *     local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst} for containers; on libvirt the name of
+ *     the template's volumes ({@code debian-12})
  * @param fullClone VMs only: a full copy of the template VM rather than a linked clone
  */
 public record TemplateSpec(
@@ -37,15 +39,13 @@ public record TemplateSpec(
     if (kind == null) {
       wrong.put("kind", "must be vm or container");
     }
-    if (hypervisorRef == null || hypervisorRef.isBlank() || hypervisorRef.length() > 255) {
-      wrong.put("hypervisorRef", "must be given (at most 255 characters)");
-    } else if (kind == GuestKind.VM && !hypervisorRef.matches("[1-9][0-9]{2,8}")) {
-      wrong.put("hypervisorRef", "must be the template's VMID, a number from 100 to 999999999");
-    } else if (kind == GuestKind.CONTAINER
-        && !hypervisorRef.matches("[A-Za-z0-9._-]+:vztmpl/[A-Za-z0-9._+-]+")) {
+    // What the reference must look like depends on the hypervisor; Templates asks it on saving.
+    if (hypervisorRef == null
+        || hypervisorRef.isBlank()
+        || hypervisorRef.length() > 255
+        || !hypervisorRef.matches("[\\x21-\\x7e]+")) {
       wrong.put(
-          "hypervisorRef",
-          "must be an ostemplate volume such as local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst");
+          "hypervisorRef", "must be given: at most 255 characters, printable and without spaces");
     }
     if (osUser == null || !osUser.matches("[a-z_][a-z0-9_-]{0,31}")) {
       wrong.put("osUser", "must be a Unix user name such as debian or root");

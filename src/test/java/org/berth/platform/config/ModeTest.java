@@ -102,7 +102,27 @@ class ModeTest {
   void aMisspeltSwitchIsRefusedNotReadAsFalse() {
     assertThat(mode(Map.of("berth.demo", "yes")).refusal())
         .hasValueSatisfying(e -> assertThat(e.setting()).isEqualTo("berth.demo"));
+    assertThat(mode(Map.of("berth.demo", "true", "berth.hypervisor", "proxmx")).refusal())
+        .hasValueSatisfying(
+            e -> {
+              assertThat(e.setting()).isEqualTo("berth.hypervisor");
+              assertThat(e.getMessage()).contains("proxmox, libvirt or simulated");
+            });
+  }
+
+  @Test
+  void libvirtIsChosenWithItsHostsAndRefusedWithoutThem() {
     assertThat(mode(Map.of("berth.demo", "true", "berth.hypervisor", "libvirt")).refusal())
-        .hasValueSatisfying(e -> assertThat(e.setting()).isEqualTo("berth.hypervisor"));
+        .hasValueSatisfying(e -> assertThat(e.setting()).isEqualTo("berth.libvirt.nodes"));
+    assertThat(
+            mode(Map.of(
+                    "berth.demo",
+                    "true",
+                    "berth.hypervisor",
+                    "libvirt",
+                    "berth.libvirt.nodes",
+                    "kvm1"))
+                .hypervisor())
+        .contains(Mode.HypervisorKind.LIBVIRT);
   }
 }

@@ -1,0 +1,522 @@
+package org.berth.hypervisor.libvirt;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.berth.hypervisor.Cluster;
+import org.berth.hypervisor.GuestRef;
+import org.berth.hypervisor.GuestSpec;
+import org.berth.hypervisor.GuestStatus;
+import org.berth.hypervisor.GuestType;
+import org.berth.hypervisor.Hypervisor;
+import org.berth.hypervisor.HypervisorFailure;
+import org.berth.hypervisor.NodeCapacity;
+import org.berth.hypervisor.PowerState;
+import org.berth.hypervisor.VmidTaken;
+
+/**
+ * The libvirt adapter of the hypervisor port. A guest's VMID names its domain ({@code berth-1042})
+ * and its volumes in the node's pool ({@code berth-1042-disk.qcow2} or {@code berth-1042-root.raw},
+ * and {@code berth-1042-seed.img}); its title is the guest's name. A request's template names
+ * volumes in the pool: {@code NAME.raw} (an ext4 root file system, or a whole disk with a boot
+ * loader) and, for VMs booted directly, {@code NAME.vmlinuz} and {@code NAME.initrd}, as {@code
+ * deploy/libvirt/build-template} makes them.
+ */
+public class LibvirtHypervisor implements Hypervisor {
+
+  private static final Pattern LIST_LINE =
+      Pattern.compile(
+          "^\\s*(\\S+)\\s+(\\S+)\\s+(running|idle|paused|in shutdown|shut off|crashed|pmsuspended"
+              + "|blocked|dying)\\s*$");
+  private static final Pattern BERTH_NAME = Pattern.compile("berth-(\\d+)");
+  private static final Pattern KIB = Pattern.compile("(\\w[\\w ()]*?)\\s*:\\s*(\\d+)( KiB)?");
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final long GIB = 1024L * 1024 * 1024;
+
+  private final LibvirtSettings settings;
+  private final Map<String, Boolean> kvm = new ConcurrentHashMap<>();
+
+  public LibvirtHypervisor(LibvirtSettings settings) {
+    this.settings = settings;
+  }
+
+  public LibvirtSettings settings() {
+    return settings;
+  }
+
+  static String domainName(int vmid) {
+    return "berth-" + vmid;
+  }
+
+  static String diskVolume(GuestRef ref) {
+    return domainName(ref.vmid()) + (ref.type() == GuestType.VM ? "-disk.qcow2" : "-root.raw");
+  }
+
+  static String seedVolume(int vmid) {
+    return domainName(vmid) + "-seed.img";
+  }
+
+  @Override
+  public String description() {
+    List<String> nodes = new ArrayList<>();
+    for (LibvirtNode n : settings.nodes()) {
+      nodes.add(
+          n.name()
+              + " ("
+              + n.vmUri()
+              + n.containers().map(c -> ", containers " + c).orElse("")
+              + ")");
+    }
+    return "libvirt on " + String.join(", ", nodes) + ", pool " + settings.pool();
+  }
+
+  @Override
+  public boolean simulated() {
+    return false;
+  }
+
+  /**
+   * A template is the name its volumes share in the pool: {@code debian-12} for {@code
+   * debian-12.raw} (and {@code debian-12.vmlinuz}, {@code debian-12.initrd} for VMs booted
+   * directly).
+   */
+  @Override
+  public Optional<String> templateProblem(GuestType type, String ref) {
+    return TEMPLATE.matcher(ref).matches()
+        ? Optional.empty()
+        : Optional.of(
+            "must be the name of the template's volumes in pool "
+                + settings.pool()
+                + " without .raw, such as debian-12: letters, digits, '.', '_' and '-', at most"
+                + " 100");
+  }
+
+  @Override
+  public Cluster cluster() {
+    List<NodeCapacity> nodes = new ArrayList<>();
+    List<GuestStatus> guests = new ArrayList<>();
+    for (LibvirtNode node : settings.nodes()) {
+      try {
+        nodes.add(capacity(node));
+        guests.addAll(guests(node, GuestType.VM, virsh(node.vmUri())));
+        if (node.containers().isPresent()) {
+          guests.addAll(guests(node, GuestType.CONTAINER, virsh(node.containerUri())));
+        }
+      } catch (HypervisorFailure e) {
+        if (!e.transientFailure()) {
+          throw e;
+        }
+        nodes.add(new NodeCapacity(node.name(), false, 0, 0, 0, 0));
+      }
+    }
+    return new Cluster(nodes, guests);
+  }
+
+  private NodeCapacity capacity(LibvirtNode node) {
+    Virsh v = virsh(node.vmUri());
+    Map<String, Long> info = numbers(v.run("nodeinfo"));
+    Map<String, Long> memory = numbers(v.run("nodememstats"));
+    long totalKib = memory.getOrDefault("total", info.getOrDefault("Memory size", 0L));
+    long availableKib =
+        memory.getOrDefault("free", 0L)
+            + memory.getOrDefault("buffers", 0L)
+            + memory.getOrDefault("cached", 0L);
+    return new NodeCapacity(
+        node.name(),
+        true,
+        totalKib / 1024,
+        Math.max(0, totalKib - availableKib) / 1024,
+        info.getOrDefault("CPU(s)", 0L).intValue(),
+        0);
+  }
+
+  private static Map<String, Long> numbers(String output) {
+    Map<String, Long> values = new java.util.HashMap<>();
+    for (String line : output.split("\n")) {
+      Matcher m = KIB.matcher(line.strip());
+      if (m.matches()) {
+        values.put(m.group(1).strip(), Long.parseLong(m.group(2)));
+      }
+    }
+    return values;
+  }
+
+  private List<GuestStatus> guests(LibvirtNode node, GuestType type, Virsh v) {
+    Map<String, PowerState> states = new java.util.LinkedHashMap<>();
+    for (String line : v.run("list", "--all").split("\n")) {
+      Matcher m = LIST_LINE.matcher(line);
+      if (m.matches()) {
+        states.put(m.group(2), power(m.group(3)));
+      }
+    }
+    List<GuestStatus> out = new ArrayList<>();
+    // One virsh process reads every domain's XML: names libvirt lists are safe to join.
+    List<String> safe =
+        states.keySet().stream().filter(n -> SAFE_NAME.matcher(n).matches()).toList();
+    if (!safe.isEmpty()) {
+      String joined =
+          String.join(" ; ", safe.stream().map(n -> "dumpxml --inactive " + n).toList());
+      String all = v.run(joined);
+      for (String xml : all.split("(?<=</domain>)")) {
+        if (xml.isBlank()) {
+          continue;
+        }
+        DomainXml.Read read = DomainXml.read(xml.strip());
+        out.add(status(node, type, read, states.getOrDefault(read.name(), PowerState.UNKNOWN)));
+      }
+    }
+    return out;
+  }
+
+  private static GuestStatus status(
+      LibvirtNode node, GuestType type, DomainXml.Read read, PowerState power) {
+    Matcher m = BERTH_NAME.matcher(read.name());
+    int vmid = m.matches() ? Integer.parseInt(m.group(1)) : 0;
+    return new GuestStatus(
+        new GuestRef(type, node.name(), vmid),
+        read.title() == null || read.title().isBlank() ? read.name() : read.title(),
+        power,
+        read.requestId(),
+        null,
+        false,
+        read.memoryMib());
+  }
+
+  private static PowerState power(String state) {
+    return switch (state) {
+      case "running", "idle", "paused", "in shutdown", "blocked", "pmsuspended" ->
+          PowerState.RUNNING;
+      case "shut off", "crashed", "dying" -> PowerState.STOPPED;
+      default -> PowerState.UNKNOWN;
+    };
+  }
+
+  @Override
+  public Optional<GuestStatus> status(GuestRef ref) {
+    Virsh v = virsh(ref);
+    String name = domainName(ref.vmid());
+    String xml;
+    try {
+      xml = v.run("dumpxml", "--inactive", name);
+    } catch (HypervisorFailure e) {
+      if (Virsh.notFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    PowerState power = power(v.run("domstate", name).strip());
+    return Optional.of(status(node(ref.node()), ref.type(), DomainXml.read(xml), power));
+  }
+
+  @Override
+  public void create(GuestSpec spec) {
+    Virsh v = virsh(spec.ref());
+    Optional<GuestStatus> existing = status(spec.ref());
+    if (existing.isPresent()) {
+      if (existing.get().carries(spec.requestId())) {
+        return; // created before a crash: the rest of the work is configure's
+      }
+      throw new VmidTaken(
+          spec.ref().vmid(), "libvirt already has a domain " + domainName(spec.ref().vmid()));
+    }
+    String pool = settings.pool();
+    String template = spec.template() + ".raw";
+    String templatePath = path(v, template, spec.ref().node());
+    // Volumes of this VMID without a domain were left by a crash before the domain was defined.
+    deleteVolume(v, diskVolume(spec.ref()));
+    deleteVolume(v, seedVolume(spec.ref().vmid()));
+    if (spec.ref().type() == GuestType.VM) {
+      if (spec.fullClone()) {
+        v.run(
+            "vol-create-from",
+            pool,
+            xmlFile(DomainXml.volume(diskVolume(spec.ref()), "qcow2")).toString(),
+            "--inputpool",
+            pool,
+            template);
+        grow(v, spec);
+      } else {
+        v.run(
+            "vol-create-as",
+            pool,
+            diskVolume(spec.ref()),
+            spec.diskGib() + "G",
+            "--format",
+            "qcow2",
+            "--backing-vol",
+            templatePath,
+            "--backing-vol-format",
+            "raw");
+      }
+    } else {
+      v.run(
+          "vol-create-from",
+          pool,
+          xmlFile(DomainXml.volume(diskVolume(spec.ref()), "raw")).toString(),
+          "--inputpool",
+          pool,
+          template);
+    }
+    writeSeed(v, spec);
+    define(v, spec, null);
+  }
+
+  @Override
+  public void configure(GuestSpec spec) {
+    Virsh v = virsh(spec.ref());
+    String name = domainName(spec.ref().vmid());
+    DomainXml.Read domain = DomainXml.read(v.run("dumpxml", "--inactive", name));
+    if (domain.requestId() == null || domain.requestId() != spec.requestId()) {
+      throw new HypervisorFailure(
+          name + " on " + spec.ref().node() + " is not the guest of request " + spec.requestId(),
+          false);
+    }
+    if (spec.ref().type() == GuestType.VM) {
+      grow(v, spec);
+    }
+    writeSeed(v, spec);
+    define(v, spec, domain.uuid());
+  }
+
+  private void define(Virsh v, GuestSpec spec, String uuid) {
+    String disk = path(v, diskVolume(spec.ref()), spec.ref().node());
+    String seed = path(v, seedVolume(spec.ref().vmid()), spec.ref().node());
+    String xml;
+    if (spec.ref().type() == GuestType.VM) {
+      String kernel = optionalPath(v, spec.template() + ".vmlinuz").orElse(null);
+      String initrd =
+          kernel == null ? null : optionalPath(v, spec.template() + ".initrd").orElse(null);
+      xml =
+          DomainXml.vm(
+              spec,
+              settings.pool(),
+              new DomainXml.Volumes(disk, seed, kernel, initrd),
+              kvm(spec.ref().node(), v),
+              uuid);
+    } else {
+      xml = DomainXml.container(spec, new DomainXml.Volumes(disk, seed, null, null), uuid);
+    }
+    v.run("define", xmlFile(xml).toString());
+  }
+
+  /** A VM's disk grows to the requested size; cloud-init grows its file system on first boot. */
+  private void grow(Virsh v, GuestSpec spec) {
+    long wanted = spec.diskGib() * GIB;
+    Map<String, Long> info =
+        bytes(v.run("vol-info", "--bytes", "--pool", settings.pool(), diskVolume(spec.ref())));
+    if (info.getOrDefault("Capacity", 0L) < wanted) {
+      v.run("vol-resize", "--pool", settings.pool(), diskVolume(spec.ref()), spec.diskGib() + "G");
+    }
+  }
+
+  private static Map<String, Long> bytes(String output) {
+    Map<String, Long> values = new java.util.HashMap<>();
+    for (String line : output.split("\n")) {
+      Matcher m = Pattern.compile("(\\w+):\\s+(\\d+) bytes").matcher(line.strip());
+      if (m.matches()) {
+        values.put(m.group(1), Long.parseLong(m.group(2)));
+      }
+    }
+    return values;
+  }
+
+  private void writeSeed(Virsh v, GuestSpec spec) {
+    String seed = seedVolume(spec.ref().vmid());
+    byte[] image = CloudInitSeed.image(spec);
+    if (optionalPath(v, seed).isEmpty()) {
+      v.run("vol-create-as", settings.pool(), seed, Long.toString(image.length), "--format", "raw");
+    }
+    Path file = temporary(image);
+    try {
+      v.run("vol-upload", "--pool", settings.pool(), seed, file.toString());
+    } finally {
+      deleteQuietly(file);
+    }
+  }
+
+  @Override
+  public void start(GuestRef ref) {
+    try {
+      virsh(ref).run("start", domainName(ref.vmid()));
+    } catch (HypervisorFailure e) {
+      if (!e.getMessage().contains("already active")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void shutdown(GuestRef ref, Duration timeout) {
+    Virsh v = virsh(ref);
+    String name = domainName(ref.vmid());
+    if (power(v.run("domstate", name).strip()) != PowerState.RUNNING) {
+      return;
+    }
+    try {
+      v.run("shutdown", name);
+    } catch (HypervisorFailure e) {
+      if (!e.getMessage().contains("not running")) {
+        throw e;
+      }
+    }
+    Instant deadline = Instant.now().plus(timeout);
+    while (Instant.now().isBefore(deadline)) {
+      if (power(v.run("domstate", name).strip()) != PowerState.RUNNING) {
+        return;
+      }
+      pause(settings.shutdownPoll());
+    }
+    stop(ref);
+  }
+
+  @Override
+  public void stop(GuestRef ref) {
+    try {
+      virsh(ref).run("destroy", domainName(ref.vmid()));
+    } catch (HypervisorFailure e) {
+      if (!e.getMessage().contains("not running")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void reboot(GuestRef ref) {
+    virsh(ref).run("reboot", domainName(ref.vmid()));
+  }
+
+  @Override
+  public void delete(GuestRef ref) {
+    Virsh v = virsh(ref);
+    String name = domainName(ref.vmid());
+    Optional<GuestStatus> guest = status(ref);
+    if (guest.isPresent()) {
+      if (guest.get().power() == PowerState.RUNNING) {
+        stop(ref);
+      }
+      try {
+        v.run("undefine", name);
+      } catch (HypervisorFailure e) {
+        if (!Virsh.notFound(e)) {
+          throw e;
+        }
+      }
+    }
+    deleteVolume(v, diskVolume(ref));
+    deleteVolume(v, seedVolume(ref.vmid()));
+  }
+
+  private void deleteVolume(Virsh v, String volume) {
+    try {
+      v.run("vol-delete", "--pool", settings.pool(), volume);
+    } catch (HypervisorFailure e) {
+      if (!Virsh.notFound(e)) {
+        throw e;
+      }
+    }
+  }
+
+  private String path(Virsh v, String volume, String node) {
+    return optionalPath(v, volume)
+        .orElseThrow(
+            () ->
+                new HypervisorFailure(
+                    "volume " + volume + " is not in pool " + settings.pool() + " on " + node,
+                    false));
+  }
+
+  private Optional<String> optionalPath(Virsh v, String volume) {
+    try {
+      return Optional.of(v.run("vol-path", "--pool", settings.pool(), volume).strip());
+    } catch (HypervisorFailure e) {
+      if (Virsh.notFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /** Whether the node's QEMU has KVM; software emulation (TCG) where it has not. */
+  private boolean kvm(String node, Virsh v) {
+    return kvm.computeIfAbsent(
+        node,
+        n -> {
+          try {
+            v.run("domcapabilities", "--virttype", "kvm");
+            return true;
+          } catch (HypervisorFailure e) {
+            if (e.transientFailure()) {
+              throw e;
+            }
+            return false;
+          }
+        });
+  }
+
+  private Virsh virsh(GuestRef ref) {
+    LibvirtNode node = node(ref.node());
+    if (ref.type() == GuestType.VM) {
+      return virsh(node.vmUri());
+    }
+    return virsh(
+        node.containers()
+            .orElseThrow(
+                () ->
+                    new HypervisorFailure(
+                        "node " + node.name() + " takes no containers (no container-uri)", false)));
+  }
+
+  private Virsh virsh(String uri) {
+    return new Virsh(settings.virsh(), uri, settings.timeout());
+  }
+
+  private LibvirtNode node(String name) {
+    return settings.nodes().stream()
+        .filter(n -> n.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new HypervisorFailure("no libvirt node is named " + name, false));
+  }
+
+  private static Path xmlFile(String xml) {
+    return temporary(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  private static Path temporary(byte[] content) {
+    try {
+      Path file = Files.createTempFile("berth-libvirt-", ".tmp");
+      Files.write(file, content);
+      file.toFile().deleteOnExit();
+      return file;
+    } catch (IOException e) {
+      throw new HypervisorFailure(
+          "cannot write a temporary file for virsh: " + e.getMessage(), false);
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      // left for deleteOnExit
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new HypervisorFailure("interrupted while waiting for a shutdown", true);
+    }
+  }
+}
