@@ -1,0 +1,266 @@
+package org.berth.hypervisor.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.berth.testing.Await;
+import org.berth.testing.Curl;
+import org.berth.testing.Exec;
+import org.berth.testing.Http;
+import org.berth.testing.JumpHost;
+import org.berth.testing.LibvirtTemplate;
+import org.berth.testing.Libvirtd;
+import org.berth.testing.NatTopology;
+import org.berth.testing.PayaraProcess;
+import org.berth.testing.ShippedNginx;
+import org.berth.testing.SshClient;
+import org.berth.testing.Sshd;
+import org.berth.testing.Standalone;
+import org.berth.testing.TestDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole promise with a real guest: Berth on Payara with the libvirt adapter, a libvirtd of the
+ * test's own whose guests sit on the internal network of the test's namespaces, the shipped nginx
+ * site and the jump host's sshd with the shipped key command. alice asks for a NAT container with
+ * an HTTP port; it boots with Berth's MAC and address, serves a page through nginx at its name and
+ * runs commands over {@code ssh -J}; bob's key is refused; deleting the request takes the domain,
+ * its volumes, the route and the way in with it.
+ */
+@Standalone
+@Order(2)
+class RealGuestsIT {
+
+  static final String DOMAIN = "guests.berth.test";
+  static final String TOKEN = "real-guests-jumphost-token-0123456789";
+  static final String TEMPLATE = "libvirt-debian-12";
+
+  static Path dir;
+  static NatTopology nat;
+  static Libvirtd libvirtd;
+  static ShippedNginx nginx;
+  static PayaraProcess berth;
+  static Sshd jump;
+  static int jumpPort;
+  static Http http;
+  static Path keys;
+  static String alicePub;
+  static String bobPub;
+
+  @BeforeAll
+  static void start() throws Exception {
+    LibvirtTemplate template = LibvirtTemplate.debian();
+    dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "real-guests-");
+    nat = NatTopology.create("brg", 82);
+    libvirtd = Libvirtd.start(nat, template);
+    Path[] certificate = ShippedNginx.wildcardCertificate(dir, DOMAIN);
+    nginx = ShippedNginx.start(dir, DOMAIN, certificate[0], certificate[1]);
+
+    jumpPort = PayaraProcess.freePort();
+    List<String> database = TestDatabase.freshSettings();
+    List<String> settings = new ArrayList<>(database);
+    settings.addAll(
+        List.of(
+            "berth.data-dir=" + dir.resolve("data"),
+            "berth.hypervisor=libvirt",
+            "berth.libvirt.nodes=kvm1",
+            "berth.libvirt.node.kvm1.vm-uri=" + libvirtd.vmUri(),
+            "berth.libvirt.node.kvm1.container-uri=" + libvirtd.containerUri(),
+            "berth.libvirt.pool=" + Libvirtd.POOL,
+            "berth.jobs.polling-interval-seconds=1",
+            "berth.ledger.fetch-interval-seconds=3600",
+            "berth.nat.network=" + nat.internalNetwork(),
+            "berth.nat.bridge=br0",
+            "berth.proxy.kind=nginx",
+            "berth.proxy.domain=" + DOMAIN,
+            "berth.proxy.nginx.routes-dir=" + nginx.routesDir(),
+            "berth.proxy.nginx.test-command=" + String.join(" ", nginx.testCommand()),
+            "berth.proxy.nginx.reload-command=" + String.join(" ", nginx.reloadCommand()),
+            "berth.jumphost.token=" + TOKEN,
+            "berth.jumphost.host=127.0.0.1",
+            "berth.jumphost.port=" + jumpPort));
+    berth = PayaraProcess.start("real-guests", settings);
+    http = new Http(berth.base());
+    http.awaitLedger(false);
+    // The template an admin adds on Admin → Templates for the libvirt hosts.
+    sql(
+        database,
+        "INSERT INTO template (name, kind, hypervisor_ref, os_user, default_cores, max_cores,"
+            + " default_memory_mib, max_memory_mib, default_disk_gib, max_disk_gib) VALUES ('"
+            + TEMPLATE
+            + "', 'CONTAINER', '"
+            + LibvirtTemplate.NAME
+            + "', 'root', 1, 2, 512, 1024, 2, 8)");
+    http.roomFor("alice");
+
+    jump =
+        JumpHost.start(
+            berth.base(),
+            TOKEN,
+            jumpPort,
+            JumpHost.Account.of("alice"),
+            JumpHost.Account.of("bob"));
+    keys = Files.createDirectories(dir.resolve("keys"));
+    Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rwx------"));
+    alicePub = Sshd.generateKey(keys.resolve("alice"));
+    bobPub = Sshd.generateKey(keys.resolve("bob"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {jump, berth, nginx, libvirtd, nat}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          // stop the others all the same
+        }
+      }
+    }
+  }
+
+  @Test
+  void aNatContainerBootsServesItsPageThroughNginxAndLetsOnlyItsOwnerInOverTheJumpHost()
+      throws Exception {
+    addKey("alice", alicePub);
+    addKey("bob", bobPub);
+    long id = submit("alice", "web", 8080, alicePub);
+    JsonObject ready = http.awaitRequest("alice", id, "READY");
+    String ip = ready.getJsonObject("address").getString("ipv4");
+    String mac = ready.getJsonObject("address").getString("mac");
+    String block = ready.getJsonObject("access").getString("ssh");
+    assertThat(ready.getJsonObject("access").getString("url"))
+        .isEqualTo("https://web." + DOMAIN + "/");
+    assertThat(http.get("api/hypervisor", "admin", "admin").body())
+        .contains("\"simulated\":false", "kvm1");
+
+    // The block as alice pastes it into ~/.ssh/config: root, through the jump host.
+    SshClient alice = new SshClient(keys.resolve("alice"), block);
+    Exec.Result on = untilAnswered(alice, "web", "hostname; cat /sys/class/net/eth0/address");
+    assertThat(on.out()).isEqualTo("web\n" + mac + "\n");
+
+    Exec.Result served =
+        alice.run(
+            "web",
+            "mkdir -p /srv/www && echo 'served by the web guest of alice' > /srv/www/index.html"
+                + " && (setsid python3 -m http.server 8080 --directory /srv/www"
+                + " >/dev/null 2>&1 < /dev/null &)");
+    assertThat(served.exit()).as(served.all()).isZero();
+    Curl.Answer page =
+        Await.until(
+            "the guest's page through nginx",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500),
+            () -> nginx.get("web"),
+            a -> a.status() == 200);
+    assertThat(page.body()).isEqualTo("served by the web guest of alice");
+
+    SshClient bob = new SshClient(keys.resolve("bob"));
+    Exec.Result refused = bob.run("-J", "bob@127.0.0.1:" + jumpPort, "root@" + ip, "hostname");
+    assertThat(refused.exit()).isNotZero();
+    assertThat(refused.all())
+        .containsAnyOf("Permission denied (publickey)", "administratively prohibited")
+        .doesNotContain("web\n");
+
+    String domain = domainOf(id);
+    http.deleteRequest("alice", id);
+
+    assertThat(libvirtd.virshOn(libvirtd.containerUri(), "list", "--all", "--name").out())
+        .doesNotContain(domain);
+    assertThat(libvirtd.virshOk("vol-list", Libvirtd.POOL)).doesNotContain(domain + "-");
+    Curl.Answer gone =
+        Await.until(
+            "the route to go",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(500),
+            () -> nginx.get("web"),
+            a -> a.status() == 404);
+    assertThat(gone.body()).doesNotContain("served by the web guest");
+    Exec.Result afterDelete =
+        new SshClient(keys.resolve("alice"))
+            .run("-J", "alice@127.0.0.1:" + jumpPort, "root@" + ip, "true");
+    assertThat(afterDelete.exit()).isNotZero();
+    assertThat(afterDelete.all())
+        .containsAnyOf("Permission denied (publickey)", "administratively prohibited");
+  }
+
+  /** The libvirt domain of the request's guest, as its guest page names node and VMID. */
+  private static String domainOf(long id) {
+    JsonObject guest = Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice"));
+    return "berth-" + guest.getJsonNumber("vmid").intValue();
+  }
+
+  /** Runs {@code command} on {@code host} until the guest answers (cloud-init puts the key). */
+  private static Exec.Result untilAnswered(SshClient client, String host, String command) {
+    return Await.until(
+        "ssh to " + host + " through the jump host",
+        Duration.ofMinutes(2),
+        Duration.ofSeconds(2),
+        () -> {
+          try {
+            return client.run(host, command);
+          } catch (Exception e) {
+            throw new AssertionError(e);
+          }
+        },
+        r -> r.exit() == 0);
+  }
+
+  private static void addKey(String user, String key) {
+    HttpResponse<String> r =
+        http.call(
+            "POST",
+            "api/me/keys",
+            user,
+            user,
+            Json.createObjectBuilder().add("label", "laptop").add("key", key).build().toString());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+  }
+
+  private static long submit(String user, String name, Integer httpPort, String key) {
+    var network = Json.createObjectBuilder().add("mode", "nat");
+    if (httpPort != null) {
+      network.add("httpPort", httpPort);
+    }
+    String body =
+        Json.createObjectBuilder()
+            .add("kind", "container")
+            .add("name", name)
+            .add("template", TEMPLATE)
+            .add("cores", 1)
+            .add("memoryMiB", 512)
+            .add("diskGiB", 2)
+            .add("network", network)
+            .add("sshKeys", Json.createArrayBuilder().add(key))
+            .add("leaseDays", 5)
+            .add("purpose", "real guests")
+            .build()
+            .toString();
+    HttpResponse<String> r = http.call("POST", "api/requests", user, user, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return Http.json(r).getJsonNumber("id").longValue();
+  }
+
+  private static void sql(List<String> database, String statement) throws Exception {
+    String url = database.get(0).substring("berth.db.url=".length());
+    String user = database.get(1).substring("berth.db.user=".length());
+    try (Connection c = DriverManager.getConnection(url, user, null);
+        Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+  }
+}
