@@ -11,7 +11,8 @@ import org.berth.requests.entity.TemplateSpec;
 
 /**
  * The templates a fresh installation starts with, so the demo can be used at once: added when this
- * is the demo ({@code berth.demo=true}) and there are no templates yet.
+ * is the demo ({@code berth.demo=true}) and there are no templates yet, in the references of the
+ * demo's hypervisor (Proxmox VE and the simulated cluster, or libvirt).
  */
 @ApplicationScoped
 public class DemoTemplates {
@@ -71,12 +72,49 @@ public class DemoTemplates {
               20,
               true));
 
+  /**
+   * The demo's templates on libvirt hosts: the Debian template {@code
+   * deploy/libvirt/build-template} makes, as a VM (an overlay on it, grown to the size asked for)
+   * and as a container (a copy of its file system, at the template's size).
+   */
+  static final List<TemplateSpec> LIBVIRT_TEMPLATES =
+      List.of(
+          new TemplateSpec(
+              "debian-12",
+              GuestKind.VM,
+              "debian-12",
+              "debian",
+              "Debian 12 (deploy/libvirt/build-template)",
+              1,
+              4,
+              1024,
+              8192,
+              4,
+              100,
+              false),
+          new TemplateSpec(
+              "debian-12-ct",
+              GuestKind.CONTAINER,
+              "debian-12",
+              "root",
+              "Debian 12 system container (deploy/libvirt/build-template)",
+              1,
+              2,
+              512,
+              4096,
+              2,
+              2,
+              false));
+
   @Inject Templates templates;
   @Inject Mode mode;
 
   void seed(@Observes DatabaseReady ready) {
     if (mode.isDemo()) {
-      templates.seedIfEmpty(TEMPLATES);
+      templates.seedIfEmpty(
+          mode.hypervisor().orElse(null) == Mode.HypervisorKind.LIBVIRT
+              ? LIBVIRT_TEMPLATES
+              : TEMPLATES);
     }
   }
 }

@@ -8,9 +8,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,7 +44,9 @@ class RealGuestsIT {
 
   static final String DOMAIN = "guests.berth.test";
   static final String TOKEN = "real-guests-jumphost-token-0123456789";
-  static final String TEMPLATE = "libvirt-debian-12";
+
+  /** The demo's container template on libvirt. */
+  static final String TEMPLATE = "debian-12-ct";
 
   static Path dir;
   static NatTopology nat;
@@ -71,8 +70,7 @@ class RealGuestsIT {
     nginx = ShippedNginx.start(dir, DOMAIN, certificate[0], certificate[1]);
 
     jumpPort = PayaraProcess.freePort();
-    List<String> database = TestDatabase.freshSettings();
-    List<String> settings = new ArrayList<>(database);
+    List<String> settings = new ArrayList<>(TestDatabase.freshSettings());
     settings.addAll(
         List.of(
             "berth.data-dir=" + dir.resolve("data"),
@@ -95,16 +93,7 @@ class RealGuestsIT {
             "berth.jumphost.port=" + jumpPort));
     berth = PayaraProcess.start("real-guests", settings);
     http = new Http(berth.base());
-    http.awaitLedger(false);
-    // The template an admin adds on Admin → Templates for the libvirt hosts.
-    sql(
-        database,
-        "INSERT INTO template (name, kind, hypervisor_ref, os_user, default_cores, max_cores,"
-            + " default_memory_mib, max_memory_mib, default_disk_gib, max_disk_gib) VALUES ('"
-            + TEMPLATE
-            + "', 'CONTAINER', '"
-            + LibvirtTemplate.NAME
-            + "', 'root', 1, 2, 512, 1024, 2, 8)");
+    http.awaitLedger(true);
     http.roomFor("alice");
 
     jump =
@@ -198,6 +187,42 @@ class RealGuestsIT {
         .containsAnyOf("Permission denied (publickey)", "administratively prohibited");
   }
 
+  @Test
+  void reconciliationReportsADomainMadeByHandWithBerthsMarkAndTouchesNoDomain() throws Exception {
+    Path marked = dir.resolve("by-hand.xml");
+    Files.writeString(
+        marked,
+        "<domain type='qemu'><name>berth-19990</name><memory unit='MiB'>64</memory>"
+            + "<metadata><berth:guest xmlns:berth='"
+            + DomainXml.NAMESPACE
+            + "'><berth:request>987654</berth:request></berth:guest></metadata>"
+            + "<os><type arch='x86_64'>hvm</type></os></domain>");
+    Path own = dir.resolve("someones.xml");
+    Files.writeString(
+        own,
+        "<domain type='qemu'><name>someones-vm</name><memory unit='MiB'>64</memory>"
+            + "<os><type arch='x86_64'>hvm</type></os></domain>");
+    libvirtd.virshOk("define", marked.toString());
+    libvirtd.virshOk("define", own.toString());
+
+    HttpResponse<String> run =
+        http.call("POST", "api/hypervisor/reconciliation", "admin", "admin", null);
+    assertThat(run.statusCode()).as(run.body()).isEqualTo(200);
+    JsonObject unknown =
+        Http.json(run).getJsonArray("findings").getValuesAs(JsonObject.class).stream()
+            .filter(f -> f.getString("kind").equals("unknown"))
+            .findFirst()
+            .orElseThrow(
+                () -> new AssertionError("no finding of the marked domain: " + run.body()));
+    assertThat(unknown.getInt("vmid")).isEqualTo(19990);
+    assertThat(unknown.getJsonNumber("request").longValue()).isEqualTo(987654L);
+    assertThat(run.body()).doesNotContain("someones-vm");
+
+    assertThat(libvirtd.virshOk("list", "--all", "--name")).contains("berth-19990", "someones-vm");
+    libvirtd.virshOk("undefine", "berth-19990");
+    libvirtd.virshOk("undefine", "someones-vm");
+  }
+
   /** The libvirt domain of the request's guest, as its guest page names node and VMID. */
   private static String domainOf(long id) {
     JsonObject guest = Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice"));
@@ -253,14 +278,5 @@ class RealGuestsIT {
     HttpResponse<String> r = http.call("POST", "api/requests", user, user, body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return Http.json(r).getJsonNumber("id").longValue();
-  }
-
-  private static void sql(List<String> database, String statement) throws Exception {
-    String url = database.get(0).substring("berth.db.url=".length());
-    String user = database.get(1).substring("berth.db.user=".length());
-    try (Connection c = DriverManager.getConnection(url, user, null);
-        Statement st = c.createStatement()) {
-      st.execute(statement);
-    }
   }
 }
