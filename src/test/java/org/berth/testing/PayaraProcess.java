@@ -36,6 +36,13 @@ public final class PayaraProcess implements AutoCloseable {
     return startProduction(name, demo);
   }
 
+  /** As {@link #start(String, List)}, on a port chosen beforehand (to start it again there). */
+  public static PayaraProcess start(String name, int port, List<String> settings) throws Exception {
+    List<String> demo = new ArrayList<>(List.of("berth.demo=true"));
+    demo.addAll(settings);
+    return startProduction(name, port, demo);
+  }
+
   /**
    * Starts Berth as production does, without the demo switch: it needs an identity provider and a
    * hypervisor in {@code settings}.

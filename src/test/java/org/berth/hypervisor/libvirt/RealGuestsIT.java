@@ -27,8 +27,10 @@ import org.berth.testing.Standalone;
 import org.berth.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole promise with a real guest: Berth on Payara with the libvirt adapter, a libvirtd of the
@@ -40,6 +42,7 @@ import org.junit.jupiter.api.Test;
  */
 @Standalone
 @Order(2)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealGuestsIT {
 
   static final String DOMAIN = "guests.berth.test";
@@ -49,6 +52,8 @@ class RealGuestsIT {
   static final String TEMPLATE = "debian-12-ct";
 
   static Path dir;
+  static List<String> settings;
+  static int port;
   static NatTopology nat;
   static Libvirtd libvirtd;
   static ShippedNginx nginx;
@@ -70,7 +75,7 @@ class RealGuestsIT {
     nginx = ShippedNginx.start(dir, DOMAIN, certificate[0], certificate[1]);
 
     jumpPort = PayaraProcess.freePort();
-    List<String> settings = new ArrayList<>(TestDatabase.freshSettings());
+    settings = new ArrayList<>(TestDatabase.freshSettings());
     settings.addAll(
         List.of(
             "berth.data-dir=" + dir.resolve("data"),
@@ -80,6 +85,7 @@ class RealGuestsIT {
             "berth.libvirt.node.kvm1.container-uri=" + libvirtd.containerUri(),
             "berth.libvirt.pool=" + Libvirtd.POOL,
             "berth.jobs.polling-interval-seconds=1",
+            "berth.jobs.heartbeat-seconds=1",
             "berth.ledger.fetch-interval-seconds=3600",
             "berth.nat.network=" + nat.internalNetwork(),
             "berth.nat.bridge=br0",
@@ -91,7 +97,8 @@ class RealGuestsIT {
             "berth.jumphost.token=" + TOKEN,
             "berth.jumphost.host=127.0.0.1",
             "berth.jumphost.port=" + jumpPort));
-    berth = PayaraProcess.start("real-guests", settings);
+    port = PayaraProcess.freePort();
+    berth = PayaraProcess.start("real-guests", port, settings);
     http = new Http(berth.base());
     http.awaitLedger(true);
     http.roomFor("alice");
@@ -123,6 +130,7 @@ class RealGuestsIT {
   }
 
   @Test
+  @Order(1)
   void aNatContainerBootsServesItsPageThroughNginxAndLetsOnlyItsOwnerInOverTheJumpHost()
       throws Exception {
     addKey("alice", alicePub);
@@ -188,6 +196,7 @@ class RealGuestsIT {
   }
 
   @Test
+  @Order(2)
   void reconciliationReportsADomainMadeByHandWithBerthsMarkAndTouchesNoDomain() throws Exception {
     Path marked = dir.resolve("by-hand.xml");
     Files.writeString(
@@ -221,6 +230,58 @@ class RealGuestsIT {
     assertThat(libvirtd.virshOk("list", "--all", "--name")).contains("berth-19990", "someones-vm");
     libvirtd.virshOk("undefine", "berth-19990");
     libvirtd.virshOk("undefine", "someones-vm");
+  }
+
+  /**
+   * Berth is killed (SIGKILL) as soon as the guest's first volume appears in the pool, and started
+   * again: the request becomes READY with exactly one domain and one set of volumes.
+   */
+  @Test
+  @Order(3)
+  void berthKilledWhileCreatingAGuestLeavesExactlyOneDomainAfterItsRestart() throws Exception {
+    long id = submit("alice", "crashed", null, alicePub);
+    Await.until(
+        "the guest's first volume in the pool",
+        Duration.ofSeconds(60),
+        Duration.ofMillis(50),
+        () -> volumes(),
+        v -> v.stream().anyMatch(name -> name.endsWith("-root.raw")));
+    berth.kill();
+    berth = PayaraProcess.start("real-guests-again", port, settings);
+
+    http.awaitRequest("alice", id, "READY");
+    String domain = domainOf(id);
+    List<String> marked = new ArrayList<>();
+    for (String name :
+        libvirtd.virshOn(libvirtd.containerUri(), "list", "--all", "--name").out().split("\n")) {
+      if (!name.isBlank()
+          && libvirtd
+              .virshOn(libvirtd.containerUri(), "dumpxml", name.strip())
+              .out()
+              .contains("<berth:request>" + id + "</berth:request>")) {
+        marked.add(name.strip());
+      }
+    }
+    assertThat(marked).as("domains carrying request " + id).containsExactly(domain);
+    assertThat(volumes()).containsExactlyInAnyOrder(domain + "-root.raw", domain + "-seed.img");
+
+    http.deleteRequest("alice", id);
+    assertThat(volumes()).isEmpty();
+  }
+
+  /** The guests' volumes in the pool (the template's left out). */
+  private static List<String> volumes() {
+    try {
+      return libvirtd
+          .virshOk("vol-list", Libvirtd.POOL)
+          .lines()
+          .map(String::strip)
+          .filter(l -> l.startsWith("berth-"))
+          .map(l -> l.split("\\s+")[0])
+          .toList();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The libvirt domain of the request's guest, as its guest page names node and VMID. */
