@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * guests' NICs join that namespace's bridge, so the root namespace reaches them by the topology's
  * route and nothing else sees them. It runs in a mount namespace of its own, where libvirt's
  * folders ({@code /etc/libvirt}, {@code /run/libvirt}, {@code /var/lib/libvirt}, {@code
- * /var/log/libvirt}) are folders of this daemon, {@code /sys} is the namespace's, and the cgroup v2
+ * /var/log/libvirt}, {@code /var/cache/libvirt}, and its pid files) are this daemon's own, so that
+ * daemons of several tests run side by side, {@code /sys} is the namespace's, and the cgroup v2
  * hierarchy of a hybrid host is left out (libvirt's LXC driver cannot bind it into containers
  * there), and in a PID namespace that ends, with every guest, when the daemon's process does. QEMU
  * runs as root here, so that it reads the template without the ownership changes a host's libvirt
@@ -65,7 +66,7 @@ public final class Libvirtd implements AutoCloseable {
     GENISOIMAGE.require();
     Path dir = Path.of("/run", "berth-libvirt-" + nat.prefix());
     Exec.run(List.of("rm", "-rf", dir.toString()), Map.of(), Duration.ofSeconds(30));
-    for (String sub : List.of("etc", "run", "lib", "log", "pool")) {
+    for (String sub : List.of("etc", "run", "lib", "log", "cache", "pool")) {
       Files.createDirectories(dir.resolve(sub));
     }
     Exec.run(
@@ -102,12 +103,14 @@ public final class Libvirtd implements AutoCloseable {
             "mount -t sysfs sysfs /sys",
             "mount --rbind " + dir.resolve("cgroup") + " /sys/fs/cgroup",
             "mount --bind " + dir.resolve("etc") + " /etc/libvirt",
-            "mkdir -p /run/libvirt /var/lib/libvirt /var/log/libvirt",
+            "mkdir -p /run/libvirt /var/lib/libvirt /var/log/libvirt /var/cache/libvirt",
             "mount --bind " + dir.resolve("run") + " /run/libvirt",
             "mount --bind " + dir.resolve("lib") + " /var/lib/libvirt",
             "mount --bind " + dir.resolve("log") + " /var/log/libvirt",
-            "/usr/sbin/virtlogd &",
-            "exec /usr/sbin/libvirtd");
+            "mount --bind " + dir.resolve("cache") + " /var/cache/libvirt",
+            // Daemons of other tests may run beside this one: pid files of its own.
+            "/usr/sbin/virtlogd --pid-file " + dir.resolve("virtlogd.pid") + " &",
+            "exec /usr/sbin/libvirtd --pid-file " + dir.resolve("libvirtd.pid"));
     Process process =
         new ProcessBuilder(
                 NSENTER.path().toString(),
