@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.berth.testing.Await;
 import org.berth.testing.Curl;
 import org.berth.testing.Exec;
@@ -38,7 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * site and the jump host's sshd with the shipped key command. alice asks for a NAT container with
  * an HTTP port; it boots with Berth's MAC and address, serves a page through nginx at its name and
  * runs commands over {@code ssh -J}; bob's key is refused; deleting the request takes the domain,
- * its volumes, the route and the way in with it.
+ * its volumes, the route and the way in with it. A ledger VM boots under QEMU with its entry's MAC
+ * and address on the ledger's bridge; Berth killed while creating a guest resumes after a restart
+ * with one domain; reconciliation reports a domain made by hand with Berth's mark and touches none.
  */
 @Standalone
 @Order(2)
@@ -47,6 +50,7 @@ class RealGuestsIT {
 
   static final String DOMAIN = "guests.berth.test";
   static final String TOKEN = "real-guests-jumphost-token-0123456789";
+  static final String LEDGER_BRIDGE = "br1";
 
   /** The demo's container template on libvirt. */
   static final String TEMPLATE = "debian-12-ct";
@@ -71,6 +75,13 @@ class RealGuestsIT {
     dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "real-guests-");
     nat = NatTopology.create("brg", 82);
     libvirtd = Libvirtd.start(nat, template);
+    for (List<String> command :
+        List.of(
+            List.of("link", "add", LEDGER_BRIDGE, "type", "bridge"),
+            List.of("addr", "add", "192.0.2.1/24", "dev", LEDGER_BRIDGE),
+            List.of("link", "set", LEDGER_BRIDGE, "up"))) {
+      inGateway(java.util.stream.Stream.concat(Stream.of("ip"), command.stream()).toList());
+    }
     Path[] certificate = ShippedNginx.wildcardCertificate(dir, DOMAIN);
     nginx = ShippedNginx.start(dir, DOMAIN, certificate[0], certificate[1]);
 
@@ -89,6 +100,9 @@ class RealGuestsIT {
             "berth.ledger.fetch-interval-seconds=3600",
             "berth.nat.network=" + nat.internalNetwork(),
             "berth.nat.bridge=br0",
+            // The ledger's addresses (192.0.2.0/24 in the demo's ledger) on a bridge of their own.
+            "berth.network.bridge=" + LEDGER_BRIDGE,
+            "berth.network.ipv4-gateway=192.0.2.1",
             "berth.proxy.kind=nginx",
             "berth.proxy.domain=" + DOMAIN,
             "berth.proxy.nginx.routes-dir=" + nginx.routesDir(),
@@ -232,12 +246,85 @@ class RealGuestsIT {
     libvirtd.virshOk("undefine", "someones-vm");
   }
 
+  @Test
+  @Order(3)
+  void aLedgerVmBootsUnderQemuWithItsEntrysMacAndAddressAndAnswersSshAsTheTemplatesUser()
+      throws Exception {
+    JsonObject submitted =
+        http.submit(
+            "alice",
+            "vm",
+            "ledgervm",
+            "debian-12",
+            "{\"mode\":\"ledger\",\"host\":\"pvm060.example.com\"}",
+            alicePub);
+    long id = submitted.getJsonNumber("id").longValue();
+    JsonObject ready = http.awaitRequest("alice", id, "READY");
+    String ip = ready.getJsonObject("address").getString("ipv4");
+    String mac = ready.getJsonObject("address").getString("mac");
+    assertThat(ip).startsWith("192.0.2.");
+
+    // The ledger's network lives in the gateway namespace only: ssh from there.
+    Exec.Result on =
+        Await.until(
+            "the ledger VM to answer SSH at " + ip,
+            Duration.ofMinutes(5),
+            Duration.ofSeconds(3),
+            () ->
+                inGateway(
+                    List.of(
+                        "ssh",
+                        "-i",
+                        keys.resolve("alice").toString(),
+                        "-o",
+                        "BatchMode=yes",
+                        "-o",
+                        "StrictHostKeyChecking=no",
+                        "-o",
+                        "UserKnownHostsFile=/dev/null",
+                        "-o",
+                        "ConnectTimeout=5",
+                        "-o",
+                        "LogLevel=ERROR",
+                        "debian@" + ip,
+                        "hostname; cat /sys/class/net/e*/address; ip -4 -br addr show scope global;"
+                            + " df --output=size -BG / | tail -1")),
+            r -> r.exit() == 0);
+    // The disk is the request's 10 GiB: an overlay on the template, its file system grown.
+    assertThat(on.out())
+        .startsWith("ledgervm\n" + mac + "\n")
+        .contains(ip + "/24")
+        .endsWith(" 10G\n");
+
+    String domain = domainOf(id);
+    http.deleteRequest("alice", id);
+    assertThat(libvirtd.virshOk("list", "--all", "--name")).doesNotContain(domain);
+    assertThat(volumes()).noneMatch(v -> v.startsWith(domain + "-"));
+  }
+
+  private static Exec.Result inGateway(List<String> command) {
+    List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", nat.gatewayNamespace()));
+    all.addAll(command);
+    try {
+      Exec.Result r = Exec.run(all, java.util.Map.of(), Duration.ofSeconds(60));
+      if (!command.get(0).equals("ssh") && r.exit() != 0) {
+        throw new AssertionError(String.join(" ", all) + " failed: " + r.all());
+      }
+      return r;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   /**
    * Berth is killed (SIGKILL) as soon as the guest's first volume appears in the pool, and started
    * again: the request becomes READY with exactly one domain and one set of volumes.
    */
   @Test
-  @Order(3)
+  @Order(4)
   void berthKilledWhileCreatingAGuestLeavesExactlyOneDomainAfterItsRestart() throws Exception {
     long id = submit("alice", "crashed", null, alicePub);
     Await.until(
