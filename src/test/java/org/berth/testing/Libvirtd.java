@@ -151,6 +151,29 @@ public final class Libvirtd implements AutoCloseable {
     return daemon;
   }
 
+  /**
+   * {@code ssh} straight to a guest as {@code userAtHost} with the private key {@code key}: batch
+   * mode, any host key (each guest makes its own on first boot), five seconds to connect.
+   */
+  public static List<String> guestSsh(Path key, String userAtHost, String command) {
+    return List.of(
+        RequiredProgram.SSH.require().toString(),
+        "-i",
+        key.toString(),
+        "-o",
+        "BatchMode=yes",
+        "-o",
+        "StrictHostKeyChecking=no",
+        "-o",
+        "UserKnownHostsFile=/dev/null",
+        "-o",
+        "ConnectTimeout=5",
+        "-o",
+        "LogLevel=ERROR",
+        userAtHost,
+        command);
+  }
+
   private boolean answers() {
     try {
       return virsh("version").exit() == 0;

@@ -21,7 +21,7 @@ import org.berth.testing.Exec;
 import org.berth.testing.LibvirtTemplate;
 import org.berth.testing.Libvirtd;
 import org.berth.testing.NatTopology;
-import org.berth.testing.RequiredProgram;
+import org.berth.testing.Sshd;
 import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,22 +61,7 @@ class LibvirtHypervisorIT {
                 Duration.ofMillis(500)));
     Path dir = Files.createTempDirectory(Path.of("target"), "libvirt-keys-");
     key = dir.resolve("alice");
-    Exec.Result r =
-        Exec.run(
-            List.of(
-                RequiredProgram.SSH_KEYGEN.require().toString(),
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-C",
-                "alice@berth",
-                "-f",
-                key.toString()),
-            Map.of(),
-            Duration.ofSeconds(30));
-    assertThat(r.exit()).as(r.all()).isZero();
+    Sshd.generateKey(key);
   }
 
   @AfterAll
@@ -168,22 +153,7 @@ class LibvirtHypervisorIT {
             () -> {
               try {
                 return Exec.run(
-                    List.of(
-                        RequiredProgram.SSH.require().toString(),
-                        "-i",
-                        key.toString(),
-                        "-o",
-                        "BatchMode=yes",
-                        "-o",
-                        "StrictHostKeyChecking=no",
-                        "-o",
-                        "UserKnownHostsFile=/dev/null",
-                        "-o",
-                        "ConnectTimeout=5",
-                        "-o",
-                        "LogLevel=ERROR",
-                        user + "@" + address,
-                        command),
+                    Libvirtd.guestSsh(key, user + "@" + address, command),
                     Map.of(),
                     Duration.ofSeconds(30));
               } catch (Exception e) {
