@@ -161,6 +161,10 @@ final class CloudInitSeed {
         process.destroyForcibly();
         throw new HypervisorFailure("cannot make the cloud-init seed: " + output.strip(), false);
       }
+      if (Files.size(image) > SIZE_BYTES) {
+        throw new HypervisorFailure(
+            "the cloud-init seed is larger than " + SIZE_BYTES / 1024 + " KiB", false);
+      }
       return Files.readAllBytes(image);
     } catch (IOException e) {
       throw new HypervisorFailure(

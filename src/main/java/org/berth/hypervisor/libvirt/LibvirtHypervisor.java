@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.berth.hypervisor.Cluster;
@@ -37,8 +38,8 @@ public class LibvirtHypervisor implements Hypervisor {
       Pattern.compile(
           "^\\s*(\\S+)\\s+(\\S+)\\s+(running|idle|paused|in shutdown|shut off|crashed|pmsuspended"
               + "|blocked|dying)\\s*$");
-  private static final Pattern BERTH_NAME = Pattern.compile("berth-(\\d+)");
-  private static final Pattern KIB = Pattern.compile("(\\w[\\w ()]*?)\\s*:\\s*(\\d+)( KiB)?");
+  private static final Pattern BERTH_NAME = Pattern.compile("berth-([1-9]\\d{0,8})");
+  private static final Pattern KIB = Pattern.compile("(\\w[\\w ()]*?)\\s*:\\s*(\\d{1,18})( KiB)?");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final long GIB = 1024L * 1024 * 1024;
@@ -237,13 +238,9 @@ public class LibvirtHypervisor implements Hypervisor {
     deleteVolume(v, seedVolume(spec.ref().vmid()));
     if (spec.ref().type() == GuestType.VM) {
       if (spec.fullClone()) {
-        v.run(
-            "vol-create-from",
-            pool,
-            xmlFile(DomainXml.volume(diskVolume(spec.ref()), "qcow2")).toString(),
-            "--inputpool",
-            pool,
-            template);
+        withXml(
+            DomainXml.volume(diskVolume(spec.ref()), "qcow2"),
+            xml -> v.run("vol-create-from", pool, xml, "--inputpool", pool, template));
         grow(v, spec);
       } else {
         v.run(
@@ -259,13 +256,9 @@ public class LibvirtHypervisor implements Hypervisor {
             "raw");
       }
     } else {
-      v.run(
-          "vol-create-from",
-          pool,
-          xmlFile(DomainXml.volume(diskVolume(spec.ref()), "raw")).toString(),
-          "--inputpool",
-          pool,
-          template);
+      withXml(
+          DomainXml.volume(diskVolume(spec.ref()), "raw"),
+          xml -> v.run("vol-create-from", pool, xml, "--inputpool", pool, template));
     }
     writeSeed(v, spec);
     define(v, spec, null);
@@ -306,7 +299,7 @@ public class LibvirtHypervisor implements Hypervisor {
     } else {
       xml = DomainXml.container(spec, new DomainXml.Volumes(disk, seed, null, null), uuid);
     }
-    v.run("define", xmlFile(xml).toString());
+    withXml(xml, file -> v.run("define", file));
   }
 
   /** A VM's disk grows to the requested size; cloud-init grows its file system on first boot. */
@@ -322,7 +315,7 @@ public class LibvirtHypervisor implements Hypervisor {
   private static Map<String, Long> bytes(String output) {
     Map<String, Long> values = new java.util.HashMap<>();
     for (String line : output.split("\n")) {
-      Matcher m = Pattern.compile("(\\w+):\\s+(\\d+) bytes").matcher(line.strip());
+      Matcher m = Pattern.compile("(\\w+):\\s+(\\d{1,18}) bytes").matcher(line.strip());
       if (m.matches()) {
         values.put(m.group(1), Long.parseLong(m.group(2)));
       }
@@ -334,14 +327,16 @@ public class LibvirtHypervisor implements Hypervisor {
     String seed = seedVolume(spec.ref().vmid());
     byte[] image = CloudInitSeed.image(spec);
     if (optionalPath(v, seed).isEmpty()) {
-      v.run("vol-create-as", settings.pool(), seed, Long.toString(image.length), "--format", "raw");
+      // Of the seed's largest size, so that a configure with more keys fits the same volume.
+      v.run(
+          "vol-create-as",
+          settings.pool(),
+          seed,
+          Long.toString(CloudInitSeed.SIZE_BYTES),
+          "--format",
+          "raw");
     }
-    Path file = temporary(image);
-    try {
-      v.run("vol-upload", "--pool", settings.pool(), seed, file.toString());
-    } finally {
-      deleteQuietly(file);
-    }
+    withFile(image, file -> v.run("vol-upload", "--pool", settings.pool(), seed, file));
   }
 
   @Override
@@ -487,27 +482,30 @@ public class LibvirtHypervisor implements Hypervisor {
         .orElseThrow(() -> new HypervisorFailure("no libvirt node is named " + name, false));
   }
 
-  private static Path xmlFile(String xml) {
-    return temporary(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  private static String withXml(String xml, Function<String, String> call) {
+    return withFile(xml.getBytes(java.nio.charset.StandardCharsets.UTF_8), call);
   }
 
-  private static Path temporary(byte[] content) {
+  /**
+   * Runs {@code call} with the path of a temporary file holding {@code content}, then deletes it.
+   */
+  private static String withFile(byte[] content, Function<String, String> call) {
+    Path file;
     try {
-      Path file = Files.createTempFile("berth-libvirt-", ".tmp");
+      file = Files.createTempFile("berth-libvirt-", ".tmp");
       Files.write(file, content);
-      file.toFile().deleteOnExit();
-      return file;
     } catch (IOException e) {
       throw new HypervisorFailure(
           "cannot write a temporary file for virsh: " + e.getMessage(), false);
     }
-  }
-
-  private static void deleteQuietly(Path file) {
     try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // left for deleteOnExit
+      return call.apply(file.toString());
+    } finally {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // the temporary folder's own clean-up takes it
+      }
     }
   }
 
