@@ -185,6 +185,11 @@ public final class Libvirtd implements AutoCloseable {
     }
   }
 
+  /** What the daemon has as {@code /var/lib/libvirt}: dnsmasq's files of its networks among it. */
+  public Path stateDir() {
+    return dir.resolve("lib");
+  }
+
   public Path socket() {
     return dir.resolve("run/libvirt-sock");
   }

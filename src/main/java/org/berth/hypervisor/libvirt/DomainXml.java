@@ -27,7 +27,7 @@ final class DomainXml {
   static final String NAMESPACE = "urn:berth:guest:1";
 
   /** What Berth reads from a domain's XML. */
-  record Read(String name, String uuid, String title, Long requestId, long memoryMib) {}
+  record Read(String name, String uuid, String title, Long requestId, long memoryMib, String mac) {}
 
   /**
    * Where a guest's volumes are, as paths on its node.
@@ -142,12 +142,20 @@ final class DomainXml {
       }
     }
     long memoryKib = child(root, "memory").map(DomainXml::kib).orElse(0L);
+    String mac =
+        child(root, "devices")
+            .flatMap(devices -> child(devices, "interface"))
+            .flatMap(nic -> child(nic, "mac"))
+            .map(m -> m.getAttribute("address"))
+            .filter(a -> !a.isEmpty())
+            .orElse(null);
     return new Read(
         child(root, "name").map(Element::getTextContent).orElse(""),
         child(root, "uuid").map(Element::getTextContent).orElse(null),
         child(root, "title").map(Element::getTextContent).orElse(null),
         request,
-        memoryKib / 1024);
+        memoryKib / 1024,
+        mac);
   }
 
   /** A size in KiB, from its number and libvirt's {@code unit} (KiB when there is none). */

@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -117,7 +119,7 @@ public class LibvirtHypervisor implements Hypervisor {
         if (!e.transientFailure()) {
           throw e;
         }
-        nodes.add(new NodeCapacity(node.name(), false, 0, 0, 0, 0));
+        nodes.add(new NodeCapacity(node.name(), false, 0, 0, 0, 0, takes(node)));
       }
     }
     return new Cluster(nodes, guests);
@@ -138,7 +140,12 @@ public class LibvirtHypervisor implements Hypervisor {
         totalKib / 1024,
         Math.max(0, totalKib - availableKib) / 1024,
         info.getOrDefault("CPU(s)", 0L).intValue(),
-        0);
+        0,
+        takes(node));
+  }
+
+  private static Set<GuestType> takes(LibvirtNode node) {
+    return node.containers().isPresent() ? EnumSet.allOf(GuestType.class) : Set.of(GuestType.VM);
   }
 
   private static Map<String, Long> numbers(String output) {
@@ -225,7 +232,8 @@ public class LibvirtHypervisor implements Hypervisor {
     Optional<GuestStatus> existing = status(spec.ref());
     if (existing.isPresent()) {
       if (existing.get().carries(spec.requestId())) {
-        return; // created before a crash: the rest of the work is configure's
+        reserveAddress(spec); // created before a crash, perhaps before the reservation
+        return;
       }
       throw new VmidTaken(
           spec.ref().vmid(), "libvirt already has a domain " + domainName(spec.ref().vmid()));
@@ -300,6 +308,18 @@ public class LibvirtHypervisor implements Hypervisor {
       xml = DomainXml.container(spec, new DomainXml.Volumes(disk, seed, null, null), uuid);
     }
     withXml(xml, file -> v.run("define", file));
+    reserveAddress(spec);
+  }
+
+  /**
+   * The guest's address for its MAC in the node's DHCP network, once its domain exists. Networks
+   * are reached through the node's VM connection, which containers' guests share.
+   */
+  private void reserveAddress(GuestSpec spec) {
+    LibvirtNode node = node(spec.ref().node());
+    if (node.dhcp().isPresent()) {
+      DhcpReservations.reserve(virsh(node.vmUri()), node.dhcp().get(), spec);
+    }
   }
 
   /** A VM's disk grows to the requested size; cloud-init grows its file system on first boot. */
@@ -396,6 +416,14 @@ public class LibvirtHypervisor implements Hypervisor {
     String name = domainName(ref.vmid());
     Optional<GuestStatus> guest = status(ref);
     if (guest.isPresent()) {
+      LibvirtNode node = node(ref.node());
+      if (node.dhcp().isPresent()) {
+        // Before the domain goes: its MAC is how the reservation is found.
+        String mac = DomainXml.read(v.run("dumpxml", "--inactive", name)).mac();
+        if (mac != null) {
+          DhcpReservations.release(virsh(node.vmUri()), node.dhcp().get(), mac);
+        }
+      }
       if (guest.get().power() == PowerState.RUNNING) {
         stop(ref);
       }

@@ -148,6 +148,9 @@ public class Hypervisors {
               uri(prefix + "vm-uri", vmUri, "qemu"),
               text(prefix + "container-uri")
                   .map(u -> uri(prefix + "container-uri", u, "lxc"))
+                  .orElse(null),
+              text(prefix + "dhcp-network")
+                  .map(n -> network(prefix + "dhcp-network", n))
                   .orElse(null)));
     }
     if (nodes.isEmpty()) {
@@ -163,6 +166,14 @@ public class Hypervisors {
         text("berth.libvirt.virsh").orElse("/usr/bin/virsh"),
         Duration.ofSeconds(settings.whole("berth.libvirt.timeout-seconds", 600, 1, 86400)),
         Duration.ofSeconds(1));
+  }
+
+  private static String network(String key, String value) {
+    if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+      throw new InvalidSetting(
+          key, "must be a libvirt network's name: letters, digits, '.', '_' and '-', at most 64");
+    }
+    return value;
   }
 
   /** A libvirt connection URI of the driver expected ({@code qemu}, {@code lxc}). */

@@ -127,7 +127,13 @@ public class ProvisioningStore {
     String node = placed == null ? null : placed.node();
     if (node == null) {
       Placement.Decision d =
-          Placement.choose(cluster.nodes(), reserved, busy, w.request().memoryMib(), perNode);
+          Placement.choose(
+              cluster.nodes(),
+              reserved,
+              busy,
+              typeOf(w.request()),
+              w.request().memoryMib(),
+              perNode);
       if (d.chosen().isEmpty()) {
         return new Placed(null, d.waitForSlot(), d.noRoom());
       }

@@ -21,6 +21,7 @@ import org.berth.testing.Exec;
 import org.berth.testing.LibvirtTemplate;
 import org.berth.testing.Libvirtd;
 import org.berth.testing.NatTopology;
+import org.berth.testing.RequiredProgram;
 import org.berth.testing.Sshd;
 import org.berth.testing.Standalone;
 import org.junit.jupiter.api.AfterAll;
@@ -90,6 +91,13 @@ class LibvirtHypervisorIT {
     assertThat(status.requestId()).isEqualTo(41L);
     assertThat(status.name()).isEqualTo("ct-alice");
 
+    // The root is a copy of the template's file system that takes only the space its files do.
+    String root =
+        libvirtd.virshOk("vol-info", "--bytes", "--pool", Libvirtd.POOL, "berth-2001-root.raw");
+    long capacity = bytes(root, "Capacity");
+    assertThat(capacity).isEqualTo(2L << 30);
+    assertThat(bytes(root, "Allocation")).isLessThan(capacity / 2);
+
     hypervisor.shutdown(spec.ref(), Duration.ofSeconds(60));
     assertThat(hypervisor.status(spec.ref()).orElseThrow().power()).isEqualTo(PowerState.STOPPED);
     hypervisor.delete(spec.ref());
@@ -120,6 +128,75 @@ class LibvirtHypervisorIT {
     libvirtd.virshOk("undefine", "berth-2003");
   }
 
+  /**
+   * On a node with a libvirt-managed network, a guest on that network's bridge gets a DHCP host
+   * reservation of its MAC for its address and name, which the network's dnsmasq reads, and
+   * deleting the guest takes it back. A guest on another bridge gets none.
+   */
+  @Test
+  void aGuestOnALibvirtNetworkHasItsAddressReservedForItsMacUntilItIsDeleted() throws Exception {
+    new RequiredProgram(Path.of("/usr/sbin/dnsmasq"), "apt-get install dnsmasq-base").require();
+    Path xml = Files.createTempFile(Path.of("target"), "ledger-net-", ".xml");
+    Files.writeString(
+        xml,
+        "<network><name>ledger</name><bridge name='brledger' stp='off'/>"
+            + "<ip address='198.51.100.1' netmask='255.255.255.0'><dhcp>"
+            + "<range start='198.51.100.200' end='198.51.100.250'/></dhcp></ip></network>");
+    libvirtd.virshOk("net-define", xml.toString());
+    libvirtd.virshOk("net-start", "ledger");
+    LibvirtHypervisor withDhcp =
+        new LibvirtHypervisor(
+            new LibvirtSettings(
+                List.of(new LibvirtNode(NODE, libvirtd.vmUri(), libvirtd.containerUri(), "ledger")),
+                Libvirtd.POOL,
+                Libvirtd.VIRSH.path().toString(),
+                Duration.ofMinutes(2),
+                Duration.ofMillis(500)));
+    GuestSpec onLedger =
+        new GuestSpec(
+            44,
+            "alice",
+            new GuestRef(GuestType.VM, NODE, 2004),
+            "pvm020",
+            LibvirtTemplate.NAME,
+            false,
+            1,
+            256,
+            4,
+            "brledger",
+            "52:54:00:BE:00:14",
+            "198.51.100.20/24",
+            "198.51.100.1",
+            null,
+            null,
+            List.of(),
+            "debian",
+            List.of(Files.readString(Path.of(key + ".pub")).strip()));
+    GuestSpec elsewhere = spec(GuestType.VM, 2005, 45, "vm-nat", "02:be:27:51:00:0d", 13, "debian");
+    try {
+      withDhcp.create(onLedger);
+      withDhcp.configure(onLedger); // repeated: still one reservation
+      withDhcp.create(elsewhere);
+
+      String hosts = libvirtd.virshOk("net-dumpxml", "ledger");
+      assertThat(hosts)
+          .contains("<host mac='52:54:00:be:00:14' name='pvm020' ip='198.51.100.20'/>")
+          .doesNotContain("02:be:27:51:00:0d");
+      assertThat(hosts.split("<host ", -1)).hasSize(2);
+      Path hostsFile = libvirtd.stateDir().resolve("dnsmasq/ledger.hostsfile");
+      assertThat(Files.readString(hostsFile)).isEqualTo("52:54:00:be:00:14,198.51.100.20,pvm020\n");
+
+      withDhcp.delete(onLedger.ref());
+      assertThat(libvirtd.virshOk("net-dumpxml", "ledger")).doesNotContain("<host ");
+      assertThat(Files.readString(hostsFile)).isEmpty();
+    } finally {
+      withDhcp.delete(onLedger.ref());
+      withDhcp.delete(elsewhere.ref());
+      libvirtd.virshOk("net-destroy", "ledger");
+      libvirtd.virshOk("net-undefine", "ledger");
+    }
+  }
+
   private static GuestSpec spec(
       GuestType type, int vmid, long request, String name, String mac, int host, String user)
       throws Exception {
@@ -142,6 +219,13 @@ class LibvirtHypervisorIT {
         List.of(),
         user,
         List.of(Files.readString(Path.of(key + ".pub")).strip()));
+  }
+
+  private static long bytes(String volInfo, String field) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^" + field + ":\\s+(\\d+) bytes$").matcher(volInfo);
+    assertThat(m.find()).as(volInfo).isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   /** Runs a command on a guest over SSH with alice's key, waiting for the guest to answer. */

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.berth.testing.Await;
+import org.berth.testing.Browser;
 import org.berth.testing.Curl;
 import org.berth.testing.Exec;
 import org.berth.testing.Http;
@@ -32,6 +33,10 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The whole promise with a real guest: Berth on Payara with the libvirt adapter, a libvirtd of the
@@ -227,6 +232,44 @@ class RealGuestsIT {
             + "<os><type arch='x86_64'>hvm</type></os></domain>");
     libvirtd.virshOk("define", marked.toString());
     libvirtd.virshOk("define", own.toString());
+
+    // What an admin sees of the libvirt host and of the findings, in the browser.
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      try {
+        Browser.signIn(page, berth.base(), "admin");
+        page.get(berth.base().resolve("admin/hypervisor.xhtml").toString());
+        WebElement nodes = page.findElement(By.id("cluster:nodes"));
+        assertThat(page.findElements(By.id("simulatedBanner"))).isEmpty();
+        assertThat(page.findElement(By.id("description")).getText())
+            .startsWith("libvirt on kvm1 (" + libvirtd.vmUri());
+        assertThat(nodes.getText()).contains("kvm1", "online");
+        assertThat(
+                nodes
+                    .findElement(
+                        By.xpath(".//tr[not(.//tr) and .//td[normalize-space() = '19990']]"))
+                    .getText())
+            .contains("berth-19990", "Virtual machine", "Stopped", "987654");
+        // The page lists the guests that carry Berth's mark, as it does for Proxmox.
+        assertThat(nodes.getText()).doesNotContain("someones-vm");
+        browser.screenshot("libvirt-admin-hypervisor");
+
+        page.get(berth.base().resolve("admin/reconciliation.xhtml").toString());
+        page.findElement(By.id("recon:checkNow")).click();
+        new WebDriverWait(page, Duration.ofSeconds(60))
+            .until(d -> d.findElement(By.id("messages")).getText().contains("Checked the cluster"));
+        WebElement finding =
+            page.findElement(By.id("recon:findings"))
+                .findElement(By.xpath(".//tr[.//td[normalize-space() = '19990']]"));
+        assertThat(finding.getText()).contains("987654", "kvm1");
+        assertThat(page.findElement(By.id("recon:findings")).getText())
+            .doesNotContain("someones-vm");
+        browser.screenshot("libvirt-admin-reconciliation");
+      } catch (RuntimeException | AssertionError e) {
+        browser.screenshot("libvirt-admin-failure");
+        throw e;
+      }
+    }
 
     HttpResponse<String> run =
         http.call("POST", "api/hypervisor/reconciliation", "admin", "admin", null);
