@@ -198,10 +198,14 @@ final class DomainXml {
     }
   }
 
+  /**
+   * A volume made as a copy of another: an allocation of 0 asks libvirt for a sparse copy, which
+   * takes only the space the original's data takes.
+   */
   static String volume(String name, String format) {
     return "<volume><name>"
         + text(name)
-        + "</name><target><format type='"
+        + "</name><allocation>0</allocation><target><format type='"
         + attribute(format)
         + "'/></target></volume>";
   }

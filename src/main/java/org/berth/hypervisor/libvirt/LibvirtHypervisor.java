@@ -42,6 +42,7 @@ public class LibvirtHypervisor implements Hypervisor {
               + "|blocked|dying)\\s*$");
   private static final Pattern BERTH_NAME = Pattern.compile("berth-([1-9]\\d{0,8})");
   private static final Pattern KIB = Pattern.compile("(\\w[\\w ()]*?)\\s*:\\s*(\\d{1,18})( KiB)?");
+  private static final Pattern VOLUME_LINE = Pattern.compile("^\\s*(\\S+)\\s+(\\S.*?)\\s*$");
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final long GIB = 1024L * 1024 * 1024;
@@ -126,9 +127,10 @@ public class LibvirtHypervisor implements Hypervisor {
   }
 
   private NodeCapacity capacity(LibvirtNode node) {
-    Virsh v = virsh(node.vmUri());
-    Map<String, Long> info = numbers(v.run("nodeinfo"));
-    Map<String, Long> memory = numbers(v.run("nodememstats"));
+    // One virsh process for both: each process costs a connection to libvirt.
+    Map<String, Long> values = numbers(virsh(node.vmUri()).run("nodeinfo ; nodememstats"));
+    Map<String, Long> info = values;
+    Map<String, Long> memory = values;
     long totalKib = memory.getOrDefault("total", info.getOrDefault("Memory size", 0L));
     long availableKib =
         memory.getOrDefault("free", 0L)
@@ -240,10 +242,15 @@ public class LibvirtHypervisor implements Hypervisor {
     }
     String pool = settings.pool();
     String template = spec.template() + ".raw";
-    String templatePath = path(v, template, spec.ref().node());
+    Map<String, String> volumes = volumes(v);
+    String templatePath = path(volumes, template, spec.ref().node());
     // Volumes of this VMID without a domain were left by a crash before the domain was defined.
-    deleteVolume(v, diskVolume(spec.ref()));
-    deleteVolume(v, seedVolume(spec.ref().vmid()));
+    if (volumes.containsKey(diskVolume(spec.ref()))) {
+      deleteVolume(v, diskVolume(spec.ref()));
+    }
+    if (volumes.containsKey(seedVolume(spec.ref().vmid()))) {
+      deleteVolume(v, seedVolume(spec.ref().vmid()));
+    }
     if (spec.ref().type() == GuestType.VM) {
       if (spec.fullClone()) {
         withXml(
@@ -268,7 +275,7 @@ public class LibvirtHypervisor implements Hypervisor {
           DomainXml.volume(diskVolume(spec.ref()), "raw"),
           xml -> v.run("vol-create-from", pool, xml, "--inputpool", pool, template));
     }
-    writeSeed(v, spec);
+    writeSeed(v, spec, false);
     define(v, spec, null);
   }
 
@@ -285,18 +292,18 @@ public class LibvirtHypervisor implements Hypervisor {
     if (spec.ref().type() == GuestType.VM) {
       grow(v, spec);
     }
-    writeSeed(v, spec);
+    writeSeed(v, spec, volumes(v).containsKey(seedVolume(spec.ref().vmid())));
     define(v, spec, domain.uuid());
   }
 
   private void define(Virsh v, GuestSpec spec, String uuid) {
-    String disk = path(v, diskVolume(spec.ref()), spec.ref().node());
-    String seed = path(v, seedVolume(spec.ref().vmid()), spec.ref().node());
+    Map<String, String> volumes = volumes(v);
+    String disk = path(volumes, diskVolume(spec.ref()), spec.ref().node());
+    String seed = path(volumes, seedVolume(spec.ref().vmid()), spec.ref().node());
     String xml;
     if (spec.ref().type() == GuestType.VM) {
-      String kernel = optionalPath(v, spec.template() + ".vmlinuz").orElse(null);
-      String initrd =
-          kernel == null ? null : optionalPath(v, spec.template() + ".initrd").orElse(null);
+      String kernel = volumes.get(spec.template() + ".vmlinuz");
+      String initrd = kernel == null ? null : volumes.get(spec.template() + ".initrd");
       xml =
           DomainXml.vm(
               spec,
@@ -343,10 +350,11 @@ public class LibvirtHypervisor implements Hypervisor {
     return values;
   }
 
-  private void writeSeed(Virsh v, GuestSpec spec) {
+  /** Writes the guest's seed into its volume, made first unless {@code exists}. */
+  private void writeSeed(Virsh v, GuestSpec spec, boolean exists) {
     String seed = seedVolume(spec.ref().vmid());
     byte[] image = CloudInitSeed.image(spec);
-    if (optionalPath(v, seed).isEmpty()) {
+    if (!exists) {
       // Of the seed's largest size, so that a configure with more keys fits the same volume.
       v.run(
           "vol-create-as",
@@ -449,24 +457,28 @@ public class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private String path(Virsh v, String volume, String node) {
-    return optionalPath(v, volume)
-        .orElseThrow(
-            () ->
-                new HypervisorFailure(
-                    "volume " + volume + " is not in pool " + settings.pool() + " on " + node,
-                    false));
+  private String path(Map<String, String> volumes, String volume, String node) {
+    String path = volumes.get(volume);
+    if (path == null) {
+      throw new HypervisorFailure(
+          "volume " + volume + " is not in pool " + settings.pool() + " on " + node, false);
+    }
+    return path;
   }
 
-  private Optional<String> optionalPath(Virsh v, String volume) {
-    try {
-      return Optional.of(v.run("vol-path", "--pool", settings.pool(), volume).strip());
-    } catch (HypervisorFailure e) {
-      if (Virsh.notFound(e)) {
-        return Optional.empty();
+  /**
+   * The pool's volumes and their paths, from one {@code vol-list}: one virsh process instead of one
+   * per volume, as each costs a connection to libvirt.
+   */
+  private Map<String, String> volumes(Virsh v) {
+    Map<String, String> volumes = new java.util.HashMap<>();
+    for (String line : v.run("vol-list", "--pool", settings.pool()).split("\n")) {
+      Matcher m = VOLUME_LINE.matcher(line);
+      if (m.matches()) {
+        volumes.put(m.group(1), m.group(2));
       }
-      throw e;
     }
+    return volumes;
   }
 
   /** Whether the node's QEMU has KVM; software emulation (TCG) where it has not. */
