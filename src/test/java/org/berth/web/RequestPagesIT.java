@@ -146,55 +146,88 @@ class RequestPagesIT {
     assertThat(notHis.body()).contains("There is no such request").doesNotContain(name, host);
   }
 
+  /**
+   * Each step is checked as it is left, by the rules of submitting: a broken name keeps the wizard
+   * on the first step with the rule beside the name, and fixing it lets the wizard go on with the
+   * step's red outline gone; a later step clicked in the step list opens only as far as the steps
+   * before it are valid; the size step says whether an admin must approve the size; the quota is
+   * shown before the first step; nothing is stored.
+   */
   @Test
-  void theWizardShowsABrokenRuleBesideTheNameAndStoresNothing() {
+  void theWizardChecksEachStepAsItIsLeftAndStoresNothingUntilSubmitted() {
     int before = Http.json(http.get("api/requests?limit=1", "alice", "alice")).getInt("total");
-    String host;
+    JsonObject quota = Http.json(http.get("api/quotas/alice", "admin", "admin"));
     try (Browser browser = Browser.start()) {
       WebDriver page = browser.driver();
       try {
         signIn(page, "alice");
         page.get(app.resolve("requests/new.xhtml").toString());
+        assertThat(page.findElement(By.id("quota")).getText())
+            .containsPattern(
+                "\\d+ of " + quota.getJsonObject("limits").getInt("guests") + " guests")
+            .containsPattern("\\d+ of " + quota.getJsonObject("limits").getInt("cores") + " cores")
+            .contains("GiB memory", "GiB disk");
+
         chooseTemplate(page, "debian-12");
         page.findElement(By.id("wizard:name")).sendKeys("Bad Name");
-        next(page, 2);
-        next(page, 3);
-        host = pickFreeEntry(page);
-        next(page, 4);
-        page.findElement(By.id("wizard:newKeys")).sendKeys(ed25519("alice@laptop"));
-        next(page, 5);
-        page.findElement(By.id("wizard:purpose")).sendKeys("A name that breaks the rules");
-        next(page, 6);
-
-        page.findElement(By.id("wizard:submit")).click();
-
-        wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("wizard:step1")));
-        assertThat(page.getCurrentUrl()).contains("/requests/new.xhtml");
-        assertThat(page.findElement(By.id("messages")).getText())
-            .contains("The request was not submitted: one field breaks a rule");
-        WebElement beside =
-            page.findElement(
-                By.xpath(
-                    "//input[@id='wizard:name']/following-sibling::*[contains(@class,"
-                        + " 'ui-message-error')]"));
+        page.findElement(By.id("wizard:next")).click();
+        WebElement beside = wait(page).until(d -> errorBeside(d, "wizard:name"));
         assertThat(beside.getText()).contains("must be a DNS label");
-        assertThat(value(page, "wizard:name")).isEqualTo("Bad Name");
+        assertThat(page.findElements(By.id("wizard:step2"))).isEmpty();
+        assertThat(stepItem(page, 1).getAttribute("class")).contains("berth-step-wrong");
         browser.screenshot("request-wizard-bad-name");
+
+        page.findElement(By.id("wizard:name")).clear();
+        page.findElement(By.id("wizard:name")).sendKeys("fixed-" + RUN);
+        next(page, 2);
+        assertThat(stepItem(page, 1).getAttribute("class")).doesNotContain("berth-step-wrong");
+
+        // Step 5 asked for at once: step 3 has no ledger entry chosen yet, so the wizard stops
+        // there.
+        stepItem(page, 5).findElement(By.tagName("a")).click();
+        wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("wizard:step3")));
+        assertThat(errorBeside(page, "wizard:entries")).isNotNull();
+        assertThat(stepItem(page, 3).getAttribute("class")).contains("berth-step-wrong");
+
+        stepItem(page, 2).findElement(By.tagName("a")).click();
+        wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("wizard:step2")));
+        // Within every size limit of auto-approval: only the lease (the demo's default of 14 days
+        // against 7 approved at once) can still need an admin.
+        size(page, "1", "1024", "10");
+        By verdict = By.cssSelector("[id='wizard:sizeVerdict'] .ui-message");
+        assertThat(
+                wait(page)
+                    .until(d -> d.findElements(verdict).isEmpty() ? null : d.findElement(verdict))
+                    .getText())
+            .doesNotContain("cores", "MiB", "GiB")
+            .containsAnyOf("approved at once", "a lease of");
+        size(page, "2", "1024", "10");
+        wait(page)
+            .until(
+                ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("wizard:sizeVerdict"), "2 cores, more than the 1 approved at once"));
+        assertThat(page.findElement(By.id("wizard:needsApproval")).getText())
+            .contains("An admin approves this size");
+        browser.screenshot("request-wizard-size-verdict");
+
+        // A size the template does not allow keeps the wizard on the size step.
+        size(page, "2", "1024", "20500");
+        page.findElement(By.id("wizard:next")).click();
+        assertThat(wait(page).until(d -> errorBeside(d, "wizard:disk")).getText())
+            .contains("at most");
+        assertThat(page.findElements(By.id("wizard:step3"))).isEmpty();
       } catch (RuntimeException | AssertionError e) {
-        browser.screenshot("request-wizard-bad-name-failure");
+        browser.screenshot("request-wizard-steps-failure");
         throw e;
       }
     }
 
     assertThat(Http.json(http.get("api/requests?limit=1", "alice", "alice")).getInt("total"))
         .isEqualTo(before);
-    assertThat(
-            Http.json(http.get("api/ledger/entries/" + host, "alice", "alice")).getString("state"))
-        .isEqualTo("free");
   }
 
   @Test
-  void aNameAnotherGuestHasIsShownBesideTheName() {
+  void aNameAnotherGuestHasIsShownBesideTheNameAsTheFirstStepIsLeft() {
     String name = "taken-" + RUN;
     HttpResponse<String> bobs =
         http.call(
@@ -217,24 +250,11 @@ class RequestPagesIT {
         page.get(app.resolve("requests/new.xhtml").toString());
         chooseTemplate(page, "debian-12");
         page.findElement(By.id("wizard:name")).sendKeys(name);
-        next(page, 2);
-        next(page, 3);
-        pickFreeEntry(page);
-        next(page, 4);
-        page.findElement(By.id("wizard:newKeys")).sendKeys(ed25519("alice@laptop"));
-        next(page, 5);
-        page.findElement(By.id("wizard:purpose")).sendKeys("Same name as bob's");
-        next(page, 6);
+        page.findElement(By.id("wizard:next")).click();
 
-        page.findElement(By.id("wizard:submit")).click();
-
-        wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("wizard:step1")));
-        WebElement beside =
-            page.findElement(
-                By.xpath(
-                    "//input[@id='wizard:name']/following-sibling::*[contains(@class,"
-                        + " 'ui-message-error')]"));
+        WebElement beside = wait(page).until(d -> errorBeside(d, "wizard:name"));
         assertThat(beside.getText()).contains("is already used by another guest");
+        assertThat(page.findElements(By.id("wizard:step2"))).isEmpty();
       } catch (RuntimeException | AssertionError e) {
         browser.screenshot("request-wizard-name-taken-failure");
         throw e;
@@ -249,6 +269,34 @@ class RequestPagesIT {
   private void chooseTemplate(WebDriver page, String template) {
     page.findElement(By.xpath("//label[starts-with(normalize-space(), '" + template + " ')]"))
         .click();
+  }
+
+  /** The rule shown beside an input, or null while there is none. */
+  private static WebElement errorBeside(WebDriver page, String input) {
+    List<WebElement> found =
+        page.findElements(
+            By.xpath("//*[@id='" + input + "']/../*[contains(@class, 'ui-message-error')]"));
+    return found.isEmpty() ? null : found.get(0);
+  }
+
+  /** The step list's item of step {@code n}. */
+  private static WebElement stepItem(WebDriver page, int n) {
+    return page.findElements(By.cssSelector("#steps > li")).get(n - 1);
+  }
+
+  /** Types a size; each input's change reaches the server, as leaving the field does. */
+  private static void size(WebDriver page, String cores, String memory, String disk) {
+    for (String[] field :
+        new String[][] {
+          {"wizard:cores", cores}, {"wizard:memory", memory}, {"wizard:disk", disk}
+        }) {
+      WebElement input = page.findElement(By.id(field[0]));
+      if (!field[1].equals(input.getAttribute("value"))) {
+        input.clear();
+        input.sendKeys(field[1]);
+        input.sendKeys(org.openqa.selenium.Keys.TAB);
+      }
+    }
   }
 
   /** Goes to the next step and waits for it. */

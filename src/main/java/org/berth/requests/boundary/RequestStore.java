@@ -61,6 +61,44 @@ public class RequestStore {
   Clock clock = Clock.systemUTC();
 
   /**
+   * The checks of {@link #submit} that need the database, without storing anything: the name is
+   * free among live guests, the ledger entry is held by no other request, and the owner's quota has
+   * room for the request.
+   */
+  public void checkRoom(RequestForm form, Account owner) {
+    checkName(form.name());
+    if (form.ledgerHost() != null) {
+      checkHeld(form.ledgerHost());
+    }
+    checkQuota(owner.username(), form.cores(), form.memoryMib(), form.diskGib());
+  }
+
+  /** Refuses a name another live guest has. */
+  public void checkName(String name) {
+    if (liveNamed(name)) {
+      throw new NameTaken(name);
+    }
+  }
+
+  /** Refuses a ledger entry another request holds. */
+  public void checkHeld(String host) {
+    entryHeldByRequest(host)
+        .ifPresent(
+            id -> {
+              throw new AddressTaken("network.host", host + " is held by another request");
+            });
+  }
+
+  /** Refuses a guest of this size that the owner's quota has no room for. */
+  public void checkQuota(String owner, int cores, int memoryMib, int diskGib) {
+    String exceeded =
+        quotas.limits(owner).exceededBy(quotas.used(owner), cores, memoryMib, diskGib);
+    if (exceeded != null) {
+      throw new QuotaExceeded(owner, exceeded);
+    }
+  }
+
+  /**
    * Stores a submitted request after the checks that need the database: its name is free among live
    * guests, its ledger entry is in the ledger and held by no other request, and the owner's quota
    * has room. The quota check holds the owner's quota lock, so two submissions at the limit cannot
@@ -73,25 +111,7 @@ public class RequestStore {
         em.createQuery("SELECT t FROM Template t WHERE t.name = :n AND t.active", Template.class)
             .setParameter("n", form.template())
             .getSingleResult();
-    if (liveNamed(form.name())) {
-      throw new NameTaken(form.name());
-    }
-    if (form.ledgerHost() != null) {
-      entryHeldByRequest(form.ledgerHost())
-          .ifPresent(
-              id -> {
-                throw new AddressTaken(
-                    "network.host", form.ledgerHost() + " is held by another request");
-              });
-    }
-    String exceeded =
-        quotas
-            .limits(owner.username())
-            .exceededBy(
-                quotas.used(owner.username()), form.cores(), form.memoryMib(), form.diskGib());
-    if (exceeded != null) {
-      throw new QuotaExceeded(owner.username(), exceeded);
-    }
+    checkRoom(form, owner);
     GuestRequest request = new GuestRequest(form, template, owner.username(), clock.instant());
     try {
       // An identity key makes the insert happen here, at persist.

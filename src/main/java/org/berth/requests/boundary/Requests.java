@@ -22,6 +22,7 @@ import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
 import org.berth.requests.control.ClaimPending;
 import org.berth.requests.control.NotAllowed;
+import org.berth.requests.control.QuotaExceeded;
 import org.berth.requests.control.RequestDraft;
 import org.berth.requests.control.RequestValidator;
 import org.berth.requests.control.UnknownRequest;
@@ -105,6 +106,75 @@ public class Requests {
     }
     metrics.submitted(NetworkMode.LEDGER);
     return store.view(id, true);
+  }
+
+  /**
+   * What {@link #submit} would refuse in a request typed so far, without storing or claiming
+   * anything: the wizard asks it as each step is left, so that a step is refused by the rules of
+   * submitting. Unlike a submission it goes on past broken rules: each check whose fields are valid
+   * is made, so a taken name or a full quota shows before the last step is filled in.
+   *
+   * @param fields each broken rule by the API's field name, as a submission would report it
+   * @param quota the quota refusal, or null when the request fits (or its size is not valid yet)
+   */
+  public record Check(Map<String, String> fields, String quota) {
+
+    public boolean passes() {
+      return fields.isEmpty() && quota == null;
+    }
+  }
+
+  /**
+   * @param earlier problems found while reading the input (such as a size that is not a number)
+   */
+  public Check check(RequestDraft draft, Map<String, String> earlier, Account owner) {
+    Map<String, String> fields = new java.util.LinkedHashMap<>();
+    try {
+      new RequestValidator(settings.policy(), templates::activeSpec).check(draft, earlier);
+    } catch (InvalidInput e) {
+      fields.putAll(e.fields());
+    }
+    if (!fields.containsKey("name") && draft.name() != null) {
+      fieldRule(fields, "name", () -> store.checkName(draft.name()));
+    }
+    if (!fields.containsKey("network.host") && "ledger".equals(draft.networkMode())) {
+      fieldRule(
+          fields,
+          "network.host",
+          () -> {
+            checkEntry(draft.host());
+            store.checkHeld(draft.host());
+          });
+    }
+    String quota = null;
+    if (draft.cores() != null
+        && draft.memoryMiB() != null
+        && draft.diskGiB() != null
+        && !fields.containsKey("cores")
+        && !fields.containsKey("memoryMiB")
+        && !fields.containsKey("diskGiB")) {
+      try {
+        store.checkQuota(
+            owner.username(),
+            draft.cores().intValue(),
+            draft.memoryMiB().intValue(),
+            draft.diskGiB().intValue());
+      } catch (QuotaExceeded e) {
+        quota = e.getMessage();
+      }
+    }
+    return new Check(Map.copyOf(fields), quota);
+  }
+
+  private static void fieldRule(Map<String, String> fields, String field, Runnable check) {
+    try {
+      check.run();
+    } catch (InvalidInput e) {
+      fields.putAll(e.fields());
+    } catch (Refusal e) {
+      fields.put(
+          e.field() == null ? field : e.field(), e.field() == null ? e.getMessage() : e.rule());
+    }
   }
 
   /** The entry must exist and be free in the ledger's index: clear errors before any write. */

@@ -28,11 +28,38 @@ public record RequestPolicy(
       boolean enabled, int maxCores, int maxMemoryMib, int maxDiskGib, int maxLeaseDays) {
 
     public boolean allows(int cores, int memoryMib, int diskGib, int leaseDays) {
-      return enabled
-          && cores <= maxCores
-          && memoryMib <= maxMemoryMib
-          && diskGib <= maxDiskGib
-          && leaseDays <= maxLeaseDays;
+      return beyond(cores, memoryMib, diskGib, leaseDays).isEmpty();
+    }
+
+    /**
+     * Why a request of this size waits for an admin, one reason per limit it passes, in words a
+     * requester reads ("2 cores, more than the 1 approved at once"); empty when it does not wait.
+     */
+    public List<String> beyond(int cores, int memoryMib, int diskGib, int leaseDays) {
+      if (!enabled) {
+        return List.of("every request is approved by an admin");
+      }
+      List<String> reasons = new java.util.ArrayList<>();
+      if (cores > maxCores) {
+        reasons.add(cores + " cores, more than the " + maxCores + " approved at once");
+      }
+      if (memoryMib > maxMemoryMib) {
+        reasons.add(
+            memoryMib + " MiB of memory, more than the " + maxMemoryMib + " MiB approved at once");
+      }
+      if (diskGib > maxDiskGib) {
+        reasons.add(
+            diskGib + " GiB of disk, more than the " + maxDiskGib + " GiB approved at once");
+      }
+      if (leaseDays > maxLeaseDays) {
+        reasons.add(
+            "a lease of "
+                + leaseDays
+                + " days, longer than the "
+                + maxLeaseDays
+                + " approved at once");
+      }
+      return List.copyOf(reasons);
     }
   }
 

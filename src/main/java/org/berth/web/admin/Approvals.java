@@ -15,6 +15,7 @@ import org.berth.identity.CurrentUser;
 import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
 import org.berth.requests.boundary.RequestQueries;
+import org.berth.requests.boundary.RequestSettings;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
 import org.berth.requests.entity.RequestState;
@@ -35,6 +36,7 @@ public class Approvals implements Serializable {
   static final String REFUSALS = "berth.approvals.refusals";
 
   @Inject Requests requests;
+  @Inject RequestSettings settings;
   @Inject CurrentUser currentUser;
 
   private final RequestRows queue = new Queue();
@@ -53,6 +55,16 @@ public class Approvals implements Serializable {
     if (carried instanceof Map<?, ?> map) {
       refusals = new LinkedHashMap<>((Map<Long, String>) map);
     }
+  }
+
+  /** Why a request waits for an admin: each auto-approval limit it passes, or nothing. */
+  public String why(RequestView r) {
+    return String.join(
+        "; ",
+        settings
+            .policy()
+            .autoApprove()
+            .beyond(r.cores(), r.memoryMib(), r.diskGib(), r.leaseDays()));
   }
 
   public String approveSelected() {

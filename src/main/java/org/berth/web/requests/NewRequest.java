@@ -20,6 +20,7 @@ import org.berth.identity.SshPublicKey;
 import org.berth.ledger.boundary.LedgerQueries;
 import org.berth.platform.refusal.InvalidInput;
 import org.berth.platform.refusal.Refusal;
+import org.berth.requests.boundary.Quotas;
 import org.berth.requests.boundary.RequestSettings;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
@@ -38,9 +39,10 @@ import org.primefaces.model.LazyDataModel;
 
 /**
  * Backs {@code requests/new.xhtml}: a request in six steps (kind and template, size, network, SSH
- * keys, lease and purpose, review). The steps only collect what the person types; the rules are
- * checked once, on the server, when the request is submitted. A refusal puts each broken rule
- * beside its input and goes back to the first step that has one.
+ * keys, lease and purpose, review). Leaving a step checks what is typed so far by the same rules as
+ * submitting, on the server; the size step says at once whether the size fits the quota and whether
+ * an admin must approve it. A refusal puts each broken rule beside its input and goes back to the
+ * first step that has one.
  */
 @Named
 @ViewScoped
@@ -48,6 +50,7 @@ public class NewRequest implements Serializable {
   private static final long serialVersionUID = 1L;
 
   static final int STEPS = 6;
+  static final int SIZE_STEP = 2;
   static final String FORM = "wizard";
 
   /** The API's field names, as the boundary reports them, and the inputs that show them. */
@@ -87,6 +90,7 @@ public class NewRequest implements Serializable {
 
   @Inject Requests requests;
   @Inject Templates templates;
+  @Inject Quotas quotas;
   @Inject RequestSettings settings;
   @Inject LedgerQueries ledger;
   @Inject SshKeys sshKeys;
@@ -112,15 +116,15 @@ public class NewRequest implements Serializable {
     form.setLeaseDays(String.valueOf(settings.policy().leaseDefaultDays()));
   }
 
-  // Moving between steps. Each submits the inputs of the step shown, and checks nothing.
+  // Moving between steps. Leaving a step forward checks it, and every step before it, by the rules
+  // of submitting; the wizard stays on the first step that breaks one and shows it there.
 
   public void next() {
     if (step == 1) {
       fillSizes();
     }
-    int left = step;
-    problems.forget(input -> STEP_OF.get(input) == left);
-    step = Math.min(STEPS, step + 1);
+    int wrong = check(step);
+    step = wrong <= step ? wrong : Math.min(STEPS, step + 1);
     furthest = Math.max(furthest, step);
     showProblems();
   }
@@ -133,14 +137,47 @@ public class NewRequest implements Serializable {
     showProblems();
   }
 
+  /**
+   * Goes to a step: back at once, forward as far as the steps before {@code target} are valid (to
+   * the first one that is not, with its rules shown).
+   */
   public void goTo(int target) {
     if (step == 1) {
       fillSizes();
     }
-    if (target >= 1 && target <= furthest) {
-      step = target;
+    if (target < 1 || target > STEPS) {
+      return;
     }
+    step = target <= step ? target : Math.min(target, check(target - 1));
+    furthest = Math.max(furthest, step);
     showProblems();
+  }
+
+  /**
+   * Checks the request as typed so far by the rules of submitting and keeps the rules it breaks on
+   * the steps up to {@code upTo}, forgetting those that were fixed; the quota counts from the size
+   * step on.
+   *
+   * @return the first step that breaks a rule, or {@code STEPS + 1}
+   */
+  private int check(int upTo) {
+    Account me = currentUser.account().orElseThrow();
+    List<KeyLine> keys = form.keyLines(getSavedKeys());
+    problems.clear();
+    RequestDraft draft = form.draft(keys, problems);
+    Requests.Check check = requests.check(draft, problems.notNumbers(), me);
+    Map<String, String> broken = new java.util.LinkedHashMap<>(check.fields());
+    broken.putAll(problems.notNumbers());
+    if (!broken.isEmpty()) {
+      problems.file(new InvalidInput(broken), (field, rule) -> place(field, rule, keys));
+    }
+    problems.forget(input -> STEP_OF.get(input) > upTo);
+    int first = problems.byInput().keySet().stream().mapToInt(STEP_OF::get).min().orElse(STEPS + 1);
+    if (check.quota() != null && upTo >= SIZE_STEP && first > SIZE_STEP) {
+      Messages.error(check.quota());
+      return SIZE_STEP;
+    }
+    return first;
   }
 
   /** The chosen template's sizes, unless the sizes were filled in for this template already. */
@@ -256,9 +293,7 @@ public class NewRequest implements Serializable {
       int number = n;
       boolean wrong =
           problems.byInput().keySet().stream().anyMatch(input -> STEP_OF.get(input) == number);
-      steps.add(
-          new Step(
-              n, Messages.text("request.step." + n), n == step, n <= furthest && n != step, wrong));
+      steps.add(new Step(n, Messages.text("request.step." + n), n == step, n != step, wrong));
     }
     return steps;
   }
@@ -314,6 +349,60 @@ public class NewRequest implements Serializable {
               }
             })
         .toList();
+  }
+
+  /**
+   * What the size typed means, for the size step: the quota refusal it would meet, and why an admin
+   * must approve it (each auto-approval limit it passes, with the lease chosen or the default).
+   * Null while a size is not a number.
+   */
+  public SizeVerdict getSizeVerdict() {
+    // Read once per request: the page asks several times while it renders.
+    Map<Object, Object> request = FacesContext.getCurrentInstance().getAttributes();
+    if (!request.containsKey(SIZE_VERDICT)) {
+      request.put(SIZE_VERDICT, sizeVerdict());
+    }
+    return (SizeVerdict) request.get(SIZE_VERDICT);
+  }
+
+  private static final String SIZE_VERDICT = "berth.wizard.sizeVerdict";
+
+  private SizeVerdict sizeVerdict() {
+    Integer cores = whole(form.getCores());
+    Integer memory = whole(form.getMemory());
+    Integer disk = whole(form.getDisk());
+    if (cores == null || memory == null || disk == null) {
+      return null;
+    }
+    Integer lease = whole(form.getLeaseDays());
+    String over = null;
+    Optional<Account> me = currentUser.account();
+    if (me.isPresent()) {
+      Quotas.Standing standing = quotas.standing(me.get().username());
+      over = standing.limits().exceededBy(standing.used(), cores, memory, disk);
+    }
+    return new SizeVerdict(
+        over,
+        String.join(
+            "; ",
+            settings
+                .policy()
+                .autoApprove()
+                .beyond(
+                    cores,
+                    memory,
+                    disk,
+                    lease == null ? settings.policy().leaseDefaultDays() : lease)));
+  }
+
+  /** See {@link #getSizeVerdict()}; {@code needsApproval} is empty when none is needed. */
+  public record SizeVerdict(String overQuota, String needsApproval) {}
+
+  private static Integer whole(String text) {
+    if (text == null || !text.strip().matches("\\d{1,9}")) {
+      return null;
+    }
+    return Integer.valueOf(text.strip());
   }
 
   public int getLeaseMaxDays() {
