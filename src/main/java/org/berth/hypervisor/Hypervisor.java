@@ -52,4 +52,11 @@ public interface Hypervisor {
 
   /** Deletes a stopped guest with its disks. */
   void delete(GuestRef ref);
+
+  /**
+   * Opens a terminal on a running guest.
+   *
+   * @throws HypervisorFailure when the guest or this hypervisor offers none
+   */
+  GuestConsole console(GuestRef ref);
 }

@@ -32,6 +32,9 @@ final class CloudInitSeed {
   /** The image's size: the files are a few KiB; ext4 needs a little room of its own. */
   static final long SIZE_BYTES = 4L * 1024 * 1024;
 
+  private static final java.util.regex.Pattern UNIX_USER =
+      java.util.regex.Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+
   private CloudInitSeed() {}
 
   static String metaData(GuestSpec spec) {
@@ -70,7 +73,38 @@ final class CloudInitSeed {
                       .add("lock_passwd", true)
                       .add("ssh_authorized_keys", keys)));
     }
+    if (UNIX_USER.matcher(user).matches()) {
+      config.add(
+          "bootcmd",
+          Json.createArrayBuilder()
+              .add(Json.createArrayBuilder().add("sh").add("-c").add(consoleAutologin(user))));
+    }
     return "#cloud-config\n" + config.build() + "\n";
+  }
+
+  /**
+   * A shell script that makes the guest's console log {@code user} in by itself: the getty of a
+   * container's console and of a VM's first serial port. The console is reached only through Berth,
+   * by the guest's owner and admins, so it is the way in for someone whose key or network is
+   * broken. It runs as cloud-init's {@code bootcmd}, before the gettys start.
+   */
+  static String consoleAutologin(String user) {
+    String dir = "/etc/systemd/system/";
+    return String.join(
+        "\n",
+        "set -e",
+        "mkdir -p " + dir + "console-getty.service.d " + dir + "serial-getty@ttyS0.service.d",
+        "printf '[Service]\\nExecStart=\\nExecStart=-/sbin/agetty --autologin "
+            + user
+            + " --noclear --keep-baud - 115200,38400,9600 $TERM\\n' > "
+            + dir
+            + "console-getty.service.d/berth-console.conf",
+        "printf '[Service]\\nExecStart=\\nExecStart=-/sbin/agetty --autologin "
+            + user
+            + " --keep-baud 115200,57600,38400,9600 - $TERM\\n' > "
+            + dir
+            + "serial-getty@ttyS0.service.d/berth-console.conf",
+        "systemctl daemon-reload");
   }
 
   static String networkConfig(GuestSpec spec) {

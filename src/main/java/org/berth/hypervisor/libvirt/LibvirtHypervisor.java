@@ -447,6 +447,23 @@ public class LibvirtHypervisor implements Hypervisor {
     deleteVolume(v, seedVolume(ref.vmid()));
   }
 
+  /**
+   * The guest's console through {@code virsh console}, on the connection of its kind: the serial
+   * port of a VM, {@code /dev/console} of a container. Berth's seed makes their gettys log the
+   * template's user in by themselves.
+   */
+  @Override
+  public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
+    Optional<GuestStatus> guest = status(ref);
+    if (guest.isEmpty() || guest.get().power() != PowerState.RUNNING) {
+      throw new HypervisorFailure(domainName(ref.vmid()) + " is not running", false);
+    }
+    LibvirtNode node = node(ref.node());
+    String uri = ref.type() == GuestType.VM ? node.vmUri() : node.containerUri();
+    return VirshConsole.open(
+        settings.virsh(), uri, domainName(ref.vmid()), ref.type() == GuestType.VM);
+  }
+
   private void deleteVolume(Virsh v, String volume) {
     try {
       v.run("vol-delete", "--pool", settings.pool(), volume);

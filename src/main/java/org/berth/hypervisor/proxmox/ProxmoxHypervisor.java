@@ -404,4 +404,15 @@ public class ProxmoxHypervisor implements Hypervisor {
     }
     return 0;
   }
+
+  /**
+   * Proxmox VE's terminal ({@code termproxy} and {@code vncwebsocket}) is not relayed by Berth yet:
+   * the guest's page says so.
+   */
+  @Override
+  public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
+    throw new HypervisorFailure(
+        "Berth does not yet open consoles of Proxmox VE guests; use Proxmox VE's own console",
+        false);
+  }
 }

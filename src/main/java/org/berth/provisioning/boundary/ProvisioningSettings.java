@@ -32,6 +32,8 @@ public class ProvisioningSettings {
   private Backoff backoff;
   private Duration reconcileEvery;
   private Duration shutdownTimeout;
+  private Duration consoleIdle;
+  private int consoleLimit;
   private int vmidMin;
   private int vmidMax;
   private Network ledger;
@@ -54,6 +56,8 @@ public class ProvisioningSettings {
         Duration.ofMinutes(settings.whole("berth.provisioning.reconcile-minutes", 10, 1, 10080));
     shutdownTimeout =
         Duration.ofSeconds(settings.whole("berth.provisioning.shutdown-seconds", 60, 1, 86400));
+    consoleIdle = Duration.ofMinutes(settings.whole("berth.console.idle-minutes", 15, 1, 1440));
+    consoleLimit = settings.whole("berth.console.max-sessions", 20, 1, 1000);
     vmidMin = settings.whole("berth.proxmox.vmid-min", 10000, 100, 999_999_999);
     vmidMax = settings.whole("berth.proxmox.vmid-max", 19999, 100, 999_999_999);
     if (vmidMax < vmidMin) {
@@ -112,6 +116,16 @@ public class ProvisioningSettings {
 
   public Duration shutdownTimeout() {
     return shutdownTimeout;
+  }
+
+  /** How long a console may go without anything typed before it is closed. */
+  public Duration consoleIdle() {
+    return consoleIdle;
+  }
+
+  /** How many consoles may be open at once on this instance. */
+  public int consoleLimit() {
+    return consoleLimit;
   }
 
   public int vmidMin() {

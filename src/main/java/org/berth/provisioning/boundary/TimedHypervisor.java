@@ -110,4 +110,9 @@ final class TimedHypervisor implements Hypervisor {
   public void delete(GuestRef ref) {
     timed(() -> target.delete(ref));
   }
+
+  @Override
+  public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
+    return target.console(ref);
+  }
 }

@@ -425,6 +425,11 @@ public class RequestStore {
         : Optional.empty();
   }
 
+  /** Adds a line to the request's audit trail without changing the request. */
+  public void note(long id, String actor, String what) {
+    em.persist(find(id).noted(actor, what, clock.instant()));
+  }
+
   public GuestRequest find(long id) {
     GuestRequest r = em.find(GuestRequest.class, id);
     if (r == null) {

@@ -199,6 +199,11 @@ public class Requests {
     }
   }
 
+  /** Adds a line to a request's audit trail that changes nothing ("opened the console"). */
+  public void note(long id, String actor, String what) {
+    store.note(id, actor, what);
+  }
+
   /** A request the caller may see. */
   public RequestView find(long id, Account caller) {
     RequestView r = store.view(id, true);

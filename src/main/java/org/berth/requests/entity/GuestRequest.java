@@ -230,6 +230,14 @@ public class GuestRequest {
     this.updated = now;
   }
 
+  /**
+   * A line of the request's audit trail that changes nothing ("opened the console"), to be
+   * persisted on its own: the request itself, and its version, stay as they are.
+   */
+  public RequestEvent noted(String actor, String what, Instant now) {
+    return new RequestEvent(this, now, actor, state, state, what);
+  }
+
   public void markReady(GuestPlace place, Instant now) {
     move(RequestState.READY, BERTH, null, now, "marked ready");
     this.guestNode = place.node();

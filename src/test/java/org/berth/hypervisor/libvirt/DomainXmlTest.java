@@ -143,5 +143,12 @@ class DomainXmlTest {
             .readObject();
     assertThat(config.getBoolean("disable_root")).isFalse();
     assertThat(config.getJsonArray("ssh_authorized_keys")).hasSize(1);
+    // The console logs root in by itself: the getty of the container's console is told so.
+    assertThat(config.getJsonArray("bootcmd").getJsonArray(0).getString(2))
+        .contains(
+            "ExecStart=-/sbin/agetty --autologin root --noclear --keep-baud - 115200,38400,9600"
+                + " $TERM",
+            "console-getty.service.d/berth-console.conf",
+            "systemctl daemon-reload");
   }
 }

@@ -387,6 +387,97 @@ class RealGuestsIT {
     assertThat(volumes()).isEmpty();
   }
 
+  /**
+   * alice opens her container's console in the browser, types {@code hostname} and reads the
+   * guest's name back; the opening is in the request's history. bob gets the page's 404, and his
+   * WebSocket with a ticket that was already used is refused. Deleting the guest closes the open
+   * console.
+   */
+  @Test
+  @Order(5)
+  void aliceTypesIntoHerContainersConsoleInTheBrowserAndBobCannot() throws Exception {
+    long id = submit("alice", "console", null, alicePub);
+    http.awaitRequest("alice", id, "READY");
+    String page = "guests/console.xhtml?id=" + id;
+    String usedTicket;
+    try (Browser browser = Browser.start();
+        Browser bobs = Browser.start()) {
+      WebDriver alice = browser.driver();
+      try {
+        Browser.signIn(alice, berth.base(), "alice");
+        alice.get(berth.base().resolve("requests/view.xhtml?id=" + id).toString());
+        alice.findElement(By.id("guest:console")).click();
+        WebDriverWait wait = new WebDriverWait(alice, Duration.ofSeconds(60));
+        wait.until(
+            d ->
+                "open".equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
+        usedTicket = alice.findElement(By.id("terminal")).getDomAttribute("data-ticket");
+
+        // The getty logs root in by itself once the guest has booted: type until it answers.
+        WebElement keys = alice.findElement(By.cssSelector(".xterm-helper-textarea"));
+        String shown =
+            Await.until(
+                "the console to answer hostname",
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(3),
+                () -> {
+                  keys.sendKeys("hostname\n");
+                  return terminalText(alice);
+                },
+                text -> text.lines().anyMatch(line -> line.strip().equals("console")));
+        assertThat(shown).contains("hostname");
+        browser.screenshot("console-hostname");
+      } catch (RuntimeException | AssertionError e) {
+        browser.screenshot("console-failure");
+        throw e;
+      }
+      assertThat(http.get("api/requests/" + id, "alice", "alice").body())
+          .contains("opened the console");
+
+      WebDriver bob = bobs.driver();
+      Browser.signIn(bob, berth.base(), "bob");
+      bob.get(berth.base().resolve(page).toString());
+      assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
+      assertThat(bob.findElements(By.id("terminal"))).isEmpty();
+      Object refused =
+          ((org.openqa.selenium.JavascriptExecutor) bob)
+              .executeAsyncScript(
+                  "var done = arguments[arguments.length - 1];"
+                      + "var s = new WebSocket('ws://' + location.host + '/console/"
+                      + id
+                      + "');"
+                      + "var got = '';"
+                      + "s.onopen = function () { s.send(arguments[0]); };"
+                          .replace("arguments[0]", "'" + usedTicket + "'")
+                      + "s.onmessage = function (e) { got += 'data;'; };"
+                      + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };");
+      assertThat((String) refused)
+          .startsWith("1008 ")
+          .contains("ticket is unknown or has expired")
+          .doesNotContain("data;");
+
+      // Deleting the guest ends the console alice still has open.
+      http.deleteRequest("alice", id);
+      new WebDriverWait(alice, Duration.ofSeconds(60))
+          .until(
+              d ->
+                  "closed"
+                      .equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
+      assertThat(alice.findElement(By.id("consoleStatus")).getText())
+          .startsWith("The console is closed");
+    }
+  }
+
+  private static String terminalText(WebDriver page) {
+    return (String)
+        ((org.openqa.selenium.JavascriptExecutor) page)
+            .executeScript(
+                "var b = window.berthTerminal.buffer.active, lines = [];"
+                    + "for (var i = 0; i < b.length; i++) {"
+                    + " lines.push(b.getLine(i).translateToString(true)); }"
+                    + "return lines.join('\\n');");
+  }
+
   /** The guests' volumes in the pool (the template's left out). */
   private static List<String> volumes() {
     try {
