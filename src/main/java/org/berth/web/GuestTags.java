@@ -14,6 +14,27 @@ import org.berth.requests.boundary.GuestLog.Outcome;
 @ApplicationScoped
 public class GuestTags {
 
+  /**
+   * How far away a lease's end is, in words: "in 5 days", "in 3 hours", "in 20 minutes", or
+   * "ended"; empty without an end.
+   */
+  public String leaseLeft(java.time.Instant end) {
+    if (end == null) {
+      return "";
+    }
+    java.time.Duration left = java.time.Duration.between(java.time.Instant.now(), end);
+    if (left.isNegative() || left.isZero()) {
+      return Messages.text("lease.ended");
+    }
+    if (left.toDays() >= 2) {
+      return Messages.text("lease.inDays", left.toDays());
+    }
+    if (left.toHours() >= 2) {
+      return Messages.text("lease.inHours", left.toHours());
+    }
+    return Messages.text("lease.inMinutes", Math.max(1, left.toMinutes()));
+  }
+
   /** The word for a guest's type. */
   public String type(GuestType type) {
     return Messages.text("guest.type." + type.name());

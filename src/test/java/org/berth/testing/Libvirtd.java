@@ -185,6 +185,19 @@ public final class Libvirtd implements AutoCloseable {
     }
   }
 
+  /**
+   * The settings that make Berth create its guests here: the libvirt adapter with this daemon as
+   * node {@code kvm1}, VMs and containers alike, in the pool {@link #POOL}.
+   */
+  public List<String> berthSettings() {
+    return List.of(
+        "berth.hypervisor=libvirt",
+        "berth.libvirt.nodes=kvm1",
+        "berth.libvirt.node.kvm1.vm-uri=" + vmUri(),
+        "berth.libvirt.node.kvm1.container-uri=" + containerUri(),
+        "berth.libvirt.pool=" + POOL);
+  }
+
   /** What the daemon has as {@code /var/lib/libvirt}: dnsmasq's files of its networks among it. */
   public Path stateDir() {
     return dir.resolve("lib");

@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import org.berth.testing.Browser;
 import org.berth.testing.DemoBerth;
 import org.berth.testing.Http;
@@ -105,6 +106,11 @@ class RequestPagesIT {
         wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("queue:requests")));
         WebElement row = rowNamed(page, name);
         assertThat(row.getText()).contains("alice", "debian-12", host);
+        // Why it waits (2 cores against the 1 approved at once), and what alice already holds.
+        assertThat(row.findElement(By.xpath(".//*[contains(@id, ':why')]")).getText())
+            .contains("Needs an admin:", "2 cores, more than the 1 approved at once");
+        assertThat(row.findElement(By.xpath(".//*[contains(@id, ':uses')]")).getText())
+            .containsPattern("alice uses [\\d,]+ of [\\d,]+ guests, [\\d,]+ of [\\d,]+ cores");
         browser.screenshot("approvals-queue");
         row.findElement(By.xpath(".//button[contains(@id, ':approve')]")).click();
 
@@ -125,11 +131,25 @@ class RequestPagesIT {
         signIn(page, "alice");
         page.findElement(By.id("navGuests")).click();
         wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("mine:guests")));
+        assertThat(page.findElement(By.id("quota")).getText())
+            .containsPattern("[\\d,]+ of [\\d,]+ guests")
+            .contains("GiB memory", "GiB disk");
         WebElement row = rowNamed(page, name);
         // Approved, and provisioning on the simulated cluster may already have made it ready.
         assertThat(row.findElement(By.xpath(".//*[contains(@id, ':state')]")).getText())
             .isIn("Approved", "Provisioning", "Ready");
         assertThat(row.getText()).contains(host);
+        assertThat(row.findElement(By.xpath(".//*[contains(@id, ':leaseLeft')]")).getText())
+            .matches("in 1[34] days");
+
+        // Extending shows the lease's end now and the latest end it may have.
+        row.findElement(By.xpath(".//button[contains(@id, ':extend')]")).click();
+        wait(page).until(ExpectedConditions.visibilityOfElementLocated(By.id("currentEnd")));
+        assertThat(page.findElement(By.id("currentEnd")).getText())
+            .matches(".*UTC \\(in 1[34] days\\)");
+        assertThat(page.findElement(By.id("latestEnd")).getText())
+            .containsPattern(
+                "Extend by at most \\d+ days: a lease ends at most \\d+ days from today");
         browser.screenshot("my-guests-approved");
       } catch (RuntimeException | AssertionError e) {
         browser.screenshot("my-guests-failure");
@@ -138,6 +158,21 @@ class RequestPagesIT {
     }
     JsonObject approved = onlyRequestNamed(name);
     assertThat(approved.getString("state")).isIn("APPROVED", "PROVISIONING", "READY");
+
+    // Its MAC and its IPv4 address, typed whole (the MAC in capitals), find it too.
+    for (String address :
+        List.of(
+            approved.getJsonObject("address").getString("mac").toUpperCase(java.util.Locale.ROOT),
+            approved.getJsonObject("address").getString("ipv4"))) {
+      JsonObject found =
+          Http.json(
+              http.get(
+                  "api/requests?q=" + URLEncoder.encode(address, StandardCharsets.UTF_8),
+                  "alice",
+                  "alice"));
+      assertThat(found.getInt("total")).as(address).isEqualTo(1);
+      assertThat(found.getJsonArray("requests").getJsonObject(0).getString("name")).isEqualTo(name);
+    }
 
     Http bob = new Http(app);
     bob.signIn("bob", "bob");
@@ -162,10 +197,12 @@ class RequestPagesIT {
       try {
         signIn(page, "alice");
         page.get(app.resolve("requests/new.xhtml").toString());
+        // Numbers as the page writes them, in English: 1,000.
+        java.text.NumberFormat english = java.text.NumberFormat.getIntegerInstance(Locale.ENGLISH);
+        JsonObject limits = quota.getJsonObject("limits");
         assertThat(page.findElement(By.id("quota")).getText())
-            .containsPattern(
-                "\\d+ of " + quota.getJsonObject("limits").getInt("guests") + " guests")
-            .containsPattern("\\d+ of " + quota.getJsonObject("limits").getInt("cores") + " cores")
+            .containsPattern("[\\d,]+ of " + english.format(limits.getInt("guests")) + " guests")
+            .containsPattern("[\\d,]+ of " + english.format(limits.getInt("cores")) + " cores")
             .contains("GiB memory", "GiB disk");
 
         chooseTemplate(page, "debian-12");

@@ -59,12 +59,19 @@ public class Guests {
     try {
       Optional<GuestStatus> live = hypervisor.status(ref);
       if (live.isEmpty() || !live.get().carries(id)) {
-        return new Detail(r, ref, null, "the hypervisor has no such guest", log);
+        // While Berth creates the guest, its absence is expected, not a problem to show.
+        return creating(r.state())
+            ? new Detail(r, ref, null, null, log)
+            : new Detail(r, ref, null, "the hypervisor has no such guest", log);
       }
       return new Detail(r, ref, live.get().power(), null, log);
     } catch (HypervisorFailure e) {
       return new Detail(r, ref, PowerState.UNKNOWN, e.getMessage(), log);
     }
+  }
+
+  private static boolean creating(RequestState state) {
+    return state == RequestState.APPROVED || state == RequestState.PROVISIONING;
   }
 
   /** Whether a guest in {@code state} may take {@code action}: the one rule pages and API ask. */

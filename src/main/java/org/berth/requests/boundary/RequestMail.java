@@ -9,8 +9,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Optional;
 import org.berth.notify.MailText;
 import org.berth.notify.Outbox;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestRequest;
 
 /**
@@ -29,6 +31,7 @@ public class RequestMail {
 
   @PersistenceContext EntityManager em;
   @Inject Outbox outbox;
+  @Inject AccessPoints accessPoints;
 
   void waitingForApproval(GuestRequest r) {
     String subject = "[Berth] " + r.owner() + " asks for a " + describe(r) + " " + r.name();
@@ -88,8 +91,25 @@ public class RequestMail {
                 : ""));
   }
 
-  /** For provisioning: the guest can be reached. */
+  /**
+   * For provisioning: the guest can be reached. The mail says how, as the guest's page does: its
+   * web address and the {@code ~/.ssh/config} block, with a link to the page.
+   */
   void ready(GuestRequest r) {
+    StringBuilder reach = new StringBuilder();
+    Optional<AccessPoints.GuestAccess> access =
+        RequestView.of(r, false).accessTarget().flatMap(accessPoints::of);
+    if (access.isPresent() && access.get().url() != null) {
+      reach.append("Its web address: ").append(access.get().url()).append("\n\n");
+    }
+    if (access.isPresent() && access.get().ssh() != null) {
+      reach
+          .append("To reach it with ssh, add this to ~/.ssh/config and run: ssh ")
+          .append(r.name())
+          .append("\n\n")
+          .append(access.get().ssh().indent(4))
+          .append('\n');
+    }
     toOwner(
         r,
         "[Berth] " + r.name() + " is ready",
@@ -101,6 +121,10 @@ public class RequestMail {
             + details(r)
             + "Lease ends: "
             + WHEN.format(r.leaseEnds())
+            + "\n\n"
+            + reach
+            + "Its page, with its console and the lease: "
+            + link(r)
             + "\n");
   }
 
@@ -134,7 +158,7 @@ public class RequestMail {
             + "Then the guest is stopped, and deleted after the grace period.\n"
             + "Extend the lease if you still need it: "
             + link(r)
-            + "\n");
+            + "#extendLease\n");
   }
 
   void expired(GuestRequest r, Instant deletion) {

@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.Ipv6Address;
+import org.berth.platform.value.MacAddress;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.requests.entity.RequestState;
 
@@ -32,7 +35,8 @@ public class RequestQueries {
   /**
    * @param owner only this person's requests; null for everyone's
    * @param states only these states; empty for all
-   * @param q matches name, owner, ledger host, template or purpose
+   * @param q matches name, owner, ledger host, template or purpose, or is the IPv4, IPv6 or MAC
+   *     address of the request
    */
   public record Filter(
       String owner, Set<RequestState> states, String q, String sort, boolean descending) {
@@ -108,7 +112,27 @@ public class RequestQueries {
     if (f.q() != null) {
       w.append(
           " AND (lower(r.name) LIKE :q OR lower(r.owner) LIKE :q OR lower(r.ledgerHost) LIKE :q"
-              + " OR lower(r.template.name) LIKE :q OR lower(r.purpose) LIKE :q)");
+              + " OR lower(r.template.name) LIKE :q OR lower(r.purpose) LIKE :q");
+      // An address typed whole finds the request that has it, however it is written.
+      addressOf(f.q(), Ipv4Address::parse)
+          .ifPresent(
+              a -> {
+                w.append(" OR r.ipv4 = :ipv4");
+                params.put("ipv4", a);
+              });
+      addressOf(f.q(), Ipv6Address::parse)
+          .ifPresent(
+              a -> {
+                w.append(" OR r.ipv6 = :ipv6");
+                params.put("ipv6", a);
+              });
+      addressOf(f.q(), MacAddress::of)
+          .ifPresent(
+              a -> {
+                w.append(" OR r.mac = :mac");
+                params.put("mac", a);
+              });
+      w.append(")");
       params.put(
           "q",
           "%"
@@ -120,5 +144,14 @@ public class RequestQueries {
               + "%");
     }
     return w.toString();
+  }
+
+  private static <T> java.util.Optional<T> addressOf(
+      String text, java.util.function.Function<String, T> parse) {
+    try {
+      return java.util.Optional.of(parse.apply(text));
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.empty();
+    }
   }
 }

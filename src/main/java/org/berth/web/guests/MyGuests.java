@@ -31,11 +31,13 @@ public class MyGuests implements Serializable {
 
   @Inject Requests requests;
   @Inject CurrentUser currentUser;
+  @Inject org.berth.requests.boundary.RequestSettings settings;
 
   private boolean showFinished;
   private long targetId;
   private long targetVersion;
   private String targetName;
+  private java.time.Instant targetLeaseEnds;
   private String days = String.valueOf(DEFAULT_EXTENSION_DAYS);
   private final RequestRows guests = new Mine();
 
@@ -55,10 +57,11 @@ public class MyGuests implements Serializable {
   }
 
   /** Chooses the request the extension dialog is about. */
-  public void chooseExtension(long id, long version, String name) {
+  public void chooseExtension(long id, long version, String name, java.time.Instant leaseEnds) {
     targetId = id;
     targetVersion = version;
     targetName = name;
+    targetLeaseEnds = leaseEnds;
     days = String.valueOf(DEFAULT_EXTENSION_DAYS);
   }
 
@@ -125,5 +128,28 @@ public class MyGuests implements Serializable {
 
   public void setDays(String days) {
     this.days = days;
+  }
+
+  /** The lease's current end, for the extend dialog. */
+  public java.time.Instant getTargetLeaseEnds() {
+    return targetLeaseEnds;
+  }
+
+  /** The latest end a lease may have: {@code berth.requests.lease-max-days} from now. */
+  public java.time.Instant getLatestLeaseEnd() {
+    return java.time.Instant.now()
+        .plus(java.time.Duration.ofDays(settings.policy().leaseMaxDays()));
+  }
+
+  /** How many more days the lease can be extended by, as extending counts them. */
+  public long getMostExtensionDays() {
+    java.time.Instant now = java.time.Instant.now();
+    java.time.Instant base =
+        targetLeaseEnds == null || targetLeaseEnds.isBefore(now) ? now : targetLeaseEnds;
+    return Math.max(0, java.time.Duration.between(base, getLatestLeaseEnd()).toDays());
+  }
+
+  public int getLeaseMaxDays() {
+    return settings.policy().leaseMaxDays();
   }
 }

@@ -148,14 +148,10 @@ class RealGuestBenchmark {
     try {
       libvirtd = Libvirtd.start(nat, template);
       List<String> settings = new ArrayList<>(TestDatabase.freshSettings());
+      settings.addAll(libvirtd.berthSettings());
       settings.addAll(
           List.of(
               "berth.data-dir=" + dir.resolve("data"),
-              "berth.hypervisor=libvirt",
-              "berth.libvirt.nodes=kvm1",
-              "berth.libvirt.node.kvm1.vm-uri=" + libvirtd.vmUri(),
-              "berth.libvirt.node.kvm1.container-uri=" + libvirtd.containerUri(),
-              "berth.libvirt.pool=" + Libvirtd.POOL,
               "berth.ledger.fetch-interval-seconds=3600",
               "berth.nat.network=" + nat.internalNetwork(),
               "berth.nat.bridge=br0"));

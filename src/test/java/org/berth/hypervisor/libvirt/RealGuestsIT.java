@@ -92,14 +92,10 @@ class RealGuestsIT {
 
     jumpPort = PayaraProcess.freePort();
     settings = new ArrayList<>(TestDatabase.freshSettings());
+    settings.addAll(libvirtd.berthSettings());
     settings.addAll(
         List.of(
             "berth.data-dir=" + dir.resolve("data"),
-            "berth.hypervisor=libvirt",
-            "berth.libvirt.nodes=kvm1",
-            "berth.libvirt.node.kvm1.vm-uri=" + libvirtd.vmUri(),
-            "berth.libvirt.node.kvm1.container-uri=" + libvirtd.containerUri(),
-            "berth.libvirt.pool=" + Libvirtd.POOL,
             "berth.jobs.polling-interval-seconds=1",
             "berth.jobs.heartbeat-seconds=1",
             "berth.ledger.fetch-interval-seconds=3600",

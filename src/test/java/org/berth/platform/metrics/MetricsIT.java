@@ -246,17 +246,20 @@ class MetricsIT {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (System.nanoTime() < deadline) {
         try {
-          up =
-              Http.json(
-                  client.send(
-                      HttpRequest.newBuilder(
-                              api.resolve(
-                                  "query?query="
-                                      + java.net.URLEncoder.encode("up{job=\"berth\"}", "UTF-8")))
-                          .build(),
-                      HttpResponse.BodyHandlers.ofString()));
-          if (up.getJsonObject("data").getJsonArray("result").size() == 1) {
-            break;
+          HttpResponse<String> answer =
+              client.send(
+                  HttpRequest.newBuilder(
+                          api.resolve(
+                              "query?query="
+                                  + java.net.URLEncoder.encode("up{job=\"berth\"}", "UTF-8")))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          // While its storage starts, Prometheus answers 503 "Service Unavailable" in plain text.
+          if (answer.statusCode() == 200) {
+            up = Http.json(answer);
+            if (up.getJsonObject("data").getJsonArray("result").size() == 1) {
+              break;
+            }
           }
         } catch (IOException e) {
           // not listening yet

@@ -102,6 +102,8 @@ class ProvisioningComponentTest {
     Components.call(outbox, "init");
     RequestMail mail = components.store(RequestMail.class);
     Components.inject(mail, "outbox", outbox);
+    Components.inject(
+        mail, "accessPoints", new org.berth.requests.control.AccessPoints(null, null, 22, 22));
     GuestLog guestLog = components.store(GuestLog.class);
     Components.inject(guestLog, "jobs", jobs);
     RequestStore requests = components.store(RequestStore.class);

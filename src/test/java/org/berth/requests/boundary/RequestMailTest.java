@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import org.berth.notify.MailSettings;
 import org.berth.notify.Outbox;
+import org.berth.platform.value.GuestPlace;
+import org.berth.platform.value.Ipv4Address;
+import org.berth.platform.value.MacAddress;
+import org.berth.requests.control.AccessPoints;
 import org.berth.requests.entity.GuestRequest;
 import org.berth.testing.TestRequests;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,6 +35,7 @@ class RequestMailTest {
 
   @BeforeEach
   void wire() {
+    mail.accessPoints = new AccessPoints("guests.example.org", "jump.example.org", 2222, 22);
     MailSettings settings =
         new MailSettings(
             Optional.empty(),
@@ -121,5 +126,53 @@ class RequestMailTest {
     assertThat(queued.get(0).body())
         .contains("\nReason: clone failed: TASK ERROR: no space\n")
         .doesNotContain("\nTASK ERROR");
+  }
+
+  /** The ready mail says how to reach the guest, as its page does, and links to the page. */
+  @Test
+  void theReadyMailCarriesTheWebAddressTheSshBlockAndALinkToTheGuestsPage() {
+    GuestRequest r =
+        TestRequests.onNat(
+            TestRequests.debianVm(),
+            "web-1",
+            8080,
+            10,
+            "testing",
+            Instant.parse("2026-12-01T10:00:00Z"));
+    org.berth.testing.Components.inject(r, "id", 42L); // as stored
+    Instant now = Instant.parse("2026-12-01T11:00:00Z");
+    r.approve("admin", null, now);
+    r.assignNatAddress(Ipv4Address.parse("10.77.0.5"), MacAddress.of("02:be:27:00:00:05"), now);
+    r.startProvisioning(GuestRequest.BERTH, now);
+    r.markReady(new GuestPlace("pve1", 10005), now);
+
+    mail.ready(r);
+
+    assertThat(queued).hasSize(1);
+    String body = queued.get(0).body();
+    assertThat(body)
+        .contains("Its web address: https://web-1.guests.example.org/\n")
+        .contains("add this to ~/.ssh/config and run: ssh web-1\n")
+        .contains(
+            "    Host web-1\n"
+                + "        HostName 10.77.0.5\n"
+                + "        User debian\n"
+                + "        ProxyJump alice@jump.example.org:2222\n")
+        .contains(
+            "Its page, with its console and the lease: http://berth.test/requests/view.xhtml?id=");
+  }
+
+  @Test
+  void theLeaseWarningLinksToExtendingTheLease() {
+    GuestRequest r = request("testing");
+    Instant now = Instant.parse("2026-12-01T11:00:00Z");
+    r.approve("admin", null, now);
+
+    mail.leaseWarning(r, 3);
+
+    assertThat(queued.get(0).body())
+        .containsPattern(
+            "Extend the lease if you still need it: http://berth.test/requests/view"
+                + "\\.xhtml\\?id=\\S*#extendLease\n");
   }
 }
