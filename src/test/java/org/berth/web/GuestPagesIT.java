@@ -148,9 +148,43 @@ class GuestPagesIT {
         }
       }
 
-      HttpResponse<String> delete =
-          http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
-      assertThat(delete.statusCode()).as(delete.body()).isEqualTo(200);
+      // Deleting from My guests asks for the guest's name on its page; a wrong one deletes nothing.
+      try (Browser browser = Browser.start()) {
+        WebDriver page = browser.driver();
+        try {
+          signIn(page, "alice");
+          page.findElement(By.id("navGuests")).click();
+          WebElement row =
+              new WebDriverWait(page, Duration.ofSeconds(20))
+                  .until(
+                      d ->
+                          d.findElement(
+                              By.xpath("//tr[.//a[normalize-space() = '" + name + "']]")));
+          row.findElement(By.xpath(".//*[contains(@id, ':delete')]/descendant-or-self::a")).click();
+          until(page, d -> d.findElement(By.id("withdrawForm:confirmName")).isDisplayed());
+          assertThat(page.findElement(By.id("withdrawDialog")).getText())
+              .contains("Delete the guest " + name + "?");
+          page.findElement(By.id("withdrawForm:confirmName")).sendKeys("page-ct");
+          page.findElement(By.id("withdrawForm:confirmWithdraw")).click();
+          until(
+              page,
+              d ->
+                  d.findElement(By.id("withdrawDialog"))
+                      .getText()
+                      .contains("Type " + name + ", the guest's name, to delete it."));
+          assertThat(Http.json(http.get("api/requests/" + id, "alice", "alice")).getString("state"))
+              .isEqualTo("READY");
+          browser.screenshot("delete-asks-for-the-name");
+
+          page.findElement(By.id("withdrawForm:confirmName")).clear();
+          page.findElement(By.id("withdrawForm:confirmName")).sendKeys(name);
+          page.findElement(By.id("withdrawForm:confirmWithdraw")).click();
+          until(page, d -> text(d, "messages").contains(name));
+        } catch (RuntimeException | AssertionError e) {
+          browser.screenshot("delete-failure");
+          throw e;
+        }
+      }
       deleted = true;
       awaitDeleted(id);
     } finally {

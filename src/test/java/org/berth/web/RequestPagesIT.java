@@ -97,8 +97,12 @@ class RequestPagesIT {
       WebDriver page = browser.driver();
       try {
         signIn(page, "admin");
+        // Every page's navigation counts the requests that wait, alice's among them.
+        assertThat(Integer.parseInt(page.findElement(By.id("navWaiting")).getText())).isPositive();
         page.findElement(By.id("navAdmin")).click();
         wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("waiting")));
+        assertThat(page.findElement(By.id("navAdmin")).getDomAttribute("aria-current"))
+            .isEqualTo("page");
         assertThat(page.findElement(By.id("waiting")).getText())
             .matches("(One request waits|\\d+ requests wait) for approval\\.");
 
@@ -119,6 +123,23 @@ class RequestPagesIT {
                 ExpectedConditions.textToBePresentInElementLocated(
                     By.id("messages"), "Approved " + name + "."));
         assertThat(page.findElement(By.id("queue:requests")).getText()).doesNotContain(name);
+
+        // The audit trail across requests, filtered by who and what.
+        page.get(app.resolve("admin/audit.xhtml").toString());
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("audit:actor_input")))
+            .selectByValue("admin");
+        page.findElement(By.id("audit:words")).sendKeys(name);
+        page.findElement(By.id("audit:apply")).click();
+        wait(page)
+            .until(
+                ExpectedConditions.textToBePresentInElementLocated(
+                    By.id("audit:lines"), "submitted → approved"));
+        assertThat(page.findElement(By.id("audit:lines")).getText())
+            .contains(name, "alice", "admin")
+            .doesNotContain("→ submitted");
+        assertThat(page.findElement(By.id("audit:csv")).getDomAttribute("href"))
+            .isEqualTo("audit.csv?actor=admin&words=" + name);
+        browser.screenshot("admin-audit");
       } catch (RuntimeException | AssertionError e) {
         browser.screenshot("approvals-failure");
         throw e;
@@ -131,6 +152,10 @@ class RequestPagesIT {
         signIn(page, "alice");
         page.findElement(By.id("navGuests")).click();
         wait(page).until(ExpectedConditions.presenceOfElementLocated(By.id("mine:guests")));
+        assertThat(page.findElement(By.id("navGuests")).getDomProperty("className"))
+            .contains("berth-nav-current");
+        assertThat(page.findElement(By.id("navLedger")).getDomProperty("className"))
+            .doesNotContain("berth-nav-current");
         assertThat(page.findElement(By.id("quota")).getText())
             .containsPattern("[\\d,]+ of [\\d,]+ guests")
             .contains("GiB memory", "GiB disk");
@@ -173,6 +198,20 @@ class RequestPagesIT {
       assertThat(found.getInt("total")).as(address).isEqualTo(1);
       assertThat(found.getJsonArray("requests").getJsonObject(0).getString("name")).isEqualTo(name);
     }
+
+    // The same lines as CSV, for admins only.
+    Http admin = new Http(app);
+    admin.signIn("admin", "admin");
+    HttpResponse<String> csv = admin.get("admin/audit.csv?words=" + name);
+    assertThat(csv.statusCode()).isEqualTo(200);
+    assertThat(csv.headers().firstValue("content-type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+    assertThat(csv.body())
+        .startsWith("time,request,name,owner,actor,from,to,reason\r\n")
+        .contains("\"" + name + "\",\"alice\",\"admin\",\"SUBMITTED\",\"APPROVED\"");
+    Http alice = new Http(app);
+    alice.signIn("alice", "alice");
+    assertThat(alice.get("admin/audit.csv").statusCode()).isEqualTo(403);
 
     Http bob = new Http(app);
     bob.signIn("bob", "bob");

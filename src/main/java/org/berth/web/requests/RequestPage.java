@@ -61,6 +61,7 @@ public class RequestPage implements Serializable {
   @Inject Guests guests;
   @Inject CurrentUser currentUser;
   @Inject AccessPoints accessPoints;
+  @Inject org.berth.web.RequestStates requestStates;
   @Inject ReverseProxy reverseProxy;
 
   private String id;
@@ -72,6 +73,7 @@ public class RequestPage implements Serializable {
   private long requestId;
   private boolean missing;
   private String withdrawReason;
+  private String confirmName;
   private String rejectReason;
   private String days = String.valueOf(DEFAULT_EXTENSION_DAYS);
 
@@ -115,6 +117,15 @@ public class RequestPage implements Serializable {
   }
 
   public String withdraw() {
+    RequestView shown = getRequest();
+    if (shown != null
+        && !requestStates.cancels(shown.state())
+        && !shown.name().equals(confirmName == null ? "" : confirmName.strip())) {
+      // Deleting a guest is for good: its name, typed, says which one is meant.
+      Messages.field(
+          "withdrawForm:confirmName", Messages.text("guests.deleteNameRule", shown.name()));
+      return null;
+    }
     return act(
         () -> {
           RequestView after =
@@ -382,5 +393,14 @@ public class RequestPage implements Serializable {
 
   public void setDays(String days) {
     this.days = days;
+  }
+
+  /** The guest's name as typed to confirm deleting it. */
+  public String getConfirmName() {
+    return confirmName;
+  }
+
+  public void setConfirmName(String confirmName) {
+    this.confirmName = confirmName;
   }
 }
