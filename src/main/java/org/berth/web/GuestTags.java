@@ -14,6 +14,20 @@ import org.berth.requests.boundary.GuestLog.Outcome;
 @ApplicationScoped
 public class GuestTags {
 
+  @jakarta.inject.Inject org.berth.provisioning.boundary.GuestPowers powers;
+
+  /**
+   * The power state a list shows for a request: that of its guest while it has one that runs or may
+   * run (READY or EXPIRED), otherwise null.
+   */
+  public PowerState listed(org.berth.requests.boundary.RequestView r) {
+    if (r.state() != org.berth.requests.entity.RequestState.READY
+        && r.state() != org.berth.requests.entity.RequestState.EXPIRED) {
+      return null;
+    }
+    return powers.of(r.id()).orElse(null);
+  }
+
   /**
    * How far away a lease's end is, in words: "in 5 days", "in 3 hours", "in 20 minutes", or
    * "ended"; empty without an end.

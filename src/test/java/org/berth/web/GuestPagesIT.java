@@ -90,14 +90,54 @@ class GuestPagesIT {
           show(page, "guestSection");
           browser.screenshot("guest-ready");
 
+          // Stop asks first, naming the guest; No leaves it running.
           page.findElement(By.id("guest:stop")).click();
+          until(page, d -> d.findElement(By.id("guest:powerNo")).isDisplayed());
+          assertThat(confirmation(page))
+              .isEqualTo(
+                  "Shut down "
+                      + name
+                      + "? Its operating system is asked to shut down; if it has not within 60"
+                      + " seconds, it is switched off.");
+          page.findElement(By.id("guest:powerNo")).click();
+          until(page, d -> !d.findElement(By.id("guest:powerNo")).isDisplayed());
+          assertThat(text(page, "guestPower")).isEqualToIgnoringCase("running");
+          assertThat(text(page, "guestLog")).doesNotContainIgnoringCase("Shutdown");
 
+          page.findElement(By.id("guest:stop")).click();
+          until(page, d -> d.findElement(By.id("guest:powerYes")).isDisplayed());
+          page.findElement(By.id("guest:powerYes")).click();
           until(page, d -> text(d, "messages").contains("Shutdown of " + name + " requested"));
           until(page, d -> text(d, "guestPower").equalsIgnoreCase("stopped"));
           assertThat(text(page, "guestLog")).containsIgnoringCase("Shutdown");
           assertThat(page.findElement(By.id("guest:start")).isEnabled()).isTrue();
+          assertThat(page.findElement(By.id("guest:forceStop")).isEnabled()).isFalse();
           show(page, "guestSection");
           browser.screenshot("guest-stopped");
+
+          // My guests shows the power state beside Ready.
+          page.get(app.resolve("guests/index.xhtml").toString());
+          assertThat(listedPower(page, name)).isEqualToIgnoringCase("stopped");
+
+          // Started again, then switched off at once after a warning that names it.
+          page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+          page.findElement(By.id("guest:start")).click();
+          until(page, d -> text(d, "guestPower").equalsIgnoreCase("running"));
+          page.get(app.resolve("guests/index.xhtml").toString());
+          assertThat(listedPower(page, name)).isEqualToIgnoringCase("running");
+          page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+          page.findElement(By.id("guest:forceStop")).click();
+          until(page, d -> d.findElement(By.id("guest:powerYes")).isDisplayed());
+          assertThat(confirmation(page))
+              .isEqualTo(
+                  "Force stop "
+                      + name
+                      + "? It is switched off at once, like pulling the plug: whatever it has not"
+                      + " saved is lost.");
+          page.findElement(By.id("guest:powerYes")).click();
+          until(page, d -> text(d, "messages").contains("Force stop of " + name + " requested"));
+          until(page, d -> text(d, "guestPower").equalsIgnoreCase("stopped"));
+          assertThat(text(page, "guestLog")).contains("Force stop").contains("at once");
         } catch (RuntimeException | AssertionError e) {
           browser.screenshot("guest-page-failure");
           throw e;
@@ -160,6 +200,9 @@ class GuestPagesIT {
                       d ->
                           d.findElement(
                               By.xpath("//tr[.//a[normalize-space() = '" + name + "']]")));
+          // The list shows the template and the size: one core, in words that agree.
+          assertThat(row.getText())
+              .contains("debian-12-ct", "1 core, 1024 MiB memory, 10 GiB disk");
           row.findElement(By.xpath(".//*[contains(@id, ':delete')]/descendant-or-self::a")).click();
           until(page, d -> d.findElement(By.id("withdrawForm:confirmName")).isDisplayed());
           assertThat(page.findElement(By.id("withdrawDialog")).getText())
@@ -206,6 +249,23 @@ class GuestPagesIT {
   private static void show(WebDriver page, String id) {
     ((JavascriptExecutor) page)
         .executeScript("document.getElementById(arguments[0]).scrollIntoView()", id);
+  }
+
+  /** The question a confirmation dialog on the page asks. */
+  private static String confirmation(WebDriver page) {
+    return page.findElements(By.cssSelector(".ui-confirm-dialog-message")).stream()
+        .filter(WebElement::isDisplayed)
+        .map(e -> e.getText().strip())
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /** The power state My guests shows beside the state of the guest named {@code name}. */
+  private static String listedPower(WebDriver page, String name) {
+    WebElement row =
+        wait(page)
+            .until(d -> d.findElement(By.xpath("//tr[.//a[normalize-space() = '" + name + "']]")));
+    return row.findElement(By.xpath(".//*[contains(@id, ':power')]")).getText();
   }
 
   private static String text(WebDriver page, String id) {

@@ -78,6 +78,13 @@ public class GuestResource {
     return power(id, PowerAction.SHUTDOWN);
   }
 
+  /** Switches the guest off at once, without asking its OS. */
+  @POST
+  @Path("force-stop")
+  public Response forceStop(@PathParam("id") String id) {
+    return power(id, PowerAction.STOP);
+  }
+
   @POST
   @Path("reboot")
   public Response reboot(@PathParam("id") String id) {

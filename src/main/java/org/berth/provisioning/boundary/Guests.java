@@ -76,7 +76,7 @@ public class Guests {
 
   /** Whether a guest in {@code state} may take {@code action}: the one rule pages and API ask. */
   public static boolean allows(RequestState state, PowerAction action) {
-    return action == PowerAction.SHUTDOWN ? state.allowsShutdown() : state.allowsPower();
+    return action.takesDown() ? state.allowsShutdown() : state.allowsPower();
   }
 
   /**

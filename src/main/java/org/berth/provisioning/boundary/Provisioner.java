@@ -44,6 +44,7 @@ public class Provisioner {
   @Inject GuestLog guestLog;
   @Inject ProvisioningSettings settings;
   @Inject Hypervisor hypervisor;
+  @Inject GuestPowers powers;
 
   /** Takes an approved request through placement, creation, configuration and start. */
   public Optional<Instant> provision(long id) {
@@ -277,19 +278,33 @@ public class Provisioner {
   /** What an owner (or the lease) asks of a running guest. */
   public enum PowerAction {
     START,
+    /** Asks the guest's OS to shut down; stops it if it has not after the shutdown timeout. */
     SHUTDOWN,
+    /** Switches the guest off at once, like pulling the plug. */
+    STOP,
     REBOOT;
 
     public String verb() {
       return switch (this) {
         case START -> "started";
         case SHUTDOWN -> "shut down";
+        case STOP -> "stopped";
         case REBOOT -> "rebooted";
       };
     }
 
+    /** Its name in the provisioning log. */
+    public String step() {
+      return this == STOP ? "Force stop" : name().charAt(0) + name().substring(1).toLowerCase();
+    }
+
+    /** Whether it only ever takes a guest down, which an expired lease still allows. */
+    public boolean takesDown() {
+      return this == SHUTDOWN || this == STOP;
+    }
+
     Set<RequestState> allowedIn() {
-      return this == SHUTDOWN
+      return takesDown()
           ? Set.of(RequestState.READY, RequestState.EXPIRED)
           : Set.of(RequestState.READY);
     }
@@ -297,7 +312,7 @@ public class Provisioner {
 
   /** Starts, shuts down (then stops) or reboots the request's guest. */
   public Optional<Instant> power(long id, PowerAction action, int failures) {
-    String step = action.name().charAt(0) + action.name().substring(1).toLowerCase();
+    String step = action.step();
     Optional<GuestRequestRef> found = store.inState(id, action.allowedIn());
     if (found.isEmpty() || found.get().guest() == null) {
       return Optional.empty();
@@ -330,6 +345,14 @@ public class Provisioner {
           guestLog.log(id, step, Outcome.STARTED, "shutting down " + ref);
           hypervisor.shutdown(ref, settings.shutdownTimeout());
         }
+        case STOP -> {
+          if (power == PowerState.STOPPED) {
+            guestLog.log(id, step, Outcome.NOTE, "already stopped");
+            return Optional.empty();
+          }
+          guestLog.log(id, step, Outcome.STARTED, "stopping " + ref + " at once");
+          hypervisor.stop(ref);
+        }
         case REBOOT -> {
           guestLog.log(
               id,
@@ -344,6 +367,7 @@ public class Provisioner {
         }
       }
       guestLog.log(id, step, Outcome.DONE, "done");
+      powers.forget();
       return Optional.empty();
     } catch (HypervisorFailure e) {
       if (e.transientFailure() && failures + 1 < settings.attempts()) {

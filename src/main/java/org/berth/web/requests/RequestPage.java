@@ -63,6 +63,7 @@ public class RequestPage implements Serializable {
   @Inject AccessPoints accessPoints;
   @Inject org.berth.web.RequestStates requestStates;
   @Inject ReverseProxy reverseProxy;
+  @Inject org.berth.provisioning.boundary.ProvisioningSettings provisioningSettings;
 
   private String id;
   private transient RequestView request;
@@ -170,6 +171,22 @@ public class RequestPage implements Serializable {
 
   public String stop() {
     return power(PowerAction.SHUTDOWN);
+  }
+
+  public String forceStop() {
+    return power(PowerAction.STOP);
+  }
+
+  /** What Stop's confirmation says: the guest's name and what happens if its OS does not stop. */
+  public String getStopQuestion() {
+    RequestView r = getRequest();
+    return Messages.text(
+        "guest.stopConfirm", r.name(), provisioningSettings.shutdownTimeout().toSeconds());
+  }
+
+  /** What Force stop's confirmation says: the guest's name and that unsaved work is lost. */
+  public String getForceStopQuestion() {
+    return Messages.text("guest.forceStopConfirm", getRequest().name());
   }
 
   public String reboot() {
