@@ -54,6 +54,31 @@ public interface Hypervisor {
   void delete(GuestRef ref);
 
   /**
+   * Whether guests of {@code type} can have snapshots taken and rolled back while they run; when
+   * not, {@link #snapshot} and {@link #rollback} need the guest shut off.
+   */
+  default boolean snapshotsWhileRunning(GuestType type) {
+    return true;
+  }
+
+  /** The guest's snapshots, oldest first. */
+  java.util.List<Snapshot> snapshots(GuestRef ref);
+
+  /**
+   * Takes a snapshot of the guest's disks, and of a running VM's memory too, so that rolling back
+   * resumes it as it was.
+   *
+   * @throws HypervisorFailure when the guest cannot have one in its present state, with the reason
+   */
+  void snapshot(GuestRef ref, String name, String description);
+
+  /** Returns the guest to the snapshot; what happened on it since is lost. */
+  void rollback(GuestRef ref, String name);
+
+  /** Deletes the snapshot; the guest stays as it is. */
+  void deleteSnapshot(GuestRef ref, String name);
+
+  /**
    * Opens a terminal on a running guest.
    *
    * @throws HypervisorFailure when the guest or this hypervisor offers none

@@ -25,7 +25,11 @@ public final class MeteredHypervisor implements Hypervisor {
     SHUTDOWN,
     STOP,
     REBOOT,
-    DELETE;
+    DELETE,
+    SNAPSHOTS,
+    SNAPSHOT,
+    ROLLBACK,
+    DELETE_SNAPSHOT;
 
     String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -136,6 +140,31 @@ public final class MeteredHypervisor implements Hypervisor {
   @Override
   public void delete(GuestRef ref) {
     timed(Operation.DELETE, () -> target.delete(ref));
+  }
+
+  @Override
+  public boolean snapshotsWhileRunning(org.berth.hypervisor.GuestType type) {
+    return target.snapshotsWhileRunning(type);
+  }
+
+  @Override
+  public java.util.List<Snapshot> snapshots(GuestRef ref) {
+    return timed(Operation.SNAPSHOTS, () -> target.snapshots(ref));
+  }
+
+  @Override
+  public void snapshot(GuestRef ref, String name, String description) {
+    timed(Operation.SNAPSHOT, () -> target.snapshot(ref, name, description));
+  }
+
+  @Override
+  public void rollback(GuestRef ref, String name) {
+    timed(Operation.ROLLBACK, () -> target.rollback(ref, name));
+  }
+
+  @Override
+  public void deleteSnapshot(GuestRef ref, String name) {
+    timed(Operation.DELETE_SNAPSHOT, () -> target.deleteSnapshot(ref, name));
   }
 
   /** A console lasts as long as a person uses it: its opening is not timed. */

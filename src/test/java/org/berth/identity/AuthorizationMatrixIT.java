@@ -145,6 +145,11 @@ class AuthorizationMatrixIT {
           new Endpoint("POST", "/api/requests/{id}/guest/start", Rule.OWNER),
           new Endpoint("POST", "/api/requests/{id}/guest/stop", Rule.OWNER),
           new Endpoint("POST", "/api/requests/{id}/guest/reboot", Rule.OWNER),
+          new Endpoint("POST", "/api/requests/{id}/guest/force-stop", Rule.OWNER),
+          new Endpoint("GET", "/api/requests/{id}/guest/snapshots", Rule.OWNER),
+          new Endpoint("POST", "/api/requests/{id}/guest/snapshots", Rule.OWNER),
+          new Endpoint("POST", "/api/requests/{id}/guest/snapshots/{name}/rollback", Rule.OWNER),
+          new Endpoint("DELETE", "/api/requests/{id}/guest/snapshots/{name}", Rule.OWNER),
           new Endpoint("DELETE", "/api/requests/{id}", Rule.OWNER),
           new Endpoint("GET", "/api/templates", Rule.SIGNED_IN),
           new Endpoint("GET", "/api/inventory", Rule.SIGNED_IN),
@@ -430,7 +435,8 @@ class AuthorizationMatrixIT {
         .replace("{user}", "nobody-here")
         .replace("{host}", "no-such-host.example.org")
         .replace("{finding}", "0")
-        .replace("{action}", "dismiss");
+        .replace("{action}", "dismiss")
+        .replace("{name}", "no-such-snapshot");
   }
 
   static HttpResponse<String> send(String method, String path, String authorization, String body) {

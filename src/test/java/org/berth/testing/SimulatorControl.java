@@ -90,6 +90,13 @@ public final class SimulatorControl {
     expect(send("POST", "simulator/guests", body), 200, 201);
   }
 
+  /** Changes config keys of a guest behind Berth's back, as a change made on the guest would. */
+  public void editConfig(int vmid, java.util.Map<String, String> changes) {
+    jakarta.json.JsonObjectBuilder body = Json.createObjectBuilder();
+    changes.forEach(body::add);
+    expect(send("PUT", "simulator/guests/" + vmid + "/config", body.build().toString()), 200, 204);
+  }
+
   public JsonArray journal() {
     return Json.createReader(new StringReader(send("GET", "simulator/journal", null).body()))
         .readArray();

@@ -85,6 +85,14 @@ class GuestPagesIT {
               .contains("\n    User root\n")
               .endsWith("ProxyJump alice@jump.berth.test");
           assertThat(text(page, "sshHint")).contains("ssh " + name);
+          // Copy says what it did: copied, or (where the browser keeps the clipboard to itself)
+          // the block selected for copying by hand; then it reads Copy again.
+          page.findElement(By.id("copySsh")).click();
+          until(page, d -> !text(d, "copySsh").equals("Copy"));
+          assertThat(text(page, "copySsh")).isIn("Copied", "Selected: copy it with Ctrl+C");
+          assertThat(page.findElement(By.id("copySshStatus")).getDomProperty("textContent"))
+              .isEqualTo(text(page, "copySsh"));
+          until(page, d -> text(d, "copySsh").equals("Copy"));
           show(page, "access");
           browser.screenshot("guest-access");
           show(page, "guestSection");
@@ -92,21 +100,21 @@ class GuestPagesIT {
 
           // Stop asks first, naming the guest; No leaves it running.
           page.findElement(By.id("guest:stop")).click();
-          until(page, d -> d.findElement(By.id("guest:powerNo")).isDisplayed());
+          until(page, d -> d.findElement(By.id("confirm:no")).isDisplayed());
           assertThat(confirmation(page))
               .isEqualTo(
                   "Shut down "
                       + name
                       + "? Its operating system is asked to shut down; if it has not within 60"
                       + " seconds, it is switched off.");
-          page.findElement(By.id("guest:powerNo")).click();
-          until(page, d -> !d.findElement(By.id("guest:powerNo")).isDisplayed());
+          page.findElement(By.id("confirm:no")).click();
+          until(page, d -> !d.findElement(By.id("confirm:no")).isDisplayed());
           assertThat(text(page, "guestPower")).isEqualToIgnoringCase("running");
           assertThat(text(page, "guestLog")).doesNotContainIgnoringCase("Shutdown");
 
           page.findElement(By.id("guest:stop")).click();
-          until(page, d -> d.findElement(By.id("guest:powerYes")).isDisplayed());
-          page.findElement(By.id("guest:powerYes")).click();
+          until(page, d -> d.findElement(By.id("confirm:yes")).isDisplayed());
+          page.findElement(By.id("confirm:yes")).click();
           until(page, d -> text(d, "messages").contains("Shutdown of " + name + " requested"));
           until(page, d -> text(d, "guestPower").equalsIgnoreCase("stopped"));
           assertThat(text(page, "guestLog")).containsIgnoringCase("Shutdown");
@@ -127,17 +135,69 @@ class GuestPagesIT {
           assertThat(listedPower(page, name)).isEqualToIgnoringCase("running");
           page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
           page.findElement(By.id("guest:forceStop")).click();
-          until(page, d -> d.findElement(By.id("guest:powerYes")).isDisplayed());
+          until(page, d -> d.findElement(By.id("confirm:yes")).isDisplayed());
           assertThat(confirmation(page))
               .isEqualTo(
                   "Force stop "
                       + name
                       + "? It is switched off at once, like pulling the plug: whatever it has not"
                       + " saved is lost.");
-          page.findElement(By.id("guest:powerYes")).click();
+          page.findElement(By.id("confirm:yes")).click();
           until(page, d -> text(d, "messages").contains("Force stop of " + name + " requested"));
           until(page, d -> text(d, "guestPower").equalsIgnoreCase("stopped"));
           assertThat(text(page, "guestLog")).contains("Force stop").contains("at once");
+
+          // Snapshots: a bad name is refused beside its input, and nothing is taken.
+          assertThat(text(page, "snapshotList:snapshots")).contains("No snapshots yet");
+          page.findElement(By.id("snapshots:snapshotName")).sendKeys("Before Upgrade");
+          page.findElement(By.id("snapshots:take")).click();
+          until(page, d -> text(d, "snapshotSection").contains("must be 2 to 40 characters"));
+          assertThat(text(page, "snapshotList:snapshots")).contains("No snapshots yet");
+
+          page.findElement(By.id("snapshots:snapshotName")).clear();
+          page.findElement(By.id("snapshots:snapshotName")).sendKeys("before-change");
+          page.findElement(By.id("snapshots:take")).click();
+          until(page, d -> text(d, "messages").contains("Snapshot before-change of " + name));
+          until(page, d -> text(d, "snapshotList:snapshots").contains("before-change"));
+          assertThat(text(page, "snapshotCount")).startsWith("1 snapshot of at most 3 kept.");
+          assertThat(text(page, "snapshotList:snapshots")).contains("disk");
+          show(page, "snapshotSection");
+          browser.screenshot("guest-snapshots");
+
+          // A change on the guest after the snapshot, which rolling back undoes.
+          int vmid = Integer.parseInt(text(page, "guestVmid"));
+          String memory = simulatedConfig(vmid, "memory");
+          DemoBerth.SIM.editConfig(vmid, java.util.Map.of("memory", "3072"));
+          assertThat(simulatedConfig(vmid, "memory")).isEqualTo("3072");
+          page.findElement(By.xpath("//*[contains(@id, ':rollback')]/descendant-or-self::button"))
+              .click();
+          until(page, d -> d.findElement(By.id("confirm:yes")).isDisplayed());
+          assertThat(confirmation(page))
+              .startsWith(
+                  "Roll " + name + " back to snapshot before-change? Everything that changed")
+              .endsWith(" UTC is lost.");
+          page.findElement(By.id("confirm:yes")).click();
+          until(page, d -> text(d, "messages").contains("Rollback of " + name));
+          until(page, d -> simulatedConfig(vmid, "memory").equals(memory));
+          until(page, d -> text(d, "guestLog").contains("rolling"));
+
+          // Deleting asks too, naming the snapshot and the guest.
+          page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+          page.findElement(
+                  By.xpath("//*[contains(@id, ':deleteSnapshot')]/descendant-or-self::button"))
+              .click();
+          until(page, d -> d.findElement(By.id("confirm:yes")).isDisplayed());
+          assertThat(confirmation(page))
+              .isEqualTo(
+                  "Delete snapshot before-change of " + name + "? The guest stays as it is.");
+          page.findElement(By.id("confirm:yes")).click();
+          until(page, d -> text(d, "snapshotList:snapshots").contains("No snapshots yet"));
+          // Each asking is in the request's audit trail, with who asked.
+          assertThat(text(page, "audit"))
+              .contains("asked for snapshot before-change")
+              .contains("asked to roll back to snapshot before-change")
+              .contains("asked to delete snapshot before-change")
+              .contains("alice");
         } catch (RuntimeException | AssertionError e) {
           browser.screenshot("guest-page-failure");
           throw e;
@@ -249,6 +309,11 @@ class GuestPagesIT {
   private static void show(WebDriver page, String id) {
     ((JavascriptExecutor) page)
         .executeScript("document.getElementById(arguments[0]).scrollIntoView()", id);
+  }
+
+  /** A config key of a guest of the simulated cluster, as the cluster has it now. */
+  private static String simulatedConfig(int vmid, String key) {
+    return DemoBerth.SIM.guest(vmid).orElseThrow().getJsonObject("config").getString(key, "");
   }
 
   /** The question a confirmation dialog on the page asks. */

@@ -340,6 +340,98 @@ class RequestPagesIT {
     }
   }
 
+  /**
+   * A free ledger entry offers "Request a guest here", which starts the wizard with it chosen; once
+   * a request holds it, its page links that request for its owner. An unknown entry is a 404 page
+   * that keeps the navigation.
+   */
+  @Test
+  void aLedgerEntryLeadsToTheRequestHoldingItOrOffersOneWhenFree() {
+    JsonObject free =
+        Http.json(http.get("api/ledger/entries?state=free&limit=1", "alice", "alice"))
+            .getJsonArray("entries")
+            .getJsonObject(0);
+    String host = free.getString("host");
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      try {
+        signIn(page, "alice");
+        page.get(app.resolve("ledger/entry.xhtml?host=" + host).toString());
+        page.findElement(By.xpath("//*[@id='requestGuest']/descendant-or-self::a")).click();
+        wait(page).until(d -> d.findElement(By.id("preselected")));
+        assertThat(page.findElement(By.id("preselected")).getText())
+            .isEqualTo(
+                "The guest gets the ledger entry " + host + "; the Network step can change it.");
+
+        HttpResponse<String> held =
+            http.call(
+                "POST",
+                "api/requests",
+                "alice",
+                "alice",
+                "{\"kind\":\"container\",\"name\":\"holds-"
+                    + RUN
+                    + "\",\"template\":\"alpine-3.20-ct\",\"network\":{\"mode\":\"ledger\",\"host\":\""
+                    + host
+                    + "\"},\"sshKeys\":[\""
+                    + ed25519("alice")
+                    + "\"],\"leaseDays\":3,\"purpose\":\"holds an entry\"}");
+        assertThat(held.statusCode()).as(held.body()).isEqualTo(201);
+        long id = Http.json(held).getJsonNumber("id").longValue();
+        try {
+          page.get(app.resolve("ledger/entry.xhtml?host=" + host).toString());
+          WebElement link = page.findElement(By.id("holdingRequest"));
+          assertThat(link.getText()).startsWith("Request " + id + ": holds-" + RUN + " (");
+          assertThat(page.findElements(By.id("requestGuest"))).isEmpty();
+          link.click();
+          wait(page).until(d -> d.getCurrentUrl().contains("id=" + id));
+        } finally {
+          http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
+        }
+
+        page.get(app.resolve("ledger/entry.xhtml?host=no-such-entry.example.org").toString());
+        assertThat(page.findElement(By.id("notFound")).getText())
+            .startsWith("The ledger has no entry no-such-entry.example.org.");
+        assertThat(page.findElement(By.id("navLedger")).isDisplayed()).isTrue();
+      } catch (RuntimeException | AssertionError e) {
+        browser.screenshot("ledger-entry-links-failure");
+        throw e;
+      }
+    }
+  }
+
+  /** A rejected request says that no guest was made, and that it has no lease. */
+  @Test
+  void aRejectedRequestSaysNoGuestWasMade() {
+    HttpResponse<String> filed =
+        http.call(
+            "POST",
+            "api/requests",
+            "alice",
+            "alice",
+            "{\"kind\":\"vm\",\"name\":\"rejected-"
+                + RUN
+                + "\",\"template\":\"debian-12\",\"cores\":2,\"network\":{\"mode\":\"nat\"},"
+                + "\"sshKeys\":[\""
+                + ed25519("alice")
+                + "\"],\"leaseDays\":3,\"purpose\":\"to be rejected\"}");
+    assertThat(filed.statusCode()).as(filed.body()).isEqualTo(201);
+    long id = Http.json(filed).getJsonNumber("id").longValue();
+    HttpResponse<String> rejected =
+        http.call(
+            "POST", "api/requests/" + id + "/reject", "admin", "admin", "{\"reason\":\"no room\"}");
+    assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(200);
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      signIn(page, "alice");
+      page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+      assertThat(page.findElement(By.id("noGuest")).getText())
+          .isEqualTo("No guest was created: the request was rejected.");
+      assertThat(page.findElement(By.id("leaseEnds")).getText())
+          .isEqualTo("None: the request never had a guest.");
+    }
+  }
+
   // The wizard.
 
   private void chooseTemplate(WebDriver page, String template) {

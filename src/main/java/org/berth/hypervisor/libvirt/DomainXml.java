@@ -62,7 +62,8 @@ final class DomainXml {
         .append("' volume='")
         .append(attribute(LibvirtHypervisor.diskVolume(spec.ref())))
         .append("'/><target dev='vda' bus='virtio'/></disk>\n");
-    x.append("    <disk type='volume' device='disk'><driver name='qemu' type='raw'/>")
+    // The seed is raw and read-only: snapshots leave it out.
+    x.append("    <disk type='volume' device='disk' snapshot='no'><driver name='qemu' type='raw'/>")
         .append("<source pool='")
         .append(attribute(pool))
         .append("' volume='")
@@ -212,6 +213,15 @@ final class DomainXml {
 
   static String text(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+
+  /** The text of an element as libvirt writes it, its five entities read back. */
+  static String unescape(String s) {
+    return s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
   }
 
   static String attribute(String s) {

@@ -46,6 +46,7 @@ public class LibvirtHypervisor implements Hypervisor {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final long GIB = 1024L * 1024 * 1024;
+  private static final Pattern SNAPSHOT_NAME = Pattern.compile("[a-z][a-z0-9_-]{1,39}");
 
   private final LibvirtSettings settings;
   private final Map<String, Boolean> kvm = new ConcurrentHashMap<>();
@@ -436,7 +437,12 @@ public class LibvirtHypervisor implements Hypervisor {
         stop(ref);
       }
       try {
-        v.run("undefine", name);
+        if (ref.type() == GuestType.VM) {
+          // Its snapshots live inside its disk, deleted below; libvirt keeps only their metadata.
+          v.run("undefine", name, "--snapshots-metadata");
+        } else {
+          v.run("undefine", name);
+        }
       } catch (HypervisorFailure e) {
         if (!Virsh.notFound(e)) {
           throw e;
@@ -445,6 +451,215 @@ public class LibvirtHypervisor implements Hypervisor {
     }
     deleteVolume(v, diskVolume(ref));
     deleteVolume(v, seedVolume(ref.vmid()));
+    if (ref.type() == GuestType.CONTAINER) {
+      for (String volume : volumes(v).keySet()) {
+        if (snapshotVolume(ref.vmid()).matcher(volume).matches()) {
+          deleteVolume(v, volume);
+        }
+      }
+    }
+  }
+
+  /** A container's file system cannot be frozen through libvirt: its snapshots need it shut off. */
+  @Override
+  public boolean snapshotsWhileRunning(GuestType type) {
+    return type == GuestType.VM;
+  }
+
+  /**
+   * A VM's snapshots are libvirt's internal qcow2 snapshots, read with one {@code virsh} process. A
+   * container's are copies of its root volume, {@code berth-1042-snap-TIME-NAME.raw}, whose name
+   * carries when it was taken.
+   */
+  @Override
+  public List<org.berth.hypervisor.Snapshot> snapshots(GuestRef ref) {
+    Virsh v = virsh(ref);
+    List<org.berth.hypervisor.Snapshot> out = new ArrayList<>();
+    if (ref.type() == GuestType.VM) {
+      String domain = domainName(ref.vmid());
+      List<String> names = new ArrayList<>();
+      for (String line : v.run("snapshot-list", domain, "--name").split("\n")) {
+        if (!line.isBlank()) {
+          names.add(snapshotName(line.strip()));
+        }
+      }
+      if (names.isEmpty()) {
+        return out;
+      }
+      out.addAll(
+          snapshotsOf(
+              v.run(
+                  String.join(
+                      " ; ",
+                      names.stream().map(n -> "snapshot-dumpxml " + domain + " " + n).toList()))));
+    } else {
+      for (String volume : volumes(v).keySet()) {
+        Matcher m = snapshotVolume(ref.vmid()).matcher(volume);
+        if (m.matches()) {
+          out.add(
+              new org.berth.hypervisor.Snapshot(
+                  m.group(2), "", Instant.ofEpochSecond(Long.parseLong(m.group(1))), false));
+        }
+      }
+    }
+    out.sort(org.berth.hypervisor.Snapshot.OLDEST_FIRST);
+    return out;
+  }
+
+  /**
+   * A VM's snapshot holds its disk and, while it runs, its memory. A container's is a sparse copy
+   * of its root volume, taken while it is shut off: libvirt cannot freeze a running container's
+   * file system, and a copy of a mounted one may not be whole.
+   */
+  @Override
+  public void snapshot(GuestRef ref, String name, String description) {
+    String snapshot = snapshotName(name);
+    Virsh v = virsh(ref);
+    String domain = domainName(ref.vmid());
+    if (ref.type() == GuestType.VM) {
+      // The seed is a raw volume, which internal snapshots cannot hold; it never changes anyway.
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "snapshot-create-as",
+                  "--domain",
+                  domain,
+                  "--name",
+                  snapshot,
+                  "--atomic",
+                  "--diskspec",
+                  "vdb,snapshot=no"));
+      if (description != null && !description.isBlank()) {
+        args.addAll(List.of("--description", description));
+      }
+      v.run(args.toArray(String[]::new));
+      return;
+    }
+    requireShutOff(ref, "take a snapshot of");
+    if (snapshots(ref).stream().anyMatch(s -> s.name().equals(snapshot))) {
+      throw new HypervisorFailure("snapshot " + snapshot + " of " + domain + " exists", false);
+    }
+    String volume = domain + "-snap-" + Instant.now().getEpochSecond() + "-" + snapshot + ".raw";
+    withXml(
+        DomainXml.volume(volume, "raw"),
+        xml ->
+            v.run(
+                "vol-create-from",
+                settings.pool(),
+                xml,
+                "--inputpool",
+                settings.pool(),
+                diskVolume(ref)));
+  }
+
+  /**
+   * A VM returns to the snapshot's disk, and to its memory and running state when it has them. A
+   * shut-off container's root volume is replaced by a copy of the snapshot's; when the copy fails
+   * half way, rolling back again finishes it.
+   */
+  @Override
+  public void rollback(GuestRef ref, String name) {
+    String snapshot = snapshotName(name);
+    Virsh v = virsh(ref);
+    if (ref.type() == GuestType.VM) {
+      v.run("snapshot-revert", domainName(ref.vmid()), snapshot);
+      return;
+    }
+    requireShutOff(ref, "roll back");
+    String source = containerSnapshotVolume(v, ref, snapshot);
+    deleteVolume(v, diskVolume(ref));
+    withXml(
+        DomainXml.volume(diskVolume(ref), "raw"),
+        xml ->
+            v.run("vol-create-from", settings.pool(), xml, "--inputpool", settings.pool(), source));
+  }
+
+  @Override
+  public void deleteSnapshot(GuestRef ref, String name) {
+    String snapshot = snapshotName(name);
+    Virsh v = virsh(ref);
+    if (ref.type() == GuestType.VM) {
+      v.run("snapshot-delete", domainName(ref.vmid()), snapshot);
+      return;
+    }
+    deleteVolume(v, containerSnapshotVolume(v, ref, snapshot));
+  }
+
+  private String containerSnapshotVolume(Virsh v, GuestRef ref, String snapshot) {
+    for (String volume : volumes(v).keySet()) {
+      Matcher m = snapshotVolume(ref.vmid()).matcher(volume);
+      if (m.matches() && m.group(2).equals(snapshot)) {
+        return volume;
+      }
+    }
+    throw new HypervisorFailure(domainName(ref.vmid()) + " has no snapshot " + snapshot, false);
+  }
+
+  private void requireShutOff(GuestRef ref, String what) {
+    Optional<GuestStatus> guest = status(ref);
+    if (guest.isEmpty()) {
+      throw new HypervisorFailure("there is no " + domainName(ref.vmid()), false);
+    }
+    if (guest.get().power() != PowerState.STOPPED) {
+      throw new HypervisorFailure(
+          "shut the container down first: Berth can only "
+              + what
+              + " a container on libvirt while it is shut off",
+          false);
+    }
+  }
+
+  private static Pattern snapshotVolume(int vmid) {
+    return Pattern.compile(
+        Pattern.quote(domainName(vmid) + "-snap-") + "(\\d{1,12})-([a-z][a-z0-9_-]{1,39})\\.raw");
+  }
+
+  /** A snapshot's name as Berth gives them, and the only kind it passes to {@code virsh}. */
+  static String snapshotName(String name) {
+    if (name == null || !SNAPSHOT_NAME.matcher(name).matches()) {
+      throw new HypervisorFailure("not a snapshot name Berth gives: " + name, false);
+    }
+    return name;
+  }
+
+  /**
+   * The snapshots in {@code virsh snapshot-dumpxml} documents, one after the other. Each one's own
+   * name, description, state and time come before the copy of the domain it holds, whose elements
+   * of the same names are not the snapshot's.
+   */
+  static List<org.berth.hypervisor.Snapshot> snapshotsOf(String dumps) {
+    List<org.berth.hypervisor.Snapshot> out = new ArrayList<>();
+    for (String doc : dumps.split("</domainsnapshot>")) {
+      int start = doc.indexOf("<domainsnapshot>");
+      if (start < 0) {
+        continue;
+      }
+      String head = doc.substring(start + "<domainsnapshot>".length());
+      Matcher domain = Pattern.compile("<domain[\\s>]").matcher(head);
+      if (domain.find()) {
+        head = head.substring(0, domain.start());
+      }
+      String name = element(head, "name");
+      if (name == null) {
+        continue;
+      }
+      String created = element(head, "creationTime");
+      String description = element(head, "description");
+      out.add(
+          new org.berth.hypervisor.Snapshot(
+              DomainXml.unescape(name),
+              description == null ? "" : DomainXml.unescape(description),
+              created == null || !created.matches("\\d{1,12}")
+                  ? null
+                  : Instant.ofEpochSecond(Long.parseLong(created)),
+              "running".equals(element(head, "state"))));
+    }
+    return out;
+  }
+
+  private static String element(String xml, String tag) {
+    Matcher m = Pattern.compile("<" + tag + ">([^<]*)</" + tag + ">").matcher(xml);
+    return m.find() ? m.group(1) : null;
   }
 
   /**

@@ -360,6 +360,56 @@ public class ProxmoxHypervisor implements Hypervisor {
         "deletion of " + ref);
   }
 
+  /** Proxmox lists the guest's present state as a snapshot named {@code current}; it is not one. */
+  @Override
+  public java.util.List<org.berth.hypervisor.Snapshot> snapshots(GuestRef ref) {
+    java.util.List<org.berth.hypervisor.Snapshot> out = new java.util.ArrayList<>();
+    for (JsonValue item : client.get(path(ref) + "/snapshot").asJsonArray()) {
+      JsonObject o = item.asJsonObject();
+      String name = o.getString("name", "");
+      if (name.isEmpty() || name.equals("current")) {
+        continue;
+      }
+      long snaptime = number(o, "snaptime");
+      out.add(
+          new org.berth.hypervisor.Snapshot(
+              name,
+              o.getString("description", "").strip(),
+              snaptime == 0 ? null : java.time.Instant.ofEpochSecond(snaptime),
+              number(o, "vmstate") == 1));
+    }
+    out.sort(org.berth.hypervisor.Snapshot.OLDEST_FIRST);
+    return out;
+  }
+
+  /** A running VM's snapshot keeps its memory ({@code vmstate}); containers cannot. */
+  @Override
+  public void snapshot(GuestRef ref, String name, String description) {
+    Map<String, String> form = new java.util.LinkedHashMap<>();
+    form.put("snapname", name);
+    if (description != null && !description.isBlank()) {
+      form.put("description", description);
+    }
+    if (ref.type() == GuestType.VM) {
+      form.put("vmstate", "1");
+    }
+    client.awaitTask(client.post(path(ref) + "/snapshot", form), "snapshot of " + ref);
+  }
+
+  @Override
+  public void rollback(GuestRef ref, String name) {
+    client.awaitTask(
+        client.post(path(ref) + "/snapshot/" + name + "/rollback", Map.of()),
+        "rollback of " + ref + " to " + name);
+  }
+
+  @Override
+  public void deleteSnapshot(GuestRef ref, String name) {
+    client.awaitTask(
+        client.delete(path(ref) + "/snapshot/" + name, Map.of()),
+        "deletion of snapshot " + name + " of " + ref);
+  }
+
   private static String path(GuestRef ref) {
     return "/nodes/" + ref.node() + (ref.type() == GuestType.VM ? "/qemu/" : "/lxc/") + ref.vmid();
   }

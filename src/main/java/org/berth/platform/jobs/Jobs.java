@@ -195,6 +195,20 @@ public class Jobs {
   }
 
   /**
+   * Schedules {@code instance} at {@code when} unless an instance of that id exists already;
+   * answers whether it was scheduled. Joins the caller's transaction.
+   */
+  public <T> boolean scheduleIfAbsent(TaskInstance<T> instance, Instant when) {
+    Scheduler s = scheduler();
+    if (s.getScheduledExecution(instance).isPresent()) {
+      return false;
+    }
+    s.schedule(instance, when);
+    wakeAfterCommit(s);
+    return true;
+  }
+
+  /**
    * Removes a scheduled instance, if there is one. Joins the caller's transaction. An instance that
    * another transaction removed, or the scheduler picked, between the look and the removal is left
    * to itself: it reads the state it acts on when it runs.

@@ -6,6 +6,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.berth.identity.Account;
 import org.berth.identity.CurrentUser;
+import org.berth.platform.rest.JsonFields;
 import org.berth.provisioning.boundary.Provisioner.PowerAction;
 import org.berth.requests.boundary.GuestLog.Line;
 import org.berth.requests.control.UnknownRequest;
@@ -30,6 +33,7 @@ import org.berth.requests.control.UnknownRequest;
 public class GuestResource {
 
   @Inject Guests guests;
+  @Inject Snapshots snapshots;
   @Inject CurrentUser currentUser;
 
   @GET
@@ -98,6 +102,72 @@ public class GuestResource {
                 .add("request", id(id))
                 .add("action", action.name().toLowerCase())
                 .add("message", "the guest is being " + action.verb())
+                .build())
+        .build();
+  }
+
+  /** The guest's snapshots, oldest first, with how many it may keep. */
+  @GET
+  @Path("snapshots")
+  public JsonObject snapshots(@PathParam("id") String id) {
+    Snapshots.Listing listing = snapshots.list(id(id), caller());
+    JsonArrayBuilder items = Json.createArrayBuilder();
+    for (org.berth.hypervisor.Snapshot s : listing.snapshots()) {
+      JsonObjectBuilder item =
+          Json.createObjectBuilder()
+              .add("name", s.name())
+              .add("description", s.description())
+              .add("running", s.running());
+      if (s.taken() == null) {
+        item.addNull("taken");
+      } else {
+        item.add("taken", s.taken().toString());
+      }
+      items.add(item);
+    }
+    return Json.createObjectBuilder()
+        .add("request", id(id))
+        .add("limit", listing.limit())
+        .add("pending", listing.pending())
+        .add("shutOffFirst", listing.shutOffFirst())
+        .add("snapshots", items)
+        .build();
+  }
+
+  /** Takes a snapshot named by {@code {"name": ...}}; a job takes it right after (202). */
+  @POST
+  @Path("snapshots")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response takeSnapshot(@PathParam("id") String id, JsonObject body) {
+    // Someone else's request is not found, whatever the body says.
+    snapshots.requireVisible(id(id), caller());
+    JsonFields fields = JsonFields.of(body);
+    String name = fields.requiredText("name");
+    fields.check();
+    return snapshot(id, SnapshotAction.TAKE, name);
+  }
+
+  /** Rolls the guest back to the snapshot; what happened since is lost (202). */
+  @POST
+  @Path("snapshots/{name}/rollback")
+  public Response rollback(@PathParam("id") String id, @PathParam("name") String name) {
+    return snapshot(id, SnapshotAction.ROLLBACK, name);
+  }
+
+  @DELETE
+  @Path("snapshots/{name}")
+  public Response deleteSnapshot(@PathParam("id") String id, @PathParam("name") String name) {
+    return snapshot(id, SnapshotAction.DELETE, name);
+  }
+
+  private Response snapshot(String id, SnapshotAction action, String name) {
+    snapshots.ask(id(id), action, name, caller());
+    return Response.accepted(
+            Json.createObjectBuilder()
+                .add("request", id(id))
+                .add("action", action.name().toLowerCase())
+                .add("snapshot", name)
+                .add("message", action.accepted(name))
                 .build())
         .build();
   }

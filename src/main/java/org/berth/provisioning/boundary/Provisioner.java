@@ -275,6 +275,25 @@ public class Provisioner {
     }
   }
 
+  /**
+   * After a failed power or snapshot action: when, if at all, its job tries again. A transient
+   * failure is tried again with backoff up to the attempts allowed; the log says which.
+   */
+  private Optional<Instant> retryOrFail(long id, String step, HypervisorFailure e, int failures) {
+    if (e.transientFailure() && failures + 1 < settings.attempts()) {
+      Duration pause = settings.backoff().after(failures + 1);
+      guestLog.log(
+          id,
+          step,
+          Outcome.RETRY,
+          e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
+      return Optional.of(Instant.now().plus(pause));
+    }
+    guestLog.log(id, step, Outcome.FAILED, e.getMessage());
+    LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
+    return Optional.empty();
+  }
+
   /** What an owner (or the lease) asks of a running guest. */
   public enum PowerAction {
     START,
@@ -307,6 +326,77 @@ public class Provisioner {
       return takesDown()
           ? Set.of(RequestState.READY, RequestState.EXPIRED)
           : Set.of(RequestState.READY);
+    }
+  }
+
+  /**
+   * Takes, rolls back to or deletes a snapshot of the request's guest, on a READY guest (deleting
+   * also on an EXPIRED one). Taking one checks the template's limit again, since two askings may
+   * have raced.
+   */
+  public Optional<Instant> snapshot(long id, SnapshotAction action, String name, int failures) {
+    String step = action.step();
+    Set<RequestState> allowed =
+        action == SnapshotAction.DELETE
+            ? Set.of(RequestState.READY, RequestState.EXPIRED)
+            : Set.of(RequestState.READY);
+    Optional<GuestRequestRef> found = store.inState(id, allowed);
+    if (found.isEmpty() || found.get().guest() == null) {
+      guestLog.log(id, step, Outcome.NOTE, "the guest is no longer ready; nothing done");
+      return Optional.empty();
+    }
+    GuestRef ref = found.get().guest();
+    try {
+      Optional<GuestStatus> existing = hypervisor.status(ref);
+      if (existing.isEmpty() || !existing.get().carries(id)) {
+        guestLog.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
+        return Optional.empty();
+      }
+      if (existing.get().lockHeld().isPresent()) {
+        return Optional.of(Instant.now().plus(WAIT));
+      }
+      java.util.List<org.berth.hypervisor.Snapshot> present = hypervisor.snapshots(ref);
+      boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
+      switch (action) {
+        case TAKE -> {
+          if (exists) {
+            guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " exists already");
+            return Optional.empty();
+          }
+          int limit = store.snapshotLimit(id);
+          if (present.size() >= limit) {
+            guestLog.log(
+                id,
+                step,
+                Outcome.FAILED,
+                "the guest has " + present.size() + " snapshots, as many as its template allows");
+            return Optional.empty();
+          }
+          guestLog.log(id, step, Outcome.STARTED, "taking snapshot " + name + " of " + ref);
+          hypervisor.snapshot(ref, name, "Taken through Berth for request " + id);
+        }
+        case ROLLBACK -> {
+          if (!exists) {
+            guestLog.log(id, step, Outcome.FAILED, "the guest has no snapshot " + name);
+            return Optional.empty();
+          }
+          guestLog.log(id, step, Outcome.STARTED, "rolling " + ref + " back to " + name);
+          hypervisor.rollback(ref, name);
+        }
+        case DELETE -> {
+          if (!exists) {
+            guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " is gone already");
+            return Optional.empty();
+          }
+          guestLog.log(id, step, Outcome.STARTED, "deleting snapshot " + name + " of " + ref);
+          hypervisor.deleteSnapshot(ref, name);
+        }
+      }
+      guestLog.log(id, step, Outcome.DONE, "done");
+      powers.forget();
+      return Optional.empty();
+    } catch (HypervisorFailure e) {
+      return retryOrFail(id, step, e, failures);
     }
   }
 
@@ -370,18 +460,7 @@ public class Provisioner {
       powers.forget();
       return Optional.empty();
     } catch (HypervisorFailure e) {
-      if (e.transientFailure() && failures + 1 < settings.attempts()) {
-        Duration pause = settings.backoff().after(failures + 1);
-        guestLog.log(
-            id,
-            step,
-            Outcome.RETRY,
-            e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
-        return Optional.of(Instant.now().plus(pause));
-      }
-      guestLog.log(id, step, Outcome.FAILED, e.getMessage());
-      LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
-      return Optional.empty();
+      return retryOrFail(id, step, e, failures);
     }
   }
 }

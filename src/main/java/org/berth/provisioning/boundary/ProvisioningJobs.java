@@ -28,7 +28,8 @@ import org.berth.requests.boundary.RequestChanged;
  *   <li>{@code provision}: from APPROVED to READY, one recorded step at a time;
  *   <li>{@code deprovision}: stops and deletes the guest of a request in DELETING, then records it
  *       DELETED (which releases its ledger entry);
- *   <li>{@code guest-power}: start, shutdown or reboot, for the owner or at the lease's end;
+ *   <li>{@code guest-power}: start, shutdown, stop or reboot, for the owner or at the lease's end;
+ *   <li>{@code guest-snapshot}: take, roll back or delete one snapshot, for the owner;
  *   <li>{@code reconcile}: one recurring job for the cluster, comparing Berth's records with it.
  * </ul>
  *
@@ -42,6 +43,7 @@ public class ProvisioningJobs implements JobSource {
   static final String PROVISION = "provision";
   static final String DEPROVISION = "deprovision";
   static final String POWER = "guest-power";
+  static final String SNAPSHOT = "guest-snapshot";
   private static final Duration BUSY = Duration.ofSeconds(2);
 
   @Inject Jobs jobs;
@@ -53,6 +55,7 @@ public class ProvisioningJobs implements JobSource {
   private CustomTask<Void> provision;
   private CustomTask<Void> deprovision;
   private CustomTask<String> power;
+  private CustomTask<String> snapshot;
   private RecurringTask<Void> reconcile;
 
   @PostConstruct
@@ -82,11 +85,13 @@ public class ProvisioningJobs implements JobSource {
             .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
             .execute(
                 (instance, context) -> {
-                  long id = Long.parseLong(instance.getId());
+                  String request = requestOf(instance.getId());
+                  long id = Long.parseLong(request);
                   String[] data = instance.getData().split(":");
                   PowerAction action = PowerAction.valueOf(data[0]);
                   int failures = data.length > 1 ? Integer.parseInt(data[1]) : 0;
-                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))) {
+                  if (jobs.executing(TaskInstanceId.of(PROVISION, request))
+                      || jobs.executing(TaskInstanceId.of(POWER, otherPower(instance.getId())))) {
                     return (done, ops) ->
                         ops.reschedule(done, Instant.now().plus(BUSY), instance.getData());
                   }
@@ -95,6 +100,30 @@ public class ProvisioningJobs implements JobSource {
                       ? (CompletionHandler<String>)
                           (done, ops) ->
                               ops.reschedule(done, next.get(), action + ":" + (failures + 1))
+                      : new CompletionHandler.OnCompleteRemove<>();
+                });
+    snapshot =
+        Tasks.custom(SNAPSHOT, String.class)
+            .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
+            .execute(
+                (instance, context) -> {
+                  long id = Long.parseLong(instance.getId());
+                  // ACTION:FAILURES:NAME; names never hold a colon.
+                  String[] data = instance.getData().split(":", 3);
+                  SnapshotAction action = SnapshotAction.valueOf(data[0]);
+                  int failures = Integer.parseInt(data[1]);
+                  String name = data[2];
+                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))
+                      || powerRunning(instance.getId())) {
+                    return (done, ops) ->
+                        ops.reschedule(done, Instant.now().plus(BUSY), instance.getData());
+                  }
+                  Optional<Instant> next = provisioner.snapshot(id, action, name, failures);
+                  return next.isPresent()
+                      ? (CompletionHandler<String>)
+                          (done, ops) ->
+                              ops.reschedule(
+                                  done, next.get(), action + ":" + (failures + 1) + ":" + name)
                       : new CompletionHandler.OnCompleteRemove<>();
                 });
     reconcile =
@@ -111,7 +140,7 @@ public class ProvisioningJobs implements JobSource {
 
   @Override
   public List<Task<?>> tasks() {
-    return List.of(provision, deprovision, power, reconcile);
+    return List.of(provision, deprovision, power, snapshot, reconcile);
   }
 
   /** Schedules the work a request's new state asks for, in the transaction that moved it. */
@@ -128,9 +157,59 @@ public class ProvisioningJobs implements JobSource {
     }
   }
 
-  /** Asks for a power action on the request's guest; the job runs right after the commit. */
+  /**
+   * Asks for a power action on the request's guest; the job runs right after the commit. An action
+   * asked for while another one runs is not lost: it waits under the request's second instance id
+   * and runs once the first has ended. An action still waiting gives way to the one asked for last.
+   *
+   * @throws IllegalTransition when two power actions of the guest are running already
+   */
   void schedulePower(long id, PowerAction action) {
-    jobs.schedule(power.instance(String.valueOf(id), action.name()), Instant.now());
+    for (String instance : List.of(String.valueOf(id), id + AFTER)) {
+      TaskInstanceId key = TaskInstanceId.of(POWER, instance);
+      if (jobs.executing(key)) {
+        continue;
+      }
+      jobs.cancel(key);
+      if (jobs.scheduleIfAbsent(power.instance(instance, action.name()), Instant.now())) {
+        return;
+      }
+    }
+    throw new org.berth.requests.entity.IllegalTransition(
+        id,
+        org.berth.requests.entity.RequestState.READY,
+        action.verb() + " while two power actions are under way; try again in a moment");
+  }
+
+  /** The suffix of a request's second power job id, for an action asked while one runs. */
+  static final String AFTER = "-after";
+
+  /** The request of a power job's instance id. */
+  static String requestOf(String instance) {
+    return instance.endsWith(AFTER)
+        ? instance.substring(0, instance.length() - AFTER.length())
+        : instance;
+  }
+
+  /** The request's other power job id. */
+  static String otherPower(String instance) {
+    return instance.endsWith(AFTER) ? requestOf(instance) : instance + AFTER;
+  }
+
+  /** Whether a power action of the request is running. */
+  private boolean powerRunning(String request) {
+    return jobs.executing(TaskInstanceId.of(POWER, request))
+        || jobs.executing(TaskInstanceId.of(POWER, request + AFTER));
+  }
+
+  /** Asks for a snapshot action on the request's guest; the job runs right after the commit. */
+  void scheduleSnapshot(long id, SnapshotAction action, String name) {
+    jobs.schedule(snapshot.instance(String.valueOf(id), action + ":0:" + name), Instant.now());
+  }
+
+  /** Whether a snapshot action of the request is waiting or running. */
+  boolean snapshotPending(long id) {
+    return jobs.next(TaskInstanceId.of(SNAPSHOT, String.valueOf(id))).isPresent();
   }
 
   /** Runs the reconciliation now rather than at its next turn. */

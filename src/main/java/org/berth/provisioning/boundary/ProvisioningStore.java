@@ -237,6 +237,12 @@ public class ProvisioningStore {
     return Optional.of(new GuestRequestRef(r.id(), r.owner(), r.state(), refOf(r)));
   }
 
+  /** How many snapshots the request's guest may keep: its template's limit. */
+  public int snapshotLimit(long id) {
+    GuestRequest r = em.find(GuestRequest.class, id);
+    return r == null ? 0 : r.template().spec().maxSnapshots();
+  }
+
   /** A request's id, owner, state and guest. */
   public record GuestRequestRef(long id, String owner, RequestState state, GuestRef guest) {}
 

@@ -112,6 +112,31 @@ final class TimedHypervisor implements Hypervisor {
   }
 
   @Override
+  public boolean snapshotsWhileRunning(org.berth.hypervisor.GuestType type) {
+    return target.snapshotsWhileRunning(type);
+  }
+
+  @Override
+  public java.util.List<org.berth.hypervisor.Snapshot> snapshots(GuestRef ref) {
+    return timed(() -> target.snapshots(ref));
+  }
+
+  @Override
+  public void snapshot(GuestRef ref, String name, String description) {
+    timed(() -> target.snapshot(ref, name, description));
+  }
+
+  @Override
+  public void rollback(GuestRef ref, String name) {
+    timed(() -> target.rollback(ref, name));
+  }
+
+  @Override
+  public void deleteSnapshot(GuestRef ref, String name) {
+    timed(() -> target.deleteSnapshot(ref, name));
+  }
+
+  @Override
   public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
     return target.console(ref);
   }

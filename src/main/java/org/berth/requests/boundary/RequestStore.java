@@ -495,6 +495,11 @@ public class RequestStore {
         .isEmpty();
   }
 
+  /** The request that holds the ledger entry {@code host}, if one does. */
+  public Optional<Long> holderOf(String host) {
+    return entryHeldByRequest(host);
+  }
+
   private Optional<Long> entryHeldByRequest(String host) {
     List<?> rows =
         em.createNativeQuery(

@@ -204,6 +204,23 @@ public class Requests {
     store.note(id, actor, what);
   }
 
+  /**
+   * The request holding the ledger entry {@code host}, when the caller may see it (its owner or an
+   * admin); empty when no request holds it or it is someone else's.
+   */
+  public Optional<RequestView> holding(String host, Account caller) {
+    return store
+        .holderOf(host)
+        .flatMap(
+            id -> {
+              try {
+                return Optional.of(find(id, caller));
+              } catch (UnknownRequest e) {
+                return Optional.empty();
+              }
+            });
+  }
+
   /** A request the caller may see. */
   public RequestView find(long id, Account caller) {
     RequestView r = store.view(id, true);

@@ -45,7 +45,8 @@ public class TemplateResource {
                   "diskGiB",
                   Json.createObjectBuilder()
                       .add("default", s.defaultDiskGib())
-                      .add("max", s.maxDiskGib())));
+                      .add("max", s.maxDiskGib()))
+              .add("maxSnapshots", s.maxSnapshots()));
     }
     return out.build();
   }

@@ -60,6 +60,9 @@ public class Template {
   @Column(name = "full_clone")
   private boolean fullClone;
 
+  @Column(name = "max_snapshots")
+  private int maxSnapshots;
+
   private boolean active;
 
   @Version private long version;
@@ -85,6 +88,7 @@ public class Template {
     this.defaultDiskGib = spec.defaultDiskGib();
     this.maxDiskGib = spec.maxDiskGib();
     this.fullClone = spec.fullClone();
+    this.maxSnapshots = spec.maxSnapshots();
   }
 
   public void activate(boolean active) {
@@ -104,7 +108,8 @@ public class Template {
         maxMemoryMib,
         defaultDiskGib,
         maxDiskGib,
-        fullClone);
+        fullClone,
+        maxSnapshots);
   }
 
   public Long id() {

@@ -12,6 +12,8 @@ import org.berth.platform.refusal.InvalidInput;
  *     local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst} for containers; on libvirt the name of
  *     the template's volumes ({@code debian-12})
  * @param fullClone VMs only: a full copy of the template VM rather than a linked clone
+ * @param maxSnapshots how many snapshots a guest made from it may keep at once, 0 to {@value
+ *     #MOST_SNAPSHOTS}; 0 offers none
  */
 public record TemplateSpec(
     String name,
@@ -25,7 +27,47 @@ public record TemplateSpec(
     int maxMemoryMib,
     int defaultDiskGib,
     int maxDiskGib,
-    boolean fullClone) {
+    boolean fullClone,
+    int maxSnapshots) {
+
+  /** The snapshots a template offers unless it says otherwise. */
+  public static final int DEFAULT_SNAPSHOTS = 3;
+
+  /**
+   * The most snapshots a template may offer a guest: each one keeps what changed since, and a VM's
+   * its memory too, so they cost the cluster's storage.
+   */
+  public static final int MOST_SNAPSHOTS = 20;
+
+  /** A template offering {@link #DEFAULT_SNAPSHOTS} snapshots. */
+  public TemplateSpec(
+      String name,
+      GuestKind kind,
+      String hypervisorRef,
+      String osUser,
+      String description,
+      int defaultCores,
+      int maxCores,
+      int defaultMemoryMib,
+      int maxMemoryMib,
+      int defaultDiskGib,
+      int maxDiskGib,
+      boolean fullClone) {
+    this(
+        name,
+        kind,
+        hypervisorRef,
+        osUser,
+        description,
+        defaultCores,
+        maxCores,
+        defaultMemoryMib,
+        maxMemoryMib,
+        defaultDiskGib,
+        maxDiskGib,
+        fullClone,
+        DEFAULT_SNAPSHOTS);
+  }
 
   public TemplateSpec {
     description = description == null ? "" : description.strip();
@@ -56,6 +98,9 @@ public record TemplateSpec(
     limits(wrong, "Cores", defaultCores, maxCores, 1, 512);
     limits(wrong, "MemoryMiB", defaultMemoryMib, maxMemoryMib, 16, 4_194_304);
     limits(wrong, "DiskGiB", defaultDiskGib, maxDiskGib, 1, 65_536);
+    if (maxSnapshots < 0 || maxSnapshots > MOST_SNAPSHOTS) {
+      wrong.put("maxSnapshots", "must be between 0 and " + MOST_SNAPSHOTS);
+    }
     if (!wrong.isEmpty()) {
       throw new InvalidInput(wrong);
     }

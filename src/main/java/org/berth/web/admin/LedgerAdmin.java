@@ -125,11 +125,11 @@ public class LedgerAdmin implements Serializable {
     try {
       action.run();
     } catch (InvalidBatchSpec e) {
+      // Each rule beside its input, whose label names the field; the API's names stay out.
       for (Map.Entry<String, String> field : e.fields().entrySet()) {
         faces.addMessage(
             "batch:" + field.getKey(),
-            new FacesMessage(
-                FacesMessage.SEVERITY_ERROR, field.getKey() + " " + field.getValue(), null));
+            new FacesMessage(FacesMessage.SEVERITY_ERROR, field.getValue(), null));
       }
     } catch (EntryInUse e) {
       heldBy = e.requestId();

@@ -39,6 +39,7 @@ public class TemplateAdmin implements Serializable {
   private String defaultDiskGiB;
   private String maxDiskGiB;
   private boolean fullClone = true;
+  private String maxSnapshots = String.valueOf(TemplateSpec.DEFAULT_SNAPSHOTS);
 
   public List<TemplateView> getAll() {
     if (all == null) {
@@ -67,6 +68,7 @@ public class TemplateAdmin implements Serializable {
               defaultDiskGiB = String.valueOf(s.defaultDiskGib());
               maxDiskGiB = String.valueOf(s.maxDiskGib());
               fullClone = s.fullClone();
+              maxSnapshots = String.valueOf(s.maxSnapshots());
             });
   }
 
@@ -85,6 +87,7 @@ public class TemplateAdmin implements Serializable {
     defaultDiskGiB = null;
     maxDiskGiB = null;
     fullClone = true;
+    maxSnapshots = String.valueOf(TemplateSpec.DEFAULT_SNAPSHOTS);
   }
 
   public String save() {
@@ -110,7 +113,8 @@ public class TemplateAdmin implements Serializable {
               problems.required("maxMemoryMiB", maxMemoryMiB, required),
               problems.required("defaultDiskGiB", defaultDiskGiB, required),
               problems.required("maxDiskGiB", maxDiskGiB, required),
-              fullClone);
+              fullClone,
+              problems.required("maxSnapshots", maxSnapshots, required));
       problems.refuseNotNumbers();
       TemplateView saved = editing == null ? templates.add(spec) : templates.update(editing, spec);
       Messages.info(editing == null ? "templates.added" : "templates.updated", saved.name());
@@ -233,5 +237,13 @@ public class TemplateAdmin implements Serializable {
 
   public void setMaxDiskGiB(String maxDiskGiB) {
     this.maxDiskGiB = maxDiskGiB;
+  }
+
+  public String getMaxSnapshots() {
+    return maxSnapshots;
+  }
+
+  public void setMaxSnapshots(String maxSnapshots) {
+    this.maxSnapshots = maxSnapshots;
   }
 }

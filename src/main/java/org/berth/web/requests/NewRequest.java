@@ -114,6 +114,29 @@ public class NewRequest implements Serializable {
 
   public void load() {
     form.setLeaseDays(String.valueOf(settings.policy().leaseDefaultDays()));
+    // "Request a guest here" on a free ledger entry: the wizard starts with it chosen. An entry
+    // taken meanwhile (or unknown) is not chosen; the network step offers the free ones.
+    if (preselected != null && preselected.length() <= 253) {
+      ledger
+          .entry(preselected)
+          .filter(e -> "free".equals(e.state()))
+          .ifPresent(
+              e -> {
+                form.setNat(false);
+                setEntry(e);
+              });
+    }
+  }
+
+  private String preselected;
+
+  /** The ledger entry named in the page's {@code host} parameter, to start with. */
+  public String getPreselected() {
+    return preselected;
+  }
+
+  public void setPreselected(String preselected) {
+    this.preselected = preselected;
   }
 
   // Moving between steps. Leaving a step forward checks it, and every step before it, by the rules

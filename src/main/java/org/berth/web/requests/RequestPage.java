@@ -64,6 +64,7 @@ public class RequestPage implements Serializable {
   @Inject org.berth.web.RequestStates requestStates;
   @Inject ReverseProxy reverseProxy;
   @Inject org.berth.provisioning.boundary.ProvisioningSettings provisioningSettings;
+  @Inject org.berth.provisioning.boundary.Snapshots snapshotService;
 
   private String id;
   private transient RequestView request;
@@ -71,6 +72,9 @@ public class RequestPage implements Serializable {
   private transient Optional<GuestAccess> access;
   private RequestState shownState;
   private Awaiting awaiting;
+  private org.berth.provisioning.boundary.Snapshots.Listing snapshots;
+  private String snapshotProblem;
+  private String snapshotName;
   private long requestId;
   private boolean missing;
   private String withdrawReason;
@@ -177,6 +181,87 @@ public class RequestPage implements Serializable {
     return power(PowerAction.STOP);
   }
 
+  /** Whether the caller may see and change the guest's snapshots: a READY or EXPIRED one. */
+  public boolean isMaySnapshot() {
+    Guests.Detail g = getGuest();
+    return isMayManage()
+        && g != null
+        && g.ref() != null
+        && (g.request().state() == RequestState.READY
+            || g.request().state() == RequestState.EXPIRED);
+  }
+
+  /** The guest's snapshots; null when they cannot be read now ({@link #getSnapshotProblem}). */
+  public org.berth.provisioning.boundary.Snapshots.Listing getSnapshots() {
+    if (snapshots == null && snapshotProblem == null && isMaySnapshot()) {
+      try {
+        snapshots = snapshotService.list(requestId, me());
+      } catch (Refusal e) {
+        snapshotProblem = e.getMessage();
+      }
+    }
+    return snapshots;
+  }
+
+  public String getSnapshotProblem() {
+    getSnapshots();
+    return snapshotProblem;
+  }
+
+  public String takeSnapshot() {
+    return snapshot(
+        org.berth.provisioning.boundary.SnapshotAction.TAKE,
+        snapshotName == null ? null : snapshotName.strip());
+  }
+
+  public String rollback(String name) {
+    return snapshot(org.berth.provisioning.boundary.SnapshotAction.ROLLBACK, name);
+  }
+
+  public String deleteSnapshot(String name) {
+    return snapshot(org.berth.provisioning.boundary.SnapshotAction.DELETE, name);
+  }
+
+  /** Asks for a snapshot action; a job carries it out, and the page polls till its outcome. */
+  private String snapshot(org.berth.provisioning.boundary.SnapshotAction action, String name) {
+    return act(
+        () -> {
+          Instant asked = Instant.now();
+          snapshotService.ask(requestId, action, name, me());
+          Messages.info(
+              "snapshot.asked." + action.name().toLowerCase(Locale.ROOT),
+              name,
+              getRequest().name());
+          FacesContext.getCurrentInstance()
+              .getExternalContext()
+              .getFlash()
+              .put(AWAITING, new Awaiting(asked));
+        },
+        Map.of("name", "snapshots:snapshotName"),
+        null);
+  }
+
+  /** What Roll back's confirmation says: the guest, the snapshot, and what is lost. */
+  public String rollbackQuestion(org.berth.hypervisor.Snapshot s) {
+    return Messages.text(
+        "snapshot.rollbackConfirm",
+        getRequest().name(),
+        s.name(),
+        new org.berth.web.InstantConverter().getAsString(null, null, s.taken()));
+  }
+
+  public String deleteSnapshotQuestion(org.berth.hypervisor.Snapshot s) {
+    return Messages.text("snapshot.deleteConfirm", getRequest().name(), s.name());
+  }
+
+  public String getSnapshotName() {
+    return snapshotName;
+  }
+
+  public void setSnapshotName(String snapshotName) {
+    this.snapshotName = snapshotName;
+  }
+
   /** What Stop's confirmation says: the guest's name and what happens if its OS does not stop. */
   public String getStopQuestion() {
     RequestView r = getRequest();
@@ -204,7 +289,7 @@ public class RequestPage implements Serializable {
           FacesContext.getCurrentInstance()
               .getExternalContext()
               .getFlash()
-              .put(AWAITING, new Awaiting(action, asked));
+              .put(AWAITING, new Awaiting(asked));
         },
         Map.of(),
         null);
@@ -227,6 +312,8 @@ public class RequestPage implements Serializable {
       return;
     }
     guest = fresh;
+    snapshots = null;
+    snapshotProblem = null;
     if (awaiting != null && awaiting.settled(fresh.log(), Instant.now())) {
       awaiting = null;
     }
@@ -254,7 +341,7 @@ public class RequestPage implements Serializable {
    * A power action asked for at {@code since}. It has settled once the log shows an outcome after
    * that (it is done, failed, or had nothing to do), or after {@link #POWER_WAIT} in any case.
    */
-  record Awaiting(PowerAction action, Instant since) implements Serializable {
+  record Awaiting(Instant since) implements Serializable {
 
     boolean settled(List<Line> log, Instant now) {
       return now.isAfter(since.plus(POWER_WAIT))
@@ -331,6 +418,14 @@ public class RequestPage implements Serializable {
   /** What the guest section says when there is no guest (yet, or any more). */
   public String getNoGuest() {
     RequestState state = getRequest().state();
+    switch (state) {
+      case REJECTED:
+        return Messages.text("guest.neverRejected");
+      case CANCELLED:
+        return Messages.text("guest.neverCancelled");
+      default:
+        break;
+    }
     if (state.terminal()) {
       return Messages.text("guest.gone");
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,7 @@ import org.berth.hypervisor.GuestRef;
 import org.berth.hypervisor.GuestSpec;
 import org.berth.hypervisor.GuestStatus;
 import org.berth.hypervisor.GuestType;
+import org.berth.hypervisor.HypervisorFailure;
 import org.berth.hypervisor.PowerState;
 import org.berth.hypervisor.VmidTaken;
 import org.berth.testing.Await;
@@ -98,8 +100,44 @@ class LibvirtHypervisorIT {
     assertThat(capacity).isEqualTo(2L << 30);
     assertThat(bytes(root, "Allocation")).isLessThan(capacity / 2);
 
+    // A running container's file system cannot be frozen: its snapshot waits for a shutdown.
+    assertThatThrownBy(() -> hypervisor.snapshot(spec.ref(), "clean", "first boot"))
+        .isInstanceOf(HypervisorFailure.class)
+        .hasMessageContaining("shut the container down first");
     hypervisor.shutdown(spec.ref(), Duration.ofSeconds(60));
     assertThat(hypervisor.status(spec.ref()).orElseThrow().power()).isEqualTo(PowerState.STOPPED);
+
+    // A snapshot taken, a file written after it, the snapshot rolled back: the file is gone.
+    Instant before = Instant.now().minusSeconds(1);
+    hypervisor.snapshot(spec.ref(), "clean", "first boot");
+    assertThat(hypervisor.snapshots(spec.ref()))
+        .singleElement()
+        .satisfies(
+            s -> {
+              assertThat(s.name()).isEqualTo("clean");
+              assertThat(s.taken()).isBetween(before, Instant.now().plusSeconds(1));
+              assertThat(s.running()).isFalse();
+            });
+    hypervisor.start(spec.ref());
+    assertThat(
+            ssh(
+                "root",
+                nat.address(10),
+                "echo changed > /root/scratch && sync && cat /root/scratch"))
+        .isEqualTo("changed\n");
+    hypervisor.shutdown(spec.ref(), Duration.ofSeconds(60));
+    hypervisor.rollback(spec.ref(), "clean");
+    hypervisor.start(spec.ref());
+    assertThat(ssh("root", nat.address(10), "test -e /root/scratch && echo kept || echo gone"))
+        .isEqualTo("gone\n");
+    hypervisor.shutdown(spec.ref(), Duration.ofSeconds(60));
+    hypervisor.snapshot(spec.ref(), "second", "");
+    hypervisor.deleteSnapshot(spec.ref(), "clean");
+    assertThat(hypervisor.snapshots(spec.ref()))
+        .extracting(org.berth.hypervisor.Snapshot::name)
+        .containsExactly("second");
+
+    // Deleting the guest deletes its snapshots with it.
     hypervisor.delete(spec.ref());
 
     assertThat(hypervisor.status(spec.ref())).isEmpty();

@@ -155,6 +155,74 @@ class ProxmoxAdapterTest {
     assertThat(cluster.guests()).noneMatch(g -> g.vmid() == 10001);
   }
 
+  /**
+   * A running VM's snapshot keeps its memory: after a change of its configuration and a stop,
+   * rolling back brings the old configuration back, running. A container's snapshot has no memory:
+   * rolled back, it is stopped.
+   */
+  @Test
+  void snapshotsAreTakenListedRolledBackAndDeleted() {
+    GuestSpec spec = vm(44, 10003, "sim1");
+    proxmox.create(spec);
+    proxmox.configure(spec);
+    proxmox.start(spec.ref());
+    java.time.Instant before = java.time.Instant.now().minusSeconds(1);
+
+    proxmox.snapshot(spec.ref(), "before-upgrade", "Taken through Berth for request 44");
+    GuestSpec bigger =
+        new GuestSpec(
+            44,
+            "alice",
+            spec.ref(),
+            spec.name(),
+            spec.template(),
+            true,
+            4,
+            8192,
+            40,
+            spec.bridge(),
+            spec.mac(),
+            spec.ipv4(),
+            spec.gateway4(),
+            spec.ipv6(),
+            spec.gateway6(),
+            spec.nameservers(),
+            spec.user(),
+            spec.sshKeys());
+    proxmox.configure(bigger);
+    proxmox.stop(spec.ref());
+    assertThat(guest(10003).config()).containsEntry("memory", "8192");
+
+    assertThat(proxmox.snapshots(spec.ref()))
+        .singleElement()
+        .satisfies(
+            snap -> {
+              assertThat(snap.name()).isEqualTo("before-upgrade");
+              assertThat(snap.description()).isEqualTo("Taken through Berth for request 44");
+              assertThat(snap.taken()).isAfter(before);
+              assertThat(snap.running()).isTrue();
+            });
+    proxmox.rollback(spec.ref(), "before-upgrade");
+    assertThat(guest(10003).config()).containsEntry("memory", "4096").containsEntry("cores", "2");
+    assertThat(guest(10003).status()).isEqualTo("running");
+
+    proxmox.deleteSnapshot(spec.ref(), "before-upgrade");
+    assertThat(proxmox.snapshots(spec.ref())).isEmpty();
+    assertThatThrownBy(() -> proxmox.rollback(spec.ref(), "before-upgrade"))
+        .isInstanceOf(HypervisorFailure.class)
+        .hasMessageContaining("snapshot 'before-upgrade' does not exist");
+
+    GuestSpec ct = container(45, 10004, "sim3");
+    proxmox.create(ct);
+    proxmox.start(ct.ref());
+    proxmox.snapshot(ct.ref(), "clean", "");
+    proxmox.rollback(ct.ref(), "clean");
+    assertThat(guest(10004).status()).isEqualTo("stopped");
+    assertThat(proxmox.snapshots(ct.ref()))
+        .extracting(org.berth.hypervisor.Snapshot::name, org.berth.hypervisor.Snapshot::running)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("clean", false));
+  }
+
   @Test
   void aContainerIsCreatedWithItsWholeConfigurationInOneCall() {
     GuestSpec spec = container(43, 10002, "sim3");

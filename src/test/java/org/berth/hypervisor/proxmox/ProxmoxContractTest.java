@@ -46,6 +46,10 @@ class ProxmoxContractTest {
         proxmox.configure(spec);
         proxmox.start(spec.ref());
         proxmox.reboot(spec.ref());
+        proxmox.snapshot(spec.ref(), "before-change", "Taken through Berth");
+        proxmox.snapshots(spec.ref());
+        proxmox.rollback(spec.ref(), "before-change");
+        proxmox.deleteSnapshot(spec.ref(), "before-change");
         proxmox.shutdown(spec.ref(), Duration.ofSeconds(30));
         proxmox.start(spec.ref());
         proxmox.stop(spec.ref());
@@ -71,6 +75,10 @@ class ProxmoxContractTest {
               "GET /nodes/*/tasks/*/status",
               "POST /nodes/*/qemu/*/status/start",
               "POST /nodes/*/lxc/*/status/shutdown",
+              "POST /nodes/*/qemu/*/snapshot",
+              "GET /nodes/*/lxc/*/snapshot",
+              "POST /nodes/*/qemu/*/snapshot/before-change/rollback",
+              "DELETE /nodes/*/lxc/*/snapshot/before-change",
               "DELETE /nodes/*/qemu/*",
               "DELETE /nodes/*/lxc/*");
       assertThat(violations).as("calls Proxmox would refuse").isEmpty();

@@ -341,6 +341,37 @@ class LedgerIT {
         .contains("ipv4 ")
         .contains("macStart ")
         .contains("hostPattern ");
+
+    // The page says each rule beside its labelled input, without the API's field names.
+    try (Browser browser = Browser.start()) {
+      WebDriver page = browser.driver();
+      signIn(page, "admin");
+      page.get(app.resolve("admin/ledger.xhtml").toString());
+      page.findElement(By.id("batch:ipv4")).clear();
+      page.findElement(By.id("batch:ipv4")).sendKeys("192.0.2.0/30");
+      page.findElement(By.id("batch:macStart")).clear();
+      page.findElement(By.id("batch:macStart")).sendKeys("zz");
+      page.findElement(By.id("batch:hostPattern")).clear();
+      page.findElement(By.id("batch:hostPattern")).sendKeys("pvm.example.com");
+      page.findElement(By.id("batch:preview")).click();
+      String beside =
+          new org.openqa.selenium.support.ui.WebDriverWait(page, java.time.Duration.ofSeconds(20))
+              .until(
+                  d -> {
+                    String text =
+                        d.findElement(
+                                By.xpath(
+                                    "//*[@id='batch:macStart']/following-sibling::*[contains("
+                                        + "@class, 'ui-message')]"))
+                            .getText();
+                    return text.isBlank() ? null : text;
+                  });
+      assertThat(beside).isNotBlank().doesNotContain("macStart");
+      assertThat(page.findElement(By.id("batch")).getText())
+          .contains("must contain {n} or {n:03} for the running number")
+          .doesNotContain("macStart")
+          .doesNotContain("hostPattern");
+    }
   }
 
   @Test

@@ -133,6 +133,48 @@ class ProvisioningIT {
         "the container to run",
         () -> "running".equals(SIM.guest(vmid).orElseThrow().getString("status")));
 
+    // Snapshots through the API: the name's rule, the template's limit, one name once.
+    String snapshots = "api/requests/" + id + "/guest/snapshots";
+    HttpResponse<String> badName =
+        http.call("POST", snapshots, "bob", "bob", "{\"name\":\"9 lives\"}");
+    assertThat(badName.statusCode()).isEqualTo(400);
+    assertThat(badName.body()).contains("\"name\"").contains("must be 2 to 40 characters");
+    assertThat(http.call("POST", snapshots, "alice", "alice", "{\"name\":\"mine\"}").statusCode())
+        .isEqualTo(404);
+    for (String name : List.of("one", "two", "three")) {
+      HttpResponse<String> taken =
+          http.call("POST", snapshots, "bob", "bob", "{\"name\":\"" + name + "\"}");
+      assertThat(taken.statusCode()).as(taken.body()).isEqualTo(202);
+      assertThat(Http.json(taken).getString("message"))
+          .isEqualTo("snapshot " + name + " is being taken");
+      await(
+          "snapshot " + name,
+          () -> {
+            JsonObject listed = Http.json(http.get(snapshots, "bob", "bob"));
+            return !listed.getBoolean("pending")
+                && listed.getJsonArray("snapshots").stream()
+                    .anyMatch(o -> o.asJsonObject().getString("name").equals(name));
+          });
+    }
+    JsonObject three = Http.json(http.get(snapshots, "bob", "bob"));
+    assertThat(three.getInt("limit")).isEqualTo(3);
+    HttpResponse<String> again = http.call("POST", snapshots, "bob", "bob", "{\"name\":\"one\"}");
+    assertThat(again.statusCode()).isEqualTo(409);
+    assertThat(again.body()).contains("has a snapshot one already");
+    HttpResponse<String> full = http.call("POST", snapshots, "bob", "bob", "{\"name\":\"four\"}");
+    assertThat(full.statusCode()).isEqualTo(409);
+    assertThat(full.body()).contains("as many as its template allows");
+    HttpResponse<String> unknown =
+        http.call("POST", snapshots + "/nope/rollback", "bob", "bob", null);
+    assertThat(unknown.statusCode()).isEqualTo(409);
+    assertThat(unknown.body()).contains("has no snapshot nope");
+    assertThat(http.call("DELETE", snapshots + "/two", "bob", "bob", null).statusCode())
+        .isEqualTo(202);
+    await(
+        "snapshot two to go",
+        () -> Http.json(http.get(snapshots, "bob", "bob")).getJsonArray("snapshots").size() == 2);
+
+    // Deleting the guest takes its snapshots with it.
     delete("bob", id);
     assertThat(SIM.guest(vmid)).isEmpty();
   }

@@ -873,6 +873,162 @@ final class Cluster {
     return null;
   }
 
+  // ---- snapshots -----------------------------------------------------------------------------
+
+  /**
+   * A guest's snapshots as Proxmox lists them: each with its parent, and the present state as the
+   * entry {@code current}, whose parent is the latest snapshot.
+   */
+  synchronized JsonArray snapshots(String node, String type, int vmid) {
+    settle();
+    Guest g = guest(node, type, vmid);
+    JsonArrayBuilder out = Json.createArrayBuilder();
+    String parent = null;
+    for (Guest.Snapshot snap : g.snapshots.values()) {
+      JsonObjectBuilder o =
+          Json.createObjectBuilder()
+              .add("name", snap.name())
+              .add("description", snap.description())
+              .add("snaptime", snap.snaptime());
+      if (g.qemu()) {
+        o.add("vmstate", snap.vmstate() ? 1 : 0);
+      }
+      if (parent != null) {
+        o.add("parent", parent);
+      }
+      out.add(o);
+      parent = snap.name();
+    }
+    JsonObjectBuilder current =
+        Json.createObjectBuilder()
+            .add("name", "current")
+            .add("description", "You are here!")
+            .add("running", g.running() ? 1 : 0);
+    if (parent != null) {
+      current.add("parent", parent);
+    }
+    return out.add(current).build();
+  }
+
+  /** Takes a snapshot; a running VM's keeps its memory when {@code vmstate} is set. */
+  synchronized String takeSnapshot(
+      Call call, String node, String type, int vmid, Map<String, String> p) {
+    settle();
+    Guest g = guest(node, type, vmid);
+    checkLock(g);
+    String name = p.get("snapname");
+    if (name.equals("current") || name.equals("vzdump")) {
+      throw ProxmoxError.failed("invalid snapshot name '" + name + "'");
+    }
+    if (g.snapshots.containsKey(name)) {
+      throw ProxmoxError.failed("snapshot name '" + name + "' already used");
+    }
+    if (g.template()) {
+      throw ProxmoxError.failed("you can't take a snapshot if it's a template");
+    }
+    boolean vmstate = g.qemu() && Formats.bool(p.getOrDefault("vmstate", "0")) && g.running();
+    String description = p.getOrDefault("description", "");
+    g.lock = "snapshot";
+    return startTask(
+            call,
+            node,
+            g.qemu() ? "qmsnapshot" : "vzsnapshot",
+            vmid,
+            () -> {
+              g.lock = null;
+              String gone = gone(g);
+              if (gone == null) {
+                g.snapshots.put(
+                    name,
+                    new Guest.Snapshot(
+                        name,
+                        description,
+                        System.currentTimeMillis() / 1000,
+                        vmstate,
+                        new LinkedHashMap<>(g.config)));
+              }
+              return gone;
+            },
+            () -> g.lock = null)
+        .upid;
+  }
+
+  /**
+   * Returns the guest to a snapshot: its config as it was, and running only when the snapshot kept
+   * the VM's memory (or {@code start} asks); snapshots taken after it stay.
+   */
+  synchronized String rollback(
+      Call call, String node, String type, int vmid, String name, Map<String, String> p) {
+    settle();
+    Guest g = guest(node, type, vmid);
+    checkLock(g);
+    Guest.Snapshot snap = g.snapshots.get(name);
+    if (snap == null) {
+      throw ProxmoxError.failed("snapshot '" + name + "' does not exist");
+    }
+    boolean start = Formats.bool(p.getOrDefault("start", "0"));
+    g.lock = "rollback";
+    return startTask(
+            call,
+            node,
+            g.qemu() ? "qmrollback" : "vzrollback",
+            vmid,
+            () -> {
+              g.lock = null;
+              String gone = gone(g);
+              if (gone == null) {
+                g.config.clear();
+                g.config.putAll(snap.config());
+                boolean running = snap.vmstate() || start;
+                g.status = running ? "running" : "stopped";
+                if (running) {
+                  g.startedMillis = System.currentTimeMillis();
+                }
+              }
+              return gone;
+            },
+            () -> g.lock = null)
+        .upid;
+  }
+
+  synchronized String deleteSnapshot(
+      Call call, String node, String type, int vmid, String name, Map<String, String> p) {
+    settle();
+    Guest g = guest(node, type, vmid);
+    checkLock(g);
+    if (!g.snapshots.containsKey(name)) {
+      throw ProxmoxError.failed("snapshot '" + name + "' does not exist");
+    }
+    return startTask(
+            call,
+            node,
+            g.qemu() ? "qmdelsnapshot" : "vzdelsnapshot",
+            vmid,
+            () -> {
+              String gone = gone(g);
+              if (gone == null) {
+                g.snapshots.remove(name);
+              }
+              return gone;
+            },
+            () -> {})
+        .upid;
+  }
+
+  /**
+   * Changes a guest's config at once, as someone working on the guest or the cluster directly
+   * might: what a snapshot's rollback must undo. False when there is no such guest.
+   */
+  synchronized boolean editConfig(int vmid, Map<String, String> changes) {
+    settle();
+    Guest g = guests.get(vmid);
+    if (g == null) {
+      return false;
+    }
+    g.config.putAll(changes);
+    return true;
+  }
+
   /** Removes a guest at once, as someone working on the cluster directly might. */
   synchronized boolean removeGuest(int vmid) {
     settle();

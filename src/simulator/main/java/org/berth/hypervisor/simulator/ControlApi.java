@@ -25,9 +25,9 @@ import java.util.regex.Pattern;
 
 /**
  * The control API under {@code /simulator}, for the demo and tests: inspect the state, inject
- * faults, take nodes down, add foreign guests (with tags, to leave a Berth-tagged one behind) or
- * remove guests behind Berth's back, change the task duration, read the journal, reset. It has no
- * authentication; the server only listens on loopback.
+ * faults, take nodes down, add foreign guests (with tags, to leave a Berth-tagged one behind),
+ * change a guest's config or remove guests behind Berth's back, change the task duration, read the
+ * journal, reset. It has no authentication; the server only listens on loopback.
  */
 final class ControlApi implements HttpHandler {
 
@@ -36,6 +36,7 @@ final class ControlApi implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(ControlApi.class.getName());
   private static final Pattern NODE = Pattern.compile("/nodes/([^/]+)/(down|up)");
   private static final Pattern GUEST = Pattern.compile("/guests/(\\d{1,9})");
+  private static final Pattern GUEST_CONFIG = Pattern.compile("/guests/(\\d{1,9})/config");
 
   private final Cluster cluster;
 
@@ -113,6 +114,22 @@ final class ControlApi implements HttpHandler {
         return null;
       default:
         break;
+    }
+    Matcher edit = GUEST_CONFIG.matcher(path);
+    if (edit.matches() && method.equals("PUT")) {
+      java.util.Map<String, String> changes = new java.util.LinkedHashMap<>();
+      object(body)
+          .forEach(
+              (key, value) -> {
+                if (!(value instanceof jakarta.json.JsonString text)) {
+                  throw new BadInput(key + ": must be a string");
+                }
+                changes.put(key, text.getString());
+              });
+      if (!cluster.editConfig(Integer.parseInt(edit.group(1)), changes)) {
+        throw new NotFound(404, "no guest " + edit.group(1));
+      }
+      return null;
     }
     Matcher removal = GUEST.matcher(path);
     if (removal.matches() && method.equals("DELETE")) {

@@ -25,6 +25,18 @@ final class Guest {
   final String node;
   final Map<String, String> config;
   String status = "stopped";
+
+  /** A snapshot: the config as it was, and the running state when it kept the VM's memory. */
+  record Snapshot(
+      String name,
+      String description,
+      long snaptime,
+      boolean vmstate,
+      Map<String, String> config) {}
+
+  /** The guest's snapshots in the order taken; the last is the parent of the present state. */
+  final Map<String, Snapshot> snapshots = new LinkedHashMap<>();
+
   String lock;
   long startedMillis;
 

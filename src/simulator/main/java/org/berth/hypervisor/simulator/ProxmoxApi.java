@@ -196,6 +196,27 @@ final class ProxmoxApi implements HttpHandler {
               .optional("force", BOOLEAN)
               .optional("destroy-unreferenced-disks", BOOLEAN));
 
+  private static final Check SNAPNAME =
+      v -> {
+        maxLength(40).verify(v);
+        format(Formats::configId).verify(v);
+      };
+
+  private static final ParameterSchema SNAPSHOT_LIST = onGuest();
+  private static final Map<String, ParameterSchema> SNAPSHOT_TAKE =
+      Map.of(
+          "qemu",
+          onGuest()
+              .required("snapname", SNAPNAME)
+              .optional("description", STRING)
+              .optional("vmstate", BOOLEAN),
+          "lxc",
+          onGuest().required("snapname", SNAPNAME).optional("description", STRING));
+  private static final ParameterSchema SNAPSHOT_ROLLBACK =
+      onGuest().optional("snapname", SNAPNAME).optional("start", BOOLEAN);
+  private static final ParameterSchema SNAPSHOT_DELETE =
+      onGuest().optional("snapname", SNAPNAME).optional("force", BOOLEAN);
+
   private static final Pattern STATUS_CHANGE =
       Pattern.compile("POST (qemu|lxc)/\\{id\\}/status/(start|shutdown|stop|reboot)");
 
@@ -370,7 +391,32 @@ final class ProxmoxApi implements HttpHandler {
       int vmid = verify(STATUS_CHANGES.get(type + "/" + action), p, id);
       return upid(cluster.changeStatus(call, node, type, vmid, action, p));
     }
+    if (parts.size() >= 4 && parts.get(2).equals("snapshot")) {
+      String snapname = parts.get(3);
+      parts.set(3, "{snapname}");
+      String snapshotShape = call.method() + " " + String.join("/", parts);
+      Map<String, String> withName = new LinkedHashMap<>(p);
+      withName.put("snapname", snapname);
+      switch (snapshotShape) {
+        case "POST qemu/{id}/snapshot/{snapname}/rollback",
+            "POST lxc/{id}/snapshot/{snapname}/rollback":
+          return upid(
+              cluster.rollback(
+                  call, node, type, verify(SNAPSHOT_ROLLBACK, withName, id), snapname, p));
+        case "DELETE qemu/{id}/snapshot/{snapname}", "DELETE lxc/{id}/snapshot/{snapname}":
+          return upid(
+              cluster.deleteSnapshot(
+                  call, node, type, verify(SNAPSHOT_DELETE, withName, id), snapname, p));
+        default:
+          return null;
+      }
+    }
     switch (shape) {
+      case "GET qemu/{id}/snapshot", "GET lxc/{id}/snapshot":
+        return cluster.snapshots(node, type, verify(SNAPSHOT_LIST, p, id));
+      case "POST qemu/{id}/snapshot", "POST lxc/{id}/snapshot":
+        return upid(
+            cluster.takeSnapshot(call, node, type, verify(SNAPSHOT_TAKE.get(type), p, id), p));
       case "POST qemu/{id}/clone":
         return upid(cluster.cloneVm(call, node, verify(CLONE, p, id), p));
       case "GET qemu/{id}/config", "GET lxc/{id}/config":

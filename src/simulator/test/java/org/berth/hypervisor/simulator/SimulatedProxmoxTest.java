@@ -77,6 +77,59 @@ class SimulatedProxmoxTest {
     assertThat(proxmox.url().toString()).startsWith("http://127.0.0.1:");
   }
 
+  /**
+   * Snapshots as Proxmox keeps them: the list ends with {@code current} pointing at the latest; a
+   * rollback restores the config, running again when the snapshot kept the VM's memory; names
+   * follow {@code pve-configid}; used and unknown names are refused with Proxmox's words.
+   */
+  @Test
+  void takesListsRollsBackAndDeletesSnapshots() throws IOException {
+    api.finish(api.post("/nodes/sim1/qemu/9000/clone", "newid", "101", "name", "snap-1"));
+    api.finish(api.post("/nodes/sim1/qemu/101/status/start"));
+    JsonObject taken =
+        api.finish(
+            api.post(
+                "/nodes/sim1/qemu/101/snapshot",
+                "snapname",
+                "before",
+                "description",
+                "first",
+                "vmstate",
+                "1"));
+    assertThat(taken.getString("type")).isEqualTo("qmsnapshot");
+    assertThat(taken.getString("exitstatus")).isEqualTo("OK");
+
+    assertThat(api.put("/nodes/sim1/qemu/101/config", "cores", "6").status()).isEqualTo(200);
+    api.finish(api.post("/nodes/sim1/qemu/101/status/stop"));
+    var list = api.get("/nodes/sim1/qemu/101/snapshot").body().getJsonArray("data");
+    assertThat(list).hasSize(2);
+    JsonObject before = list.getJsonObject(0);
+    assertThat(before.getString("name")).isEqualTo("before");
+    assertThat(before.getString("description")).isEqualTo("first");
+    assertThat(before.getInt("vmstate")).isEqualTo(1);
+    assertThat(before.getJsonNumber("snaptime").longValue()).isPositive();
+    assertThat(list.getJsonObject(1).getString("name")).isEqualTo("current");
+    assertThat(list.getJsonObject(1).getString("parent")).isEqualTo("before");
+
+    assertThat(api.post("/nodes/sim1/qemu/101/snapshot", "snapname", "before").message())
+        .isEqualTo("snapshot name 'before' already used");
+    Reply badName = api.post("/nodes/sim1/qemu/101/snapshot", "snapname", "1st try");
+    assertThat(badName.status()).isEqualTo(400);
+    assertThat(badName.errors().getString("snapname")).contains("invalid configuration ID");
+    assertThat(api.post("/nodes/sim1/qemu/101/snapshot/nope/rollback").message())
+        .isEqualTo("snapshot 'nope' does not exist");
+
+    JsonObject rolledBack = api.finish(api.post("/nodes/sim1/qemu/101/snapshot/before/rollback"));
+    assertThat(rolledBack.getString("type")).isEqualTo("qmrollback");
+    assertThat(guest(101).config()).doesNotContainEntry("cores", "6");
+    assertThat(guest(101).status()).isEqualTo("running");
+
+    api.finish(api.delete("/nodes/sim1/qemu/101/snapshot/before"));
+    assertThat(api.get("/nodes/sim1/qemu/101/snapshot").body().getJsonArray("data"))
+        .singleElement()
+        .satisfies(c -> assertThat(c.asJsonObject().getString("name")).isEqualTo("current"));
+  }
+
   @Test
   void clonesConfiguresStartsStopsAndDeletesAVm() throws IOException {
     String key = ed25519("alice@laptop");

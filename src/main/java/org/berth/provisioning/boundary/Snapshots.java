@@ -1,0 +1,180 @@
+package org.berth.provisioning.boundary;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.berth.hypervisor.GuestRef;
+import org.berth.hypervisor.Hypervisor;
+import org.berth.hypervisor.HypervisorFailure;
+import org.berth.hypervisor.Snapshot;
+import org.berth.identity.Account;
+import org.berth.provisioning.control.SnapshotRefused;
+import org.berth.requests.boundary.RequestView;
+import org.berth.requests.boundary.Requests;
+import org.berth.requests.entity.RequestState;
+
+/**
+ * The snapshots of a request's guest, for its owner and admins: the list as the hypervisor has it,
+ * and taking, rolling back and deleting one. An action is checked here, where the person asks, by
+ * the guest's state, the snapshot's name and the template's limit; a job then carries it out and
+ * the provisioning log shows its outcome. Each asking is in the request's audit trail.
+ *
+ * <p>One snapshot action of a guest at a time: a second waits until the first has run, so that a
+ * rollback never races the snapshot it rolls back to.
+ */
+@ApplicationScoped
+public class Snapshots {
+
+  /** Proxmox's rule for snapshot names, kept lower-case so every hypervisor takes them alike. */
+  static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{1,39}");
+
+  @PersistenceContext EntityManager em;
+  @Inject Requests requests;
+  @Inject Hypervisor hypervisor;
+  @Inject ProvisioningJobs jobs;
+  @Inject ProvisioningStore store;
+
+  /** This bean through its proxy, so that {@link #schedule} runs in a transaction of its own. */
+  @Inject Snapshots self;
+
+  /**
+   * A guest's snapshots.
+   *
+   * @param limit how many it may keep, by its template
+   * @param pending whether an action asked for has not run yet
+   * @param shutOffFirst whether the guest must be shut off to take or roll back a snapshot, as a
+   *     container on libvirt must
+   */
+  public record Listing(
+      List<Snapshot> snapshots, int limit, boolean pending, boolean shutOffFirst) {
+
+    public boolean full() {
+      return snapshots.size() >= limit;
+    }
+  }
+
+  /**
+   * @throws org.berth.requests.control.UnknownRequest unless the caller may see the request
+   */
+  public void requireVisible(long id, Account caller) {
+    requests.find(id, caller);
+  }
+
+  /** The snapshots of the guest of request {@code id}; none while it has no guest. */
+  public Listing list(long id, Account caller) {
+    RequestView r = requests.find(id, caller);
+    int limit = store.snapshotLimit(id);
+    GuestRef ref = ref(r);
+    if (ref == null) {
+      return new Listing(List.of(), limit, false, false);
+    }
+    try {
+      return new Listing(
+          hypervisor.snapshots(ref),
+          limit,
+          jobs.snapshotPending(id),
+          !hypervisor.snapshotsWhileRunning(ref.type()));
+    } catch (HypervisorFailure e) {
+      throw SnapshotRefused.unavailable(e.getMessage());
+    }
+  }
+
+  /**
+   * Asks for a snapshot action; it runs as a job right after this returns. Taking one needs a READY
+   * guest, a free name and room under the template's limit; rolling back a snapshot that exists;
+   * deleting is allowed on an EXPIRED guest too.
+   */
+  public RequestView ask(long id, SnapshotAction action, String name, Account caller) {
+    // Someone else's request is not found before anything else is said of it.
+    RequestView r = requests.find(id, caller);
+    if (name == null || !NAME.matcher(name).matches() || name.equals("current")) {
+      if (action == SnapshotAction.TAKE) {
+        throw SnapshotRefused.badName();
+      }
+      throw SnapshotRefused.unknown(id, String.valueOf(name));
+    }
+    boolean allowed =
+        r.state() == RequestState.READY
+            || (action == SnapshotAction.DELETE && r.state() == RequestState.EXPIRED);
+    if (!allowed || ref(r) == null) {
+      throw SnapshotRefused.conflict(
+          "Request " + id + " is " + r.state().label() + ": snapshots need a ready guest");
+    }
+    // The hypervisor is asked outside any transaction; the job checks again when it runs.
+    List<Snapshot> present;
+    try {
+      present = hypervisor.snapshots(ref(r));
+    } catch (HypervisorFailure e) {
+      throw SnapshotRefused.unavailable(e.getMessage());
+    }
+    boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
+    if (action != SnapshotAction.DELETE && !hypervisor.snapshotsWhileRunning(ref(r).type())) {
+      boolean running;
+      try {
+        running =
+            hypervisor
+                .status(ref(r))
+                .map(g -> g.power() != org.berth.hypervisor.PowerState.STOPPED)
+                .orElse(false);
+      } catch (HypervisorFailure e) {
+        throw SnapshotRefused.unavailable(e.getMessage());
+      }
+      if (running) {
+        throw SnapshotRefused.conflict(
+            "Shut "
+                + r.name()
+                + " down first: this hypervisor takes and rolls back snapshots of its containers"
+                + " only while they are shut off");
+      }
+    }
+    switch (action) {
+      case TAKE -> {
+        if (exists) {
+          throw SnapshotRefused.conflict("The guest has a snapshot " + name + " already");
+        }
+        int limit = store.snapshotLimit(id);
+        if (present.size() >= limit) {
+          throw SnapshotRefused.conflict(
+              limit == 0
+                  ? "The template " + r.template() + " offers no snapshots"
+                  : "The guest has "
+                      + present.size()
+                      + " snapshots, as many as its template allows: delete one first");
+        }
+      }
+      case ROLLBACK, DELETE -> {
+        if (!exists) {
+          throw SnapshotRefused.unknown(id, name);
+        }
+      }
+    }
+    return self.schedule(id, action, name, caller);
+  }
+
+  /** Schedules the job and notes the asking, in one transaction; {@link #ask} checks first. */
+  @Transactional
+  public RequestView schedule(long id, SnapshotAction action, String name, Account caller) {
+    // One asking of a request at a time: the second waits here and then sees the first's job.
+    em.createNativeQuery("SELECT 1 FROM guest_request WHERE id = ?1 FOR UPDATE")
+        .setParameter(1, id)
+        .getResultList();
+    if (jobs.snapshotPending(id)) {
+      throw SnapshotRefused.conflict(
+          "Another snapshot action of this guest has not run yet; try again when it has");
+    }
+    RequestView r = requests.find(id, caller);
+    jobs.scheduleSnapshot(id, action, name);
+    requests.note(id, caller.username(), action.asked(name));
+    return r;
+  }
+
+  private static GuestRef ref(RequestView r) {
+    return r.guest() == null || r.state().terminal()
+        ? null
+        : GuestRef.at(ProvisioningStore.typeOf(r.kind()), r.guest());
+  }
+}
