@@ -150,6 +150,11 @@ public class Profile implements Serializable {
         + "/";
   }
 
+  /** Remove's question, naming the key by its label and fingerprint. */
+  public String removeQuestion(String label, String fingerprint) {
+    return Messages.text("profile.removeConfirm", label, fingerprint);
+  }
+
   public String revokeQuestion(String name) {
     return Messages.text("tokens.revokeConfirm", name);
   }

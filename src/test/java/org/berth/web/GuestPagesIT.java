@@ -241,7 +241,33 @@ class GuestPagesIT {
               LocalDateTime.parse(text(page, "lastChecked"), SHOWN).toInstant(ZoneOffset.UTC);
           assertThat(checked).isBetween(clicked, Instant.now());
           assertThat(Integer.parseInt(text(page, "guestsSeen"))).isPositive();
+
+          // A guest with Berth's tag that no request accounts for: deleting it names it first.
+          HttpResponse<String> leftBehind =
+              DemoBerth.SIM.send(
+                  "POST",
+                  "simulator/guests",
+                  "{\"vmid\":99990,\"node\":\"sim1\",\"type\":\"lxc\",\"name\":\"left-behind\","
+                      + "\"tags\":[\"berth\",\"berth-request-999999\"]}");
+          assertThat(leftBehind.statusCode()).as(leftBehind.body()).isIn(200, 201);
+          page.findElement(By.id("recon:checkNow")).click();
+          until(page, d -> text(d, "recon:findings").contains("99990"));
           browser.screenshot("admin-reconciliation");
+          WebElement finding =
+              page.findElement(By.xpath("//tr[.//td[normalize-space() = '99990']]"));
+          finding.findElement(By.xpath(".//*[contains(@id, ':deleteGuest')]")).click();
+          until(
+              page,
+              d ->
+                  d.findElements(By.cssSelector(".ui-confirm-dialog-message")).stream()
+                      .anyMatch(WebElement::isDisplayed));
+          assertThat(confirmation(page))
+              .startsWith(
+                  "Stop and delete VMID 99990 on sim1, with its disks? VMID 99990 ('left-behind'")
+              .contains("carries Berth's tag for request 999999")
+              .endsWith("This cannot be undone.");
+          page.findElement(By.cssSelector(".ui-confirm-dialog .ui-confirmdialog-yes")).click();
+          until(page, d -> DemoBerth.SIM.guest(99990).isEmpty());
         } catch (RuntimeException | AssertionError e) {
           browser.screenshot("admin-guest-pages-failure");
           throw e;

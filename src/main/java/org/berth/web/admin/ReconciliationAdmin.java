@@ -55,6 +55,17 @@ public class ReconciliationAdmin implements Serializable {
     return act(f, Action.DELETE_REQUEST);
   }
 
+  /** Delete guest's question, naming the guest: its VMID, node and what the cluster calls it. */
+  public String deleteGuestQuestion(Finding f) {
+    return org.berth.web.Messages.text(
+        "reconciliation.deleteGuestConfirm", f.vmid(), f.node(), f.detail());
+  }
+
+  /** Delete request's question, naming the request. */
+  public String deleteRequestQuestion(Finding f) {
+    return org.berth.web.Messages.text("reconciliation.deleteRequestConfirm", f.requestId());
+  }
+
   public String deleteGuest(Finding f) {
     return act(f, Action.DELETE_GUEST);
   }

@@ -62,6 +62,9 @@ class MalformedBodiesIT {
         "POST /api/requests/{id}/extend",
         new Row("POST", "api/requests/1/extend", "alice", "{\"days\":3}"));
     BODIES.put(
+        "POST /api/requests/{id}/guest/snapshots",
+        new Row("POST", "api/requests/1/guest/snapshots", "alice", "{\"name\":\"malformed\"}"));
+    BODIES.put(
         "POST /api/me/keys",
         new Row("POST", "api/me/keys", "alice", "{\"label\":\"laptop\",\"key\":\"" + KEY + "\"}"));
     BODIES.put(
