@@ -252,6 +252,11 @@ public class LibvirtHypervisor implements Hypervisor {
     if (volumes.containsKey(seedVolume(spec.ref().vmid()))) {
       deleteVolume(v, seedVolume(spec.ref().vmid()));
     }
+    // Snapshots left by an earlier guest of this VMID are never a new guest's.
+    if (volumes.keySet().stream()
+        .anyMatch(n -> snapshotVolume(spec.ref().vmid()).matcher(n).matches())) {
+      deleteSnapshotVolumes(v, spec.ref().vmid());
+    }
     if (spec.ref().type() == GuestType.VM) {
       if (spec.fullClone()) {
         withXml(
@@ -386,21 +391,38 @@ public class LibvirtHypervisor implements Hypervisor {
     if (power(v.run("domstate", name).strip()) != PowerState.RUNNING) {
       return;
     }
-    try {
-      v.run("shutdown", name);
-    } catch (HypervisorFailure e) {
-      if (!e.getMessage().contains("not running")) {
-        throw e;
-      }
-    }
     Instant deadline = Instant.now().plus(timeout);
+    boolean asked = askToShutDown(v, name);
     while (Instant.now().isBefore(deadline)) {
       if (power(v.run("domstate", name).strip()) != PowerState.RUNNING) {
         return;
       }
       pause(settings.shutdownPoll());
+      if (!asked) {
+        asked = askToShutDown(v, name);
+      }
     }
     stop(ref);
+  }
+
+  /**
+   * Asks the guest's OS to shut down; false when libvirt cannot pass the request on yet, as its LXC
+   * driver cannot while it has not learnt the container's init process (it says "Init process ID is
+   * not yet known"): the caller asks again, and stops the guest at its deadline.
+   */
+  private static boolean askToShutDown(Virsh v, String name) {
+    try {
+      v.run("shutdown", name);
+      return true;
+    } catch (HypervisorFailure e) {
+      if (e.getMessage().contains("not running")) {
+        return true;
+      }
+      if (e.getMessage().contains("not yet known")) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   @Override
@@ -436,6 +458,11 @@ public class LibvirtHypervisor implements Hypervisor {
       if (guest.get().power() == PowerState.RUNNING) {
         stop(ref);
       }
+      // A container's snapshots go while its domain still marks the VMID as taken, so that a
+      // failure here is tried again rather than leave them to the VMID's next guest.
+      if (ref.type() == GuestType.CONTAINER) {
+        deleteSnapshotVolumes(v, ref.vmid());
+      }
       try {
         if (ref.type() == GuestType.VM) {
           // Its snapshots live inside its disk, deleted below; libvirt keeps only their metadata.
@@ -452,10 +479,14 @@ public class LibvirtHypervisor implements Hypervisor {
     deleteVolume(v, diskVolume(ref));
     deleteVolume(v, seedVolume(ref.vmid()));
     if (ref.type() == GuestType.CONTAINER) {
-      for (String volume : volumes(v).keySet()) {
-        if (snapshotVolume(ref.vmid()).matcher(volume).matches()) {
-          deleteVolume(v, volume);
-        }
+      deleteSnapshotVolumes(v, ref.vmid());
+    }
+  }
+
+  private void deleteSnapshotVolumes(Virsh v, int vmid) {
+    for (String volume : volumes(v).keySet()) {
+      if (snapshotVolume(vmid).matcher(volume).matches()) {
+        deleteVolume(v, volume);
       }
     }
   }
@@ -479,8 +510,9 @@ public class LibvirtHypervisor implements Hypervisor {
       String domain = domainName(ref.vmid());
       List<String> names = new ArrayList<>();
       for (String line : v.run("snapshot-list", domain, "--name").split("\n")) {
-        if (!line.isBlank()) {
-          names.add(snapshotName(line.strip()));
+        // A snapshot someone made by hand under another kind of name is theirs: not listed.
+        if (SNAPSHOT_NAME.matcher(line.strip()).matches()) {
+          names.add(line.strip());
         }
       }
       if (names.isEmpty()) {

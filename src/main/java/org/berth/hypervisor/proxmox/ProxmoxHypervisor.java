@@ -386,7 +386,7 @@ public class ProxmoxHypervisor implements Hypervisor {
   @Override
   public void snapshot(GuestRef ref, String name, String description) {
     Map<String, String> form = new java.util.LinkedHashMap<>();
-    form.put("snapname", name);
+    form.put("snapname", snapshotName(name));
     if (description != null && !description.isBlank()) {
       form.put("description", description);
     }
@@ -399,15 +399,23 @@ public class ProxmoxHypervisor implements Hypervisor {
   @Override
   public void rollback(GuestRef ref, String name) {
     client.awaitTask(
-        client.post(path(ref) + "/snapshot/" + name + "/rollback", Map.of()),
+        client.post(path(ref) + "/snapshot/" + snapshotName(name) + "/rollback", Map.of()),
         "rollback of " + ref + " to " + name);
   }
 
   @Override
   public void deleteSnapshot(GuestRef ref, String name) {
     client.awaitTask(
-        client.delete(path(ref) + "/snapshot/" + name, Map.of()),
+        client.delete(path(ref) + "/snapshot/" + snapshotName(name), Map.of()),
         "deletion of snapshot " + name + " of " + ref);
+  }
+
+  /** A snapshot's name as it goes into a path: Proxmox's {@code pve-configid}, nothing else. */
+  private static String snapshotName(String name) {
+    if (name == null || !name.matches("[A-Za-z][A-Za-z0-9_-]{1,39}")) {
+      throw new HypervisorFailure("not a snapshot name Proxmox VE takes: " + name, false);
+    }
+    return name;
   }
 
   private static String path(GuestRef ref) {

@@ -43,13 +43,20 @@ public class GuestPowers {
   private volatile Look last = new Look(Instant.EPOCH, Map.of());
   private CompletableFuture<Look> looking;
 
+  /** Whether a list has waited its patience out on the look under way: the others do not wait. */
+  private boolean waitedOut;
+
+  /** Counts {@link #forget}s: a look started before one does not stand for the cluster after. */
+  private long generation;
+
   /** The power state of the guest carrying request {@code id}; empty when none is known. */
   public Optional<PowerState> of(long id) {
     return Optional.ofNullable(look().byRequest().get(id));
   }
 
   /** Drops what was seen, so the next list reads the cluster again. */
-  public void forget() {
+  public synchronized void forget() {
+    generation++;
     last = new Look(Instant.EPOCH, last.byRequest());
   }
 
@@ -61,13 +68,22 @@ public class GuestPowers {
     CompletableFuture<Look> pending;
     synchronized (this) {
       if (looking == null || looking.isDone()) {
-        looking = CompletableFuture.supplyAsync(this::read, executor);
+        long asOf = generation;
+        looking = CompletableFuture.supplyAsync(() -> read(asOf), executor);
+        waitedOut = false;
+      } else if (waitedOut) {
+        return seen;
       }
       pending = looking;
     }
     try {
       return pending.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+    } catch (TimeoutException e) {
+      synchronized (this) {
+        waitedOut = true;
+      }
+      return seen;
+    } catch (ExecutionException e) {
       return seen;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -75,7 +91,11 @@ public class GuestPowers {
     }
   }
 
-  private Look read() {
+  /**
+   * One look at the cluster. When it cannot be read, the states seen last stay (and are not looked
+   * for again for {@link #FRESH}); a look that a {@link #forget} overtook is not kept.
+   */
+  private Look read(long asOf) {
     Map<Long, PowerState> byRequest;
     try {
       byRequest =
@@ -83,10 +103,14 @@ public class GuestPowers {
               .filter(g -> !g.template())
               .collect(Collectors.toMap(GuestStatus::requestId, GuestStatus::power, (a, b) -> a));
     } catch (HypervisorFailure e) {
-      byRequest = Map.of();
+      byRequest = last.byRequest();
     }
     Look fresh = new Look(Instant.now(), byRequest);
-    last = fresh;
+    synchronized (this) {
+      if (asOf == generation) {
+        last = fresh;
+      }
+    }
     return fresh;
   }
 }

@@ -95,7 +95,10 @@ public class Guests {
     if (!allowed) {
       throw new IllegalTransition(id, r.state(), action.verb());
     }
-    jobs.schedulePower(id, action);
+    if (!jobs.schedulePower(id, action)) {
+      throw new IllegalTransition(
+          id, r.state(), action.verb() + " while two power actions are under way; try again soon");
+    }
     return r;
   }
 }

@@ -396,6 +396,16 @@ public class Provisioner {
       powers.forget();
       return Optional.empty();
     } catch (HypervisorFailure e) {
+      if (action == SnapshotAction.ROLLBACK) {
+        // A rollback that may have happened is not done again: a second one would lose what the
+        // guest did after the first.
+        guestLog.log(
+            id,
+            step,
+            Outcome.FAILED,
+            e.getMessage() + "; not tried again: look at the guest, and roll back again if needed");
+        return Optional.empty();
+      }
       return retryOrFail(id, step, e, failures);
     }
   }

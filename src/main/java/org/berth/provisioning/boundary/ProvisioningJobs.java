@@ -40,6 +40,9 @@ import org.berth.requests.boundary.RequestChanged;
 @ApplicationScoped
 public class ProvisioningJobs implements JobSource {
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(ProvisioningJobs.class.getName());
+
   static final String PROVISION = "provision";
   static final String DEPROVISION = "deprovision";
   static final String POWER = "guest-power";
@@ -74,8 +77,10 @@ public class ProvisioningJobs implements JobSource {
             .execute(
                 (instance, context) -> {
                   long id = Long.parseLong(instance.getId());
-                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))) {
-                    // The provisioning job sees the deletion at its next step and stops.
+                  if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))
+                      || jobs.executing(TaskInstanceId.of(SNAPSHOT, instance.getId()))) {
+                    // The provisioning job sees the deletion at its next step and stops; a
+                    // snapshot being copied finishes before the guest's volumes go.
                     return then(() -> Optional.of(Instant.now().plus(BUSY)));
                   }
                   return then(() -> provisioner.deprovision(id));
@@ -90,10 +95,18 @@ public class ProvisioningJobs implements JobSource {
                   String[] data = instance.getData().split(":");
                   PowerAction action = PowerAction.valueOf(data[0]);
                   int failures = data.length > 1 ? Integer.parseInt(data[1]) : 0;
+                  // Only the action asked for later waits for the first: never both for each
+                  // other. Neither runs while the guest is created or a snapshot is at work.
+                  boolean after = instance.getId().endsWith(AFTER);
                   if (jobs.executing(TaskInstanceId.of(PROVISION, request))
-                      || jobs.executing(TaskInstanceId.of(POWER, otherPower(instance.getId())))) {
+                      || jobs.executing(TaskInstanceId.of(SNAPSHOT, request))
+                      || (after && jobs.executing(TaskInstanceId.of(POWER, request)))) {
                     return (done, ops) ->
                         ops.reschedule(done, Instant.now().plus(BUSY), instance.getData());
+                  }
+                  if (after) {
+                    // The first action's retry, still waiting, gives way to the one asked later.
+                    jobs.cancel(TaskInstanceId.of(POWER, request));
                   }
                   Optional<Instant> next = provisioner.power(id, action, failures);
                   return next.isPresent()
@@ -151,7 +164,16 @@ public class ProvisioningJobs implements JobSource {
         store.restart(change.id());
         jobs.schedule(provision.instance(id), Instant.now());
       }
-      case EXPIRED -> jobs.schedule(power.instance(id, PowerAction.SHUTDOWN.name()), Instant.now());
+      case EXPIRED -> {
+        if (!schedulePower(change.id(), PowerAction.SHUTDOWN)) {
+          // Two power actions are running. Should the guest still run afterwards, reconciliation
+          // reports it as still running, for an admin to stop.
+          LOG.log(
+              java.util.logging.Level.INFO,
+              "Request {0} expired while two power actions of its guest ran",
+              change.id());
+        }
+      }
       case DELETING -> jobs.schedule(deprovision.instance(id), Instant.now());
       default -> {}
     }
@@ -162,9 +184,9 @@ public class ProvisioningJobs implements JobSource {
    * asked for while another one runs is not lost: it waits under the request's second instance id
    * and runs once the first has ended. An action still waiting gives way to the one asked for last.
    *
-   * @throws IllegalTransition when two power actions of the guest are running already
+   * @return false, scheduling nothing, when two power actions of the guest are running already
    */
-  void schedulePower(long id, PowerAction action) {
+  boolean schedulePower(long id, PowerAction action) {
     for (String instance : List.of(String.valueOf(id), id + AFTER)) {
       TaskInstanceId key = TaskInstanceId.of(POWER, instance);
       if (jobs.executing(key)) {
@@ -172,13 +194,10 @@ public class ProvisioningJobs implements JobSource {
       }
       jobs.cancel(key);
       if (jobs.scheduleIfAbsent(power.instance(instance, action.name()), Instant.now())) {
-        return;
+        return true;
       }
     }
-    throw new org.berth.requests.entity.IllegalTransition(
-        id,
-        org.berth.requests.entity.RequestState.READY,
-        action.verb() + " while two power actions are under way; try again in a moment");
+    return false;
   }
 
   /** The suffix of a request's second power job id, for an action asked while one runs. */

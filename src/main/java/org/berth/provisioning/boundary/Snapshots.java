@@ -32,6 +32,9 @@ public class Snapshots {
   /** Proxmox's rule for snapshot names, kept lower-case so every hypervisor takes them alike. */
   static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{1,39}");
 
+  /** Names Proxmox VE keeps for itself: the present state, backups, pending changes. */
+  static final java.util.Set<String> RESERVED = java.util.Set.of("current", "vzdump", "pending");
+
   @PersistenceContext EntityManager em;
   @Inject Requests requests;
   @Inject Hypervisor hypervisor;
@@ -91,7 +94,7 @@ public class Snapshots {
   public RequestView ask(long id, SnapshotAction action, String name, Account caller) {
     // Someone else's request is not found before anything else is said of it.
     RequestView r = requests.find(id, caller);
-    if (name == null || !NAME.matcher(name).matches() || name.equals("current")) {
+    if (name == null || !NAME.matcher(name).matches() || RESERVED.contains(name)) {
       if (action == SnapshotAction.TAKE) {
         throw SnapshotRefused.badName();
       }

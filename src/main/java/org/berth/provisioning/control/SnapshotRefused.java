@@ -21,7 +21,7 @@ public class SnapshotRefused extends Refusal {
         "invalid_input",
         "name",
         "must be 2 to 40 characters: a lower-case letter, then lower-case letters, digits, '-' or"
-            + " '_'; not 'current'");
+            + " '_'; not current, vzdump or pending");
   }
 
   /** The state of the guest or of its snapshots does not allow it. */

@@ -72,8 +72,8 @@ public class RequestPage implements Serializable {
   private transient Optional<GuestAccess> access;
   private RequestState shownState;
   private Awaiting awaiting;
-  private org.berth.provisioning.boundary.Snapshots.Listing snapshots;
-  private String snapshotProblem;
+  private transient org.berth.provisioning.boundary.Snapshots.Listing snapshots;
+  private transient String snapshotProblem;
   private String snapshotName;
   private long requestId;
   private boolean missing;

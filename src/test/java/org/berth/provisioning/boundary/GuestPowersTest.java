@@ -27,6 +27,7 @@ class GuestPowersTest {
   private final AtomicInteger looks = new AtomicInteger();
   private volatile CountDownLatch answer = new CountDownLatch(0);
   private volatile PowerState power = PowerState.RUNNING;
+  private volatile boolean unreachable;
 
   @AfterEach
   void stop() {
@@ -47,6 +48,9 @@ class GuestPowersTest {
                   }
                   looks.incrementAndGet();
                   answer.await(30, TimeUnit.SECONDS);
+                  if (unreachable) {
+                    throw new org.berth.hypervisor.HypervisorFailure("cluster unreachable", true);
+                  }
                   return new Cluster(
                       List.of(),
                       List.of(
@@ -105,8 +109,12 @@ class GuestPowersTest {
         .isGreaterThanOrEqualTo(GuestPowers.PATIENCE)
         .isLessThan(GuestPowers.PATIENCE.plusSeconds(2));
 
-    // A second list while the look is under way joins it rather than starting another.
-    assertThat(powers.of(42)).isEmpty();
+    // Further rows while the look is under way do not wait for it, nor start another.
+    started = System.nanoTime();
+    for (int row = 0; row < 100; row++) {
+      assertThat(powers.of(42)).isEmpty();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(500));
     assertThat(looks).hasValue(1);
 
     answer.countDown();
@@ -115,5 +123,19 @@ class GuestPowersTest {
     }
     assertThat(powers.of(42)).contains(PowerState.RUNNING);
     assertThat(looks).hasValue(1);
+  }
+
+  @Test
+  void aClusterThatCannotBeReadLeavesTheStatesSeenLast() {
+    GuestPowers powers = powers();
+    assertThat(powers.of(42)).contains(PowerState.RUNNING);
+
+    unreachable = true;
+    powers.forget();
+    assertThat(powers.of(42)).contains(PowerState.RUNNING);
+    assertThat(looks).hasValue(2);
+    // Not asked again at once: the failed look stands for its freshness too.
+    assertThat(powers.of(42)).contains(PowerState.RUNNING);
+    assertThat(looks).hasValue(2);
   }
 }
