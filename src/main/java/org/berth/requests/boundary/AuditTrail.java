@@ -57,15 +57,23 @@ public class AuditTrail {
       return new Filter(actor, words, day(from, 0), day(to, 1));
     }
 
-    /** The start of a day in UTC, {@code plusDays} later; null without a date. */
+    /**
+     * The start of a day in UTC, {@code plusDays} later; null without a date.
+     *
+     * @throws java.time.format.DateTimeParseException for a day that is none, or one outside the
+     *     years 1 to 9999 (ISO dates may carry a sign and nine digits of year, whose next day does
+     *     not exist)
+     */
     public static Instant day(String text, int plusDays) {
       if (text == null || text.isBlank()) {
         return null;
       }
-      return java.time.LocalDate.parse(text.strip())
-          .plusDays(plusDays)
-          .atStartOfDay(ZoneOffset.UTC)
-          .toInstant();
+      java.time.LocalDate day = java.time.LocalDate.parse(text.strip());
+      if (day.getYear() < 1 || day.getYear() > 9999) {
+        throw new java.time.format.DateTimeParseException(
+            "a day must be in the years 1 to 9999", text, 0);
+      }
+      return day.plusDays(plusDays).atStartOfDay(ZoneOffset.UTC).toInstant();
     }
   }
 

@@ -1,8 +1,10 @@
 package org.berth.requests.boundary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AuditTrailTest {
@@ -45,5 +47,17 @@ class AuditTrailTest {
     assertThat(f.words()).isNull();
     assertThat(f.from()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
     assertThat(f.to()).isEqualTo(Instant.parse("2026-12-05T00:00:00Z"));
+  }
+
+  @Test
+  void aDayOutsideTheYearsOneTo9999IsNoDay() {
+    // ISO dates may have a sign and nine digits of year; the day after the last one has none.
+    for (String strange : List.of("+999999999-12-31", "-999999999-01-01", "0000-01-01")) {
+      assertThatThrownBy(() -> AuditTrail.Filter.ofDays(null, null, null, strange))
+          .as(strange)
+          .isInstanceOf(java.time.format.DateTimeParseException.class);
+    }
+    assertThat(AuditTrail.Filter.day("9999-12-31", 1))
+        .isEqualTo(Instant.parse("+10000-01-01T00:00:00Z"));
   }
 }
