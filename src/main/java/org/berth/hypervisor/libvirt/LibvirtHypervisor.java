@@ -253,9 +253,8 @@ public class LibvirtHypervisor implements Hypervisor {
       deleteVolume(v, seedVolume(spec.ref().vmid()));
     }
     // Snapshots left by an earlier guest of this VMID are never a new guest's.
-    if (volumes.keySet().stream()
-        .anyMatch(n -> snapshotVolume(spec.ref().vmid()).matcher(n).matches())) {
-      deleteSnapshotVolumes(v, spec.ref().vmid());
+    for (SnapshotVolume left : snapshotVolumes(volumes.keySet(), spec.ref().vmid())) {
+      deleteVolume(v, left.volume());
     }
     if (spec.ref().type() == GuestType.VM) {
       if (spec.fullClone()) {
@@ -446,6 +445,13 @@ public class LibvirtHypervisor implements Hypervisor {
     Virsh v = virsh(ref);
     String name = domainName(ref.vmid());
     Optional<GuestStatus> guest = status(ref);
+    // A container's snapshots go while its domain (if it is still there) marks the VMID as taken,
+    // so that a failure here is tried again rather than leave them to the VMID's next guest.
+    if (ref.type() == GuestType.CONTAINER) {
+      for (SnapshotVolume snapshot : snapshotVolumes(volumes(v).keySet(), ref.vmid())) {
+        deleteVolume(v, snapshot.volume());
+      }
+    }
     if (guest.isPresent()) {
       LibvirtNode node = node(ref.node());
       if (node.dhcp().isPresent()) {
@@ -457,11 +463,6 @@ public class LibvirtHypervisor implements Hypervisor {
       }
       if (guest.get().power() == PowerState.RUNNING) {
         stop(ref);
-      }
-      // A container's snapshots go while its domain still marks the VMID as taken, so that a
-      // failure here is tried again rather than leave them to the VMID's next guest.
-      if (ref.type() == GuestType.CONTAINER) {
-        deleteSnapshotVolumes(v, ref.vmid());
       }
       try {
         if (ref.type() == GuestType.VM) {
@@ -478,17 +479,6 @@ public class LibvirtHypervisor implements Hypervisor {
     }
     deleteVolume(v, diskVolume(ref));
     deleteVolume(v, seedVolume(ref.vmid()));
-    if (ref.type() == GuestType.CONTAINER) {
-      deleteSnapshotVolumes(v, ref.vmid());
-    }
-  }
-
-  private void deleteSnapshotVolumes(Virsh v, int vmid) {
-    for (String volume : volumes(v).keySet()) {
-      if (snapshotVolume(vmid).matcher(volume).matches()) {
-        deleteVolume(v, volume);
-      }
-    }
   }
 
   /** A container's file system cannot be frozen through libvirt: its snapshots need it shut off. */
@@ -525,13 +515,8 @@ public class LibvirtHypervisor implements Hypervisor {
                       " ; ",
                       names.stream().map(n -> "snapshot-dumpxml " + domain + " " + n).toList()))));
     } else {
-      for (String volume : volumes(v).keySet()) {
-        Matcher m = snapshotVolume(ref.vmid()).matcher(volume);
-        if (m.matches()) {
-          out.add(
-              new org.berth.hypervisor.Snapshot(
-                  m.group(2), "", Instant.ofEpochSecond(Long.parseLong(m.group(1))), false));
-        }
+      for (SnapshotVolume snapshot : snapshotVolumes(volumes(v).keySet(), ref.vmid())) {
+        out.add(new org.berth.hypervisor.Snapshot(snapshot.name(), "", snapshot.taken(), false));
       }
     }
     out.sort(org.berth.hypervisor.Snapshot.OLDEST_FIRST);
@@ -618,13 +603,14 @@ public class LibvirtHypervisor implements Hypervisor {
   }
 
   private String containerSnapshotVolume(Virsh v, GuestRef ref, String snapshot) {
-    for (String volume : volumes(v).keySet()) {
-      Matcher m = snapshotVolume(ref.vmid()).matcher(volume);
-      if (m.matches() && m.group(2).equals(snapshot)) {
-        return volume;
-      }
-    }
-    throw new HypervisorFailure(domainName(ref.vmid()) + " has no snapshot " + snapshot, false);
+    return snapshotVolumes(volumes(v).keySet(), ref.vmid()).stream()
+        .filter(s -> s.name().equals(snapshot))
+        .map(SnapshotVolume::volume)
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new HypervisorFailure(
+                    domainName(ref.vmid()) + " has no snapshot " + snapshot, false));
   }
 
   private void requireShutOff(GuestRef ref, String what) {
@@ -641,9 +627,26 @@ public class LibvirtHypervisor implements Hypervisor {
     }
   }
 
-  private static Pattern snapshotVolume(int vmid) {
-    return Pattern.compile(
-        Pattern.quote(domainName(vmid) + "-snap-") + "(\\d{1,12})-([a-z][a-z0-9_-]{1,39})\\.raw");
+  /** A container's snapshot in the pool: its volume, and the snapshot's name and time. */
+  private record SnapshotVolume(String volume, String name, Instant taken) {}
+
+  /** {@code berth-1042-snap-1796400000-clean.raw}: VMID, time taken, name. */
+  private static final Pattern SNAPSHOT_VOLUME =
+      Pattern.compile("berth-([1-9]\\d{0,8})-snap-(\\d{1,12})-([a-z][a-z0-9_-]{1,39})\\.raw");
+
+  /** The container snapshots of VMID {@code vmid} among the pool's volume names. */
+  private static List<SnapshotVolume> snapshotVolumes(
+      java.util.Collection<String> volumes, int vmid) {
+    List<SnapshotVolume> out = new ArrayList<>();
+    for (String volume : volumes) {
+      Matcher m = SNAPSHOT_VOLUME.matcher(volume);
+      if (m.matches() && Integer.parseInt(m.group(1)) == vmid) {
+        out.add(
+            new SnapshotVolume(
+                volume, m.group(3), Instant.ofEpochSecond(Long.parseLong(m.group(2)))));
+      }
+    }
+    return out;
   }
 
   /** A snapshot's name as Berth gives them, and the only kind it passes to {@code virsh}. */
