@@ -275,25 +275,6 @@ public class Provisioner {
     }
   }
 
-  /**
-   * After a failed power or snapshot action: when, if at all, its job tries again. A transient
-   * failure is tried again with backoff up to the attempts allowed; the log says which.
-   */
-  private Optional<Instant> retryOrFail(long id, String step, HypervisorFailure e, int failures) {
-    if (e.transientFailure() && failures + 1 < settings.attempts()) {
-      Duration pause = settings.backoff().after(failures + 1);
-      guestLog.log(
-          id,
-          step,
-          Outcome.RETRY,
-          e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
-      return Optional.of(Instant.now().plus(pause));
-    }
-    guestLog.log(id, step, Outcome.FAILED, e.getMessage());
-    LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
-    return Optional.empty();
-  }
-
   /** What an owner (or the lease) asks of a running guest. */
   public enum PowerAction {
     START,
@@ -332,17 +313,146 @@ public class Provisioner {
   /**
    * Takes, rolls back to or deletes a snapshot of the request's guest, on a READY guest (deleting
    * also on an EXPIRED one). Taking one checks the template's limit again, since two askings may
-   * have raced.
+   * have raced. A failed rollback is not tried again: a second one would lose what the guest did
+   * after the first.
    */
   public Optional<Instant> snapshot(long id, SnapshotAction action, String name, int failures) {
-    String step = action.step();
     Set<RequestState> allowed =
         action == SnapshotAction.DELETE
             ? Set.of(RequestState.READY, RequestState.EXPIRED)
             : Set.of(RequestState.READY);
-    Optional<GuestRequestRef> found = store.inState(id, allowed);
+    String step = action.step();
+    return onGuest(
+        id,
+        step,
+        allowed,
+        "the guest is no longer ready; nothing done",
+        action != SnapshotAction.ROLLBACK,
+        failures,
+        (ref, guest) -> {
+          java.util.List<org.berth.hypervisor.Snapshot> present = hypervisor.snapshots(ref);
+          boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
+          switch (action) {
+            case TAKE -> {
+              if (exists) {
+                guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " exists already");
+                return false;
+              }
+              if (present.size() >= store.snapshotLimit(id)) {
+                guestLog.log(
+                    id,
+                    step,
+                    Outcome.FAILED,
+                    "the guest has "
+                        + present.size()
+                        + " snapshots, as many as its template allows");
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "taking snapshot " + name + " of " + ref);
+              hypervisor.snapshot(ref, name, "Taken through Berth for request " + id);
+            }
+            case ROLLBACK -> {
+              if (!exists) {
+                guestLog.log(id, step, Outcome.FAILED, "the guest has no snapshot " + name);
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "rolling " + ref + " back to " + name);
+              hypervisor.rollback(ref, name);
+            }
+            case DELETE -> {
+              if (!exists) {
+                guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " is gone already");
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "deleting snapshot " + name + " of " + ref);
+              hypervisor.deleteSnapshot(ref, name);
+            }
+          }
+          return true;
+        });
+  }
+
+  /** Starts, shuts down (then stops), stops at once or reboots the request's guest. */
+  public Optional<Instant> power(long id, PowerAction action, int failures) {
+    String step = action.step();
+    return onGuest(
+        id,
+        step,
+        action.allowedIn(),
+        null,
+        true,
+        failures,
+        (ref, guest) -> {
+          PowerState power = guest.power();
+          switch (action) {
+            case START -> {
+              if (power == PowerState.RUNNING) {
+                guestLog.log(id, step, Outcome.NOTE, "already running");
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "starting " + ref);
+              hypervisor.start(ref);
+            }
+            case SHUTDOWN -> {
+              if (power == PowerState.STOPPED) {
+                guestLog.log(id, step, Outcome.NOTE, "already stopped");
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "shutting down " + ref);
+              hypervisor.shutdown(ref, settings.shutdownTimeout());
+            }
+            case STOP -> {
+              if (power == PowerState.STOPPED) {
+                guestLog.log(id, step, Outcome.NOTE, "already stopped");
+                return false;
+              }
+              guestLog.log(id, step, Outcome.STARTED, "stopping " + ref + " at once");
+              hypervisor.stop(ref);
+            }
+            case REBOOT -> {
+              guestLog.log(
+                  id,
+                  step,
+                  Outcome.STARTED,
+                  (power == PowerState.RUNNING ? "rebooting " : "starting ") + ref);
+              if (power == PowerState.RUNNING) {
+                hypervisor.reboot(ref);
+              } else {
+                hypervisor.start(ref);
+              }
+            }
+          }
+          return true;
+        });
+  }
+
+  /** An owner's action on a guest that is there, carries its request and is not locked. */
+  @FunctionalInterface
+  private interface GuestAction {
+    /** Does it; false when there was nothing to do, which it has logged. */
+    boolean run(GuestRef ref, GuestStatus guest);
+  }
+
+  /**
+   * Runs an owner's action on the request's guest, the way power and snapshot jobs share: nothing
+   * when the request is no longer in one of {@code states} (logged as {@code gone} when given); a
+   * failure when the hypervisor has no guest carrying the request; a wait while the guest is
+   * locked; otherwise the action, logged as done. A transient failure is tried again with backoff
+   * when {@code retry}.
+   */
+  private Optional<Instant> onGuest(
+      long id,
+      String step,
+      Set<RequestState> states,
+      String gone,
+      boolean retry,
+      int failures,
+      GuestAction action) {
+    Optional<GuestRequestRef> found = store.inState(id, states);
     if (found.isEmpty() || found.get().guest() == null) {
-      guestLog.log(id, step, Outcome.NOTE, "the guest is no longer ready; nothing done");
+      if (gone != null) {
+        guestLog.log(id, step, Outcome.NOTE, gone);
+      }
       return Optional.empty();
     }
     GuestRef ref = found.get().guest();
@@ -355,122 +465,32 @@ public class Provisioner {
       if (existing.get().lockHeld().isPresent()) {
         return Optional.of(Instant.now().plus(WAIT));
       }
-      java.util.List<org.berth.hypervisor.Snapshot> present = hypervisor.snapshots(ref);
-      boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
-      switch (action) {
-        case TAKE -> {
-          if (exists) {
-            guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " exists already");
-            return Optional.empty();
-          }
-          int limit = store.snapshotLimit(id);
-          if (present.size() >= limit) {
-            guestLog.log(
-                id,
-                step,
-                Outcome.FAILED,
-                "the guest has " + present.size() + " snapshots, as many as its template allows");
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "taking snapshot " + name + " of " + ref);
-          hypervisor.snapshot(ref, name, "Taken through Berth for request " + id);
-        }
-        case ROLLBACK -> {
-          if (!exists) {
-            guestLog.log(id, step, Outcome.FAILED, "the guest has no snapshot " + name);
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "rolling " + ref + " back to " + name);
-          hypervisor.rollback(ref, name);
-        }
-        case DELETE -> {
-          if (!exists) {
-            guestLog.log(id, step, Outcome.NOTE, "snapshot " + name + " is gone already");
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "deleting snapshot " + name + " of " + ref);
-          hypervisor.deleteSnapshot(ref, name);
-        }
+      if (action.run(ref, existing.get())) {
+        guestLog.log(id, step, Outcome.DONE, "done");
+        powers.forget();
       }
-      guestLog.log(id, step, Outcome.DONE, "done");
-      powers.forget();
       return Optional.empty();
     } catch (HypervisorFailure e) {
-      if (action == SnapshotAction.ROLLBACK) {
-        // A rollback that may have happened is not done again: a second one would lose what the
-        // guest did after the first.
+      if (!retry) {
         guestLog.log(
             id,
             step,
             Outcome.FAILED,
-            e.getMessage() + "; not tried again: look at the guest, and roll back again if needed");
+            e.getMessage() + "; not tried again: look at the guest, and try again if needed");
         return Optional.empty();
       }
-      return retryOrFail(id, step, e, failures);
-    }
-  }
-
-  /** Starts, shuts down (then stops) or reboots the request's guest. */
-  public Optional<Instant> power(long id, PowerAction action, int failures) {
-    String step = action.step();
-    Optional<GuestRequestRef> found = store.inState(id, action.allowedIn());
-    if (found.isEmpty() || found.get().guest() == null) {
+      if (e.transientFailure() && failures + 1 < settings.attempts()) {
+        Duration pause = settings.backoff().after(failures + 1);
+        guestLog.log(
+            id,
+            step,
+            Outcome.RETRY,
+            e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
+        return Optional.of(Instant.now().plus(pause));
+      }
+      guestLog.log(id, step, Outcome.FAILED, e.getMessage());
+      LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
       return Optional.empty();
-    }
-    GuestRef ref = found.get().guest();
-    try {
-      Optional<GuestStatus> existing = hypervisor.status(ref);
-      if (existing.isEmpty() || !existing.get().carries(id)) {
-        guestLog.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
-        return Optional.empty();
-      }
-      if (existing.get().lockHeld().isPresent()) {
-        return Optional.of(Instant.now().plus(WAIT));
-      }
-      PowerState power = existing.get().power();
-      switch (action) {
-        case START -> {
-          if (power == PowerState.RUNNING) {
-            guestLog.log(id, step, Outcome.NOTE, "already running");
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "starting " + ref);
-          hypervisor.start(ref);
-        }
-        case SHUTDOWN -> {
-          if (power == PowerState.STOPPED) {
-            guestLog.log(id, step, Outcome.NOTE, "already stopped");
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "shutting down " + ref);
-          hypervisor.shutdown(ref, settings.shutdownTimeout());
-        }
-        case STOP -> {
-          if (power == PowerState.STOPPED) {
-            guestLog.log(id, step, Outcome.NOTE, "already stopped");
-            return Optional.empty();
-          }
-          guestLog.log(id, step, Outcome.STARTED, "stopping " + ref + " at once");
-          hypervisor.stop(ref);
-        }
-        case REBOOT -> {
-          guestLog.log(
-              id,
-              step,
-              Outcome.STARTED,
-              (power == PowerState.RUNNING ? "rebooting " : "starting ") + ref);
-          if (power == PowerState.RUNNING) {
-            hypervisor.reboot(ref);
-          } else {
-            hypervisor.start(ref);
-          }
-        }
-      }
-      guestLog.log(id, step, Outcome.DONE, "done");
-      powers.forget();
-      return Optional.empty();
-    } catch (HypervisorFailure e) {
-      return retryOrFail(id, step, e, failures);
     }
   }
 }
