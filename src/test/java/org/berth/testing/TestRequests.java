@@ -21,7 +21,19 @@ public final class TestRequests {
   public static Template debianVm() {
     return new Template(
         new TemplateSpec(
-            "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true));
+            "debian-12",
+            GuestKind.VM,
+            "9000",
+            "debian",
+            "",
+            2,
+            8,
+            2048,
+            16384,
+            20,
+            200,
+            true,
+            TemplateSpec.DEFAULT_SNAPSHOTS));
   }
 
   /** Alice's VM on the ledger entry {@code host}, submitted at {@code at}. */

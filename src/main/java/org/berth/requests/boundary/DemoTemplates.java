@@ -31,7 +31,8 @@ public class DemoTemplates {
               16384,
               20,
               200,
-              true),
+              true,
+              TemplateSpec.DEFAULT_SNAPSHOTS),
           new TemplateSpec(
               "ubuntu-24.04",
               GuestKind.VM,
@@ -44,7 +45,8 @@ public class DemoTemplates {
               16384,
               20,
               200,
-              true),
+              true,
+              TemplateSpec.DEFAULT_SNAPSHOTS),
           new TemplateSpec(
               "debian-12-ct",
               GuestKind.CONTAINER,
@@ -57,7 +59,8 @@ public class DemoTemplates {
               8192,
               8,
               100,
-              true),
+              true,
+              TemplateSpec.DEFAULT_SNAPSHOTS),
           new TemplateSpec(
               "alpine-3.20-ct",
               GuestKind.CONTAINER,
@@ -70,7 +73,8 @@ public class DemoTemplates {
               2048,
               2,
               20,
-              true));
+              true,
+              TemplateSpec.DEFAULT_SNAPSHOTS));
 
   /**
    * The demo's templates on libvirt hosts: the Debian template {@code
@@ -91,7 +95,8 @@ public class DemoTemplates {
               8192,
               4,
               100,
-              false),
+              false,
+              TemplateSpec.DEFAULT_SNAPSHOTS),
           new TemplateSpec(
               "debian-12-ct",
               GuestKind.CONTAINER,
@@ -104,7 +109,8 @@ public class DemoTemplates {
               4096,
               2,
               2,
-              false));
+              false,
+              TemplateSpec.DEFAULT_SNAPSHOTS));
 
   @Inject Templates templates;
   @Inject Mode mode;

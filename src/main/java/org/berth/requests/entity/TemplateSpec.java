@@ -39,36 +39,6 @@ public record TemplateSpec(
    */
   public static final int MOST_SNAPSHOTS = 20;
 
-  /** A template offering {@link #DEFAULT_SNAPSHOTS} snapshots. */
-  public TemplateSpec(
-      String name,
-      GuestKind kind,
-      String hypervisorRef,
-      String osUser,
-      String description,
-      int defaultCores,
-      int maxCores,
-      int defaultMemoryMib,
-      int maxMemoryMib,
-      int defaultDiskGib,
-      int maxDiskGib,
-      boolean fullClone) {
-    this(
-        name,
-        kind,
-        hypervisorRef,
-        osUser,
-        description,
-        defaultCores,
-        maxCores,
-        defaultMemoryMib,
-        maxMemoryMib,
-        defaultDiskGib,
-        maxDiskGib,
-        fullClone,
-        DEFAULT_SNAPSHOTS);
-  }
-
   public TemplateSpec {
     description = description == null ? "" : description.strip();
     Map<String, String> wrong = new LinkedHashMap<>();

@@ -61,7 +61,8 @@ class GuestSpecsTest {
                 4096,
                 8,
                 64,
-                true));
+                true,
+                org.berth.requests.entity.TemplateSpec.DEFAULT_SNAPSHOTS));
     RequestForm form =
         new RequestForm(
             org.berth.requests.entity.GuestKind.CONTAINER,

@@ -93,7 +93,20 @@ class TemplatesComponentTest {
   }
 
   private static TemplateSpec spec(String name, GuestKind kind, String ref) {
-    return new TemplateSpec(name, kind, ref, "debian", "", 1, 2, 512, 1024, 4, 8, false);
+    return new TemplateSpec(
+        name,
+        kind,
+        ref,
+        "debian",
+        "",
+        1,
+        2,
+        512,
+        1024,
+        4,
+        8,
+        false,
+        TemplateSpec.DEFAULT_SNAPSHOTS);
   }
 
   private static Hypervisor proxmox() {

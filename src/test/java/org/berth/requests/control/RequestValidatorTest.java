@@ -20,7 +20,19 @@ class RequestValidatorTest {
 
   static final TemplateSpec DEBIAN =
       new TemplateSpec(
-          "debian-12", GuestKind.VM, "9000", "debian", "", 2, 8, 2048, 16384, 20, 200, true);
+          "debian-12",
+          GuestKind.VM,
+          "9000",
+          "debian",
+          "",
+          2,
+          8,
+          2048,
+          16384,
+          20,
+          200,
+          true,
+          TemplateSpec.DEFAULT_SNAPSHOTS);
   static final TemplateSpec CT =
       new TemplateSpec(
           "debian-12-ct",
@@ -34,7 +46,8 @@ class RequestValidatorTest {
           8192,
           8,
           100,
-          true);
+          true,
+          TemplateSpec.DEFAULT_SNAPSHOTS);
   static final RequestPolicy POLICY =
       new RequestPolicy(
           14,
