@@ -879,6 +879,39 @@ final class Cluster {
    * A guest's snapshots as Proxmox lists them: each with its parent, and the present state as the
    * entry {@code current}, whose parent is the latest snapshot.
    */
+  /**
+   * Checks that {@code termproxy} can open a terminal on a guest: it exists there and runs, and a
+   * VM has the serial port asked for (none asked: the QEMU monitor).
+   */
+  synchronized void checkConsole(String node, String type, int vmid, String serial) {
+    settle();
+    Guest g = guest(node, type, vmid);
+    if (!g.running()) {
+      throw ProxmoxError.failed(g.kind() + " " + vmid + " not running");
+    }
+    if (serial != null && !g.config.containsKey(serial)) {
+      throw ProxmoxError.failed("VM " + vmid + " has no " + serial + " (add one: serial0: socket)");
+    }
+  }
+
+  /** The host name a running guest's terminal shows; null when it no longer runs there. */
+  synchronized String consoleName(String node, String type, int vmid) {
+    return consoleAlive(node, type, vmid) ? guests.get(vmid).name() : null;
+  }
+
+  /** Whether a terminal on the guest may stay open: it is there, runs, and its node answers. */
+  synchronized boolean consoleAlive(String node, String type, int vmid) {
+    settle();
+    Guest g = guests.get(vmid);
+    Node n = nodes.get(node);
+    return g != null
+        && g.node.equals(node)
+        && g.type.equals(type)
+        && g.running()
+        && n != null
+        && n.online;
+  }
+
   synchronized JsonArray snapshots(String node, String type, int vmid) {
     settle();
     Guest g = guest(node, type, vmid);

@@ -32,6 +32,10 @@ public final class Main {
         --token-secret-file F    file holding the token's secret; when missing, a new secret
                                  is written there (default: a new file in the temporary folder)
         --task-seconds S         how long each simulated task runs (default 1, at most 3600)
+        --console-user USER      a user (user@realm) who signs in with a password and may
+                                 only open terminals (default: nobody signs in)
+        --console-password-file F  file holding that user's password; when missing, a new
+                                 one is written there, as for the token's secret
         --help                   this text
       """;
 
@@ -78,6 +82,8 @@ public final class Main {
     String tokenId = "berth@pve!berth";
     Path secretFile = null;
     double taskSeconds = 1;
+    String consoleUser = null;
+    Path passwordFile = null;
     while (!rest.isEmpty()) {
       String option = rest.removeFirst();
       switch (option) {
@@ -89,6 +95,8 @@ public final class Main {
         case "--bind" -> bind = value(option, rest);
         case "--token-id" -> tokenId = value(option, rest);
         case "--token-secret-file" -> secretFile = Path.of(value(option, rest));
+        case "--console-user" -> consoleUser = value(option, rest);
+        case "--console-password-file" -> passwordFile = Path.of(value(option, rest));
         case "--task-seconds" -> {
           String value = value(option, rest);
           try {
@@ -103,7 +111,12 @@ public final class Main {
         default -> throw new IllegalArgumentException("unknown option " + option);
       }
     }
-    String secret = secret(secretFile, out);
+    if (consoleUser == null && passwordFile != null) {
+      throw new IllegalArgumentException("--console-password-file needs --console-user");
+    }
+    String secret = secret(secretFile, "--token-secret-file", out);
+    String password =
+        consoleUser == null ? null : secret(passwordFile, "--console-password-file", out);
     SimulatorSettings settings =
         new SimulatorSettings(
             bind,
@@ -112,11 +125,16 @@ public final class Main {
             secret,
             Duration.ofMillis(Math.round(taskSeconds * 1000)),
             null,
-            null);
+            null,
+            consoleUser,
+            password);
     SimulatedProxmox cluster = SimulatedProxmox.start(settings);
     out.println("Simulated Proxmox VE cluster at " + cluster.url() + ProxmoxApi.PREFIX + "/");
     out.println(
         "API token id " + tokenId + "; control API at " + cluster.url() + ControlApi.PREFIX + "/");
+    if (consoleUser != null) {
+      out.println("Console user " + consoleUser + " signs in with the password in its file.");
+    }
     out.println("Nothing boots here: guests are records in this process, gone when it stops.");
     return cluster;
   }
@@ -142,13 +160,13 @@ public final class Main {
   }
 
   /** The secret in {@code file}, or a new one written to it (or to a new file) for its owner. */
-  private static String secret(Path file, PrintStream out) {
+  private static String secret(Path file, String option, PrintStream out) {
     try {
       if (file != null && Files.exists(file)) {
         String secret = Files.readString(file, UTF_8).strip();
         if (secret.isEmpty() || secret.contains("\n")) {
           throw new IllegalArgumentException(
-              "--token-secret-file " + file + " must hold the secret on one line");
+              option + " " + file + " must hold the secret on one line");
         }
         return secret;
       }
@@ -162,11 +180,15 @@ public final class Main {
               ? Files.createTempFile("berth-simulator-", ".token", ownerOnly)
               : Files.createFile(file, ownerOnly);
       Files.writeString(written, secret + "\n", UTF_8);
-      out.println("A new token secret is in " + written + " (readable by its owner only)");
+      out.println(
+          "A new "
+              + (option.startsWith("--token") ? "token secret" : "console password")
+              + " is in "
+              + written
+              + " (readable by its owner only)");
       return secret;
     } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "--token-secret-file cannot be read or written: " + e.getMessage());
+      throw new IllegalArgumentException(option + " cannot be read or written: " + e.getMessage());
     }
   }
 }

@@ -43,8 +43,8 @@ final class ProxmoxApi implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(ProxmoxApi.class.getName());
   private static final long MAX = Long.MAX_VALUE / (1L << 30);
 
-  private static final Check VMID = integer(100, 999_999_999);
-  private static final Check NODE = format(Formats::node);
+  static final Check VMID = integer(100, 999_999_999);
+  static final Check NODE = format(Formats::node);
   private static final Check DNS_NAME = format(Formats::dnsName);
   private static final Check TAGS = format(Formats::tags);
   private static final Check DESCRIPTION = maxLength(8192);
@@ -217,15 +217,41 @@ final class ProxmoxApi implements HttpHandler {
   private static final ParameterSchema SNAPSHOT_DELETE =
       onGuest().optional("snapname", SNAPNAME).optional("force", BOOLEAN);
 
+  private static final ParameterSchema SIGN_IN =
+      new ParameterSchema()
+          .required("username", maxLength(64))
+          .required("password", STRING)
+          .optional("realm", maxLength(32))
+          .optional("new-format", BOOLEAN)
+          .optional("otp", STRING)
+          .optional("tfa-challenge", STRING)
+          .optional("path", maxLength(64))
+          .optional("privs", maxLength(64));
+
+  private static final Map<String, ParameterSchema> TERMPROXY =
+      Map.of(
+          "qemu",
+          onGuest().optional("serial", oneOf("serial0", "serial1", "serial2", "serial3")),
+          "lxc",
+          onGuest());
+
+  /** What a signed-in user, who holds only {@code VM.Console}, may call. */
+  private static final Pattern CONSOLE_ONLY =
+      Pattern.compile("GET version|POST nodes/[^/]+/(qemu|lxc)/[^/]+/termproxy");
+
   private static final Pattern STATUS_CHANGE =
       Pattern.compile("POST (qemu|lxc)/\\{id\\}/status/(start|shutdown|stop|reboot)");
 
   private final Cluster cluster;
+  private final ConsoleAccess access;
   private final byte[] authorization;
+  private final String tokenId;
 
-  ProxmoxApi(Cluster cluster, SimulatorSettings settings) {
+  ProxmoxApi(Cluster cluster, ConsoleAccess access, SimulatorSettings settings) {
     this.cluster = cluster;
+    this.access = access;
     this.authorization = settings.authorization().getBytes(StandardCharsets.UTF_8);
+    this.tokenId = settings.tokenId();
   }
 
   private static ParameterSchema onNode() {
@@ -265,10 +291,10 @@ final class ProxmoxApi implements HttpHandler {
       answer = Answer.error(400, "unable to decode the request parameters");
     }
     if (answer == null) {
-      answer =
-          authorized(exchange)
-              ? answer(method, path, parameters)
-              : Answer.error(401, "authentication failure");
+      answer = authorize(exchange, method, path, parameters);
+    }
+    if (parameters.containsKey("password")) {
+      parameters.put("password", "********"); // a sign-in's password stays out of the journal
     }
     cluster.record(
         new JournalEntry(
@@ -296,17 +322,51 @@ final class ProxmoxApi implements HttpHandler {
     out.close();
   }
 
-  private boolean authorized(HttpExchange exchange) {
+  /**
+   * Answers a request after its authentication: signing in needs none; everything else needs the
+   * API token or a signed-in user's ticket cookie (with the CSRF token on changes), and such a user
+   * may only open terminals.
+   */
+  private Answer authorize(
+      HttpExchange exchange, String method, String path, Map<String, String> parameters) {
+    String shape = method + " " + path.replaceAll("^/+|/+$", "");
+    if (shape.equals("POST access/ticket")) {
+      return dispatch(() -> signIn(parameters));
+    }
     String header = exchange.getRequestHeaders().getFirst("Authorization");
-    return header != null
-        && MessageDigest.isEqual(header.strip().getBytes(StandardCharsets.UTF_8), authorization);
+    if (header != null
+        && MessageDigest.isEqual(header.strip().getBytes(StandardCharsets.UTF_8), authorization)) {
+      return answer(method, path, parameters, tokenId);
+    }
+    ConsoleAccess.SignIn signIn = access.signedIn(exchange.getRequestHeaders().getFirst("Cookie"));
+    if (signIn == null) {
+      return Answer.error(401, "authentication failure");
+    }
+    String csrf = exchange.getRequestHeaders().getFirst("CSRFPreventionToken");
+    if (!method.equals("GET")
+        && (csrf == null
+            || !MessageDigest.isEqual(
+                csrf.strip().getBytes(StandardCharsets.UTF_8),
+                signIn.csrf().getBytes(StandardCharsets.UTF_8)))) {
+      return Answer.error(401, "Permission denied - invalid csrf token");
+    }
+    if (!CONSOLE_ONLY.matcher(shape).matches()) {
+      return Answer.error(
+          403, "Permission check failed (" + signIn.user() + " holds only VM.Console)");
+    }
+    return answer(method, path, parameters, signIn.user());
+  }
+
+  private JsonValue signIn(Map<String, String> p) {
+    verify(SIGN_IN, p, null);
+    return access.signIn(p.get("username"), p.get("realm"), p.get("password"));
   }
 
   /** The answer to an authenticated request, after any fault. */
-  private Answer answer(String method, String path, Map<String, String> parameters) {
+  private Answer answer(String method, String path, Map<String, String> parameters, String who) {
     Fault fault = cluster.takeFault(method, path);
     if (fault == null) {
-      return dispatch(method, path, parameters);
+      return dispatch(() -> route(method, path, parameters, who));
     }
     switch (fault.kind()) {
       case HTTP_500:
@@ -321,16 +381,15 @@ final class ProxmoxApi implements HttpHandler {
         }
         return Answer.error(500, fault.message());
       case LOST_RESPONSE:
-        return dispatch(method, path, parameters).cutOff();
+        return dispatch(() -> route(method, path, parameters, who)).cutOff();
       default:
         throw new IllegalStateException("task failures are taken when a task starts");
     }
   }
 
-  private Answer dispatch(String method, String path, Map<String, String> parameters) {
+  private Answer dispatch(java.util.function.Supplier<JsonValue> handler) {
     try {
-      return new Answer(
-          200, Json.createObjectBuilder().add("data", route(method, path, parameters)).build());
+      return new Answer(200, Json.createObjectBuilder().add("data", handler.get()).build());
     } catch (ProxmoxError e) {
       JsonObjectBuilder body =
           Json.createObjectBuilder().addNull("data").add("message", e.getMessage());
@@ -341,12 +400,12 @@ final class ProxmoxApi implements HttpHandler {
       }
       return new Answer(e.status(), body.build());
     } catch (RuntimeException e) {
-      LOG.log(Level.WARNING, "simulated Proxmox API failed on " + method + " " + path, e);
+      LOG.log(Level.WARNING, "The simulated Proxmox API failed", e);
       return Answer.error(500, "simulated cluster failed: " + e);
     }
   }
 
-  private JsonValue route(String method, String path, Map<String, String> p) {
+  private JsonValue route(String method, String path, Map<String, String> p, String who) {
     List<String> s = new ArrayList<>();
     for (String segment : path.split("/")) {
       if (!segment.isEmpty()) {
@@ -370,7 +429,8 @@ final class ProxmoxApi implements HttpHandler {
     if (s.size() >= 2 && s.get(0).equals("nodes")) {
       String node = s.get(1);
       cluster.reachable(node);
-      JsonValue answer = nodeRoute(new Cluster.Call(method, path), node, s.subList(2, s.size()), p);
+      JsonValue answer =
+          nodeRoute(new Cluster.Call(method, path), node, s.subList(2, s.size()), p, who);
       if (answer != null) {
         return answer;
       }
@@ -380,7 +440,7 @@ final class ProxmoxApi implements HttpHandler {
 
   /** A request under {@code /nodes/{node}}; null when there is no such method. */
   private JsonValue nodeRoute(
-      Cluster.Call call, String node, List<String> rest, Map<String, String> p) {
+      Cluster.Call call, String node, List<String> rest, Map<String, String> p, String who) {
     List<String> parts = new ArrayList<>(rest);
     String id = parts.size() >= 2 ? parts.set(1, "{id}") : null;
     String shape = call.method() + " " + String.join("/", parts);
@@ -412,6 +472,8 @@ final class ProxmoxApi implements HttpHandler {
       }
     }
     switch (shape) {
+      case "POST qemu/{id}/termproxy", "POST lxc/{id}/termproxy":
+        return termproxy(node, type, verify(TERMPROXY.get(type), p, id), p.get("serial"), who);
       case "GET qemu/{id}/snapshot", "GET lxc/{id}/snapshot":
         return cluster.snapshots(node, type, verify(SNAPSHOT_LIST, p, id));
       case "POST qemu/{id}/snapshot", "POST lxc/{id}/snapshot":
@@ -448,9 +510,35 @@ final class ProxmoxApi implements HttpHandler {
   }
 
   /**
+   * Opens a terminal on a running guest for {@code who}: the port and ticket {@code vncwebsocket}
+   * takes. The worker task Proxmox starts for it is not simulated; its id is well-formed only.
+   */
+  private JsonValue termproxy(String node, String type, int vmid, String serial, String who) {
+    cluster.checkConsole(node, type, vmid, serial);
+    ConsoleAccess.VncTicket t = access.issue(who, node, type, vmid, serial);
+    long now = System.currentTimeMillis() / 1000;
+    return Json.createObjectBuilder()
+        .add("port", t.port())
+        .add("ticket", t.ticket())
+        .add(
+            "upid",
+            String.format(
+                Locale.ROOT,
+                "UPID:%s:%08X:%08X:%08X:vncproxy:%d:%s:",
+                node,
+                ProcessHandle.current().pid(),
+                now,
+                now,
+                vmid,
+                who))
+        .add("user", who)
+        .build();
+  }
+
+  /**
    * Checks the parameters and the VMID from the path together, as Proxmox does; answers the VMID.
    */
-  private static int verify(ParameterSchema schema, Map<String, String> p, String vmid) {
+  static int verify(ParameterSchema schema, Map<String, String> p, String vmid) {
     Map<String, String> problems = schema.problems(p);
     if (vmid != null) {
       try {
@@ -469,7 +557,7 @@ final class ProxmoxApi implements HttpHandler {
     return upid == null ? JsonValue.NULL : Json.createValue(upid);
   }
 
-  private static void decodeForm(String form, Map<String, String> into) {
+  static void decodeForm(String form, Map<String, String> into) {
     if (form == null || form.isEmpty()) {
       return;
     }

@@ -21,6 +21,11 @@ final class ProxmoxError extends RuntimeException {
     return new ProxmoxError(500, message, Map.of());
   }
 
+  /** Any other refusal: {@code status} with {@code message}, such as 401 or 403. */
+  static ProxmoxError status(int status, String message) {
+    return new ProxmoxError(status, message, Map.of());
+  }
+
   static ProxmoxError parameters(Map<String, String> errors) {
     return new ProxmoxError(400, "Parameter verification failed.", errors);
   }

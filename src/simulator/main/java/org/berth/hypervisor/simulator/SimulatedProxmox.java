@@ -1,13 +1,12 @@
 package org.berth.hypervisor.simulator;
 
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -36,32 +35,47 @@ public final class SimulatedProxmox implements AutoCloseable {
   private static final int THREADS = 32;
 
   private final HttpServer server;
+  private final FrontDoor door;
+  private final Terminals terminals;
   private final ExecutorService executor;
   private final Cluster cluster;
   private final URI url;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
-  private SimulatedProxmox(HttpServer server, ExecutorService executor, Cluster cluster, URI url) {
+  private SimulatedProxmox(
+      HttpServer server,
+      FrontDoor door,
+      Terminals terminals,
+      ExecutorService executor,
+      Cluster cluster,
+      URI url) {
     this.server = server;
+    this.door = door;
+    this.terminals = terminals;
     this.executor = executor;
     this.cluster = cluster;
     this.url = url;
   }
 
-  /** Starts a cluster in its initial state and listens until {@link #stop()}. */
+  /**
+   * Starts a cluster in its initial state and listens until {@link #stop()}. The API is served by
+   * the JDK's HTTP server on a free loopback port behind a {@link FrontDoor}, which listens where
+   * the settings say and serves the terminals' WebSockets itself.
+   */
   public static SimulatedProxmox start(SimulatorSettings settings) {
     Cluster cluster = new Cluster(settings.tokenId(), settings.taskDuration());
+    ConsoleAccess access = new ConsoleAccess(settings.consoleUser(), settings.consolePassword());
+    ServerSocket listener;
     HttpServer server;
     try {
-      InetSocketAddress address =
-          new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port());
-      if (settings.tls()) {
-        HttpsServer https = HttpsServer.create(address, 0);
-        https.setHttpsConfigurator(new HttpsConfigurator(sslContext(settings)));
-        server = https;
-      } else {
-        server = HttpServer.create(address, 0);
-      }
+      InetAddress bind = InetAddress.getByName(settings.bindAddress());
+      listener =
+          settings.tls()
+              ? sslContext(settings).getServerSocketFactory().createServerSocket()
+              : new ServerSocket();
+      listener.setReuseAddress(true);
+      listener.bind(new InetSocketAddress(bind, settings.port()), 128);
+      server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "cannot listen on " + settings.bindAddress() + ":" + settings.port(), e);
@@ -76,21 +90,23 @@ public final class SimulatedProxmox implements AutoCloseable {
               return thread;
             });
     server.setExecutor(executor);
-    server.createContext(ProxmoxApi.PREFIX, new ProxmoxApi(cluster, settings));
+    server.createContext(ProxmoxApi.PREFIX, new ProxmoxApi(cluster, access, settings));
     server.createContext(ControlApi.PREFIX, new ControlApi(cluster));
     server.start();
-    InetSocketAddress bound = server.getAddress();
-    String host = bound.getAddress().getHostAddress();
+    Terminals terminals = new Terminals(cluster, access, settings);
+    FrontDoor door = new FrontDoor(listener, server.getAddress(), terminals);
+    door.start();
+    String host = listener.getInetAddress().getHostAddress();
     URI url =
         URI.create(
             (settings.tls() ? "https" : "http")
                 + "://"
                 + (host.contains(":") ? "[" + host + "]" : host)
                 + ":"
-                + bound.getPort());
+                + door.port());
     LOG.log(
         Level.INFO, "Simulated Proxmox VE cluster (not a real hypervisor) listening on {0}", url);
-    return new SimulatedProxmox(server, executor, cluster, url);
+    return new SimulatedProxmox(server, door, terminals, executor, cluster, url);
   }
 
   private static SSLContext sslContext(SimulatorSettings settings) {
@@ -113,7 +129,7 @@ public final class SimulatedProxmox implements AutoCloseable {
 
   /** The port the cluster listens on. */
   public int port() {
-    return server.getAddress().getPort();
+    return door.port();
   }
 
   /** The base address, such as {@code http://127.0.0.1:1234}; the API is under /api2/json. */
@@ -126,6 +142,8 @@ public final class SimulatedProxmox implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    door.close();
+    terminals.stop();
     server.stop(0);
     executor.shutdownNow();
     LOG.log(Level.INFO, "Simulated Proxmox VE cluster on {0} stopped", url);

@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * @param taskDuration how long each asynchronous task runs
  * @param keystore a PKCS12 keystore with the server's key and certificate; null serves plain HTTP
  * @param keystorePassword the keystore's password; never logged
+ * @param consoleUser the one user who may sign in with a password ({@code POST /access/ticket}), as
+ *     {@code user@realm}, and who may only open terminals; null lets nobody sign in
+ * @param consolePassword that user's password; never logged
  */
 public record SimulatorSettings(
     String bindAddress,
@@ -25,9 +28,12 @@ public record SimulatorSettings(
     String tokenSecret,
     Duration taskDuration,
     Path keystore,
-    String keystorePassword) {
+    String keystorePassword,
+    String consoleUser,
+    String consolePassword) {
 
   private static final Pattern TOKEN_ID = Pattern.compile("[^\\s@!=]+@[^\\s@!=]+![^\\s@!=]+");
+  private static final Pattern USER = Pattern.compile("[^\\s@!=:]+@[^\\s@!=:]+");
 
   public SimulatorSettings {
     Objects.requireNonNull(bindAddress, "bindAddress");
@@ -56,9 +62,21 @@ public record SimulatorSettings(
     if ((keystore == null) != (keystorePassword == null)) {
       throw new IllegalArgumentException("keystore and keystorePassword go together");
     }
+    if ((consoleUser == null) != (consolePassword == null)) {
+      throw new IllegalArgumentException("consoleUser and consolePassword go together");
+    }
+    if (consoleUser != null && !USER.matcher(consoleUser).matches()) {
+      throw new IllegalArgumentException("consoleUser must look like user@realm");
+    }
+    if (consolePassword != null && consolePassword.isEmpty()) {
+      throw new IllegalArgumentException("consolePassword must not be empty");
+    }
   }
 
-  /** Loopback, a free port, token {@code berth@pve!berth} with a fixed secret, 1 s tasks, HTTP. */
+  /**
+   * Loopback, a free port, token {@code berth@pve!berth} with a fixed secret, 1 s tasks, HTTP, and
+   * nobody who signs in with a password.
+   */
   public static SimulatorSettings defaults() {
     return new SimulatorSettings(
         "127.0.0.1",
@@ -67,27 +85,75 @@ public record SimulatorSettings(
         "00000000-0000-4000-8000-00000000beef",
         Duration.ofSeconds(1),
         null,
+        null,
+        null,
         null);
   }
 
   public SimulatorSettings withPort(int port) {
     return new SimulatorSettings(
-        bindAddress, port, tokenId, tokenSecret, taskDuration, keystore, keystorePassword);
+        bindAddress,
+        port,
+        tokenId,
+        tokenSecret,
+        taskDuration,
+        keystore,
+        keystorePassword,
+        consoleUser,
+        consolePassword);
   }
 
   public SimulatorSettings withToken(String tokenId, String tokenSecret) {
     return new SimulatorSettings(
-        bindAddress, port, tokenId, tokenSecret, taskDuration, keystore, keystorePassword);
+        bindAddress,
+        port,
+        tokenId,
+        tokenSecret,
+        taskDuration,
+        keystore,
+        keystorePassword,
+        consoleUser,
+        consolePassword);
   }
 
   public SimulatorSettings withTaskDuration(Duration taskDuration) {
     return new SimulatorSettings(
-        bindAddress, port, tokenId, tokenSecret, taskDuration, keystore, keystorePassword);
+        bindAddress,
+        port,
+        tokenId,
+        tokenSecret,
+        taskDuration,
+        keystore,
+        keystorePassword,
+        consoleUser,
+        consolePassword);
   }
 
   public SimulatorSettings withTls(Path keystore, String keystorePassword) {
     return new SimulatorSettings(
-        bindAddress, port, tokenId, tokenSecret, taskDuration, keystore, keystorePassword);
+        bindAddress,
+        port,
+        tokenId,
+        tokenSecret,
+        taskDuration,
+        keystore,
+        keystorePassword,
+        consoleUser,
+        consolePassword);
+  }
+
+  /** With a user who signs in with {@code password} and may only open terminals. */
+  public SimulatorSettings withConsoleUser(String user, String password) {
+    return new SimulatorSettings(
+        bindAddress,
+        port,
+        tokenId,
+        tokenSecret,
+        taskDuration,
+        keystore,
+        keystorePassword,
+        user,
+        password);
   }
 
   /** Whether the cluster serves HTTPS. */
@@ -112,6 +178,8 @@ public record SimulatorSettings(
         + taskDuration
         + ", keystore="
         + keystore
+        + ", consoleUser="
+        + consoleUser
         + "]";
   }
 }

@@ -48,11 +48,13 @@ final class ProxmoxClient {
   private final HttpClient http;
   private final URI base;
   private final String authorization;
+  private final String[] headers;
 
-  ProxmoxClient(HttpClient http, URI url, String authorization) {
+  ProxmoxClient(HttpClient http, URI url, String authorization, String... headers) {
     this.http = http;
     this.base = url;
     this.authorization = authorization;
+    this.headers = headers;
   }
 
   ProxmoxClient(URI url, String authorization) {
@@ -61,6 +63,11 @@ final class ProxmoxClient {
 
   ProxmoxClient withAuthorization(String authorization) {
     return new ProxmoxClient(http, base, authorization);
+  }
+
+  /** The same cluster, without the token, sending these headers (name, value, ...) instead. */
+  ProxmoxClient withHeaders(String... headers) {
+    return new ProxmoxClient(http, base, null, headers);
   }
 
   Reply get(String path, String... query) throws IOException {
@@ -114,6 +121,9 @@ final class ProxmoxClient {
     }
     if (authorization != null) {
       request.header("Authorization", authorization);
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
     }
     try {
       HttpResponse<String> response =

@@ -1,8 +1,16 @@
 package org.berth.hypervisor.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import jakarta.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,12 +86,42 @@ class RulesAgreeWithProxmoxSchemaTest {
       api.post("/nodes/sim1/lxc", "vmid", "abc", "ostemplate", "x");
       api.get("/cluster/resources", "type", "vm");
       api.get("/cluster/resources", "type", "everything");
+      api.post("/access/ticket", "username", "nobody@pve", "password", "wrong");
+      api.post("/access/ticket", "username", "nobody@pve");
+      JsonObject terminal = api.post(vm + "/termproxy", "serial", "serial0").object();
+      api.post(vm + "/termproxy", "serial", "com1");
+      api.post("/nodes/sim1/lxc/10003/termproxy", "serial", "serial0");
+      HttpClient http = HttpClient.newHttpClient();
+      String socket = cluster.url().toString().replaceFirst("^http", "ws") + "/api2/json" + vm;
+      http.newWebSocketBuilder()
+          .header("Authorization", settings.authorization())
+          .buildAsync(
+              URI.create(
+                  socket
+                      + "/vncwebsocket?port="
+                      + terminal.getInt("port")
+                      + "&vncticket="
+                      + URLEncoder.encode(terminal.getString("ticket"), StandardCharsets.UTF_8)),
+              new WebSocket.Listener() {})
+          .join()
+          .abort();
+      assertThatThrownBy(
+              () ->
+                  http.newWebSocketBuilder()
+                      .header("Authorization", settings.authorization())
+                      .buildAsync(
+                          URI.create(socket + "/vncwebsocket?port=6000&vncticket=x"),
+                          new WebSocket.Listener() {})
+                      .join())
+          .hasCauseInstanceOf(WebSocketHandshakeException.class);
 
       List<String> disagreements = new ArrayList<>();
       int compared = 0;
       int refused = 0;
       for (JournalEntry call : cluster.journal()) {
-        if (call.status() != 400 && (call.status() < 200 || call.status() > 299)) {
+        if (call.status() != 400
+            && call.status() != 101
+            && (call.status() < 200 || call.status() > 299)) {
           continue; // refused for the cluster's state, not for its parameters
         }
         compared++;
@@ -104,8 +142,8 @@ class RulesAgreeWithProxmoxSchemaTest {
                   + (proxmox.isEmpty() ? "accepted" : proxmox));
         }
       }
-      assertThat(compared).as("calls compared").isGreaterThanOrEqualTo(18);
-      assertThat(refused).as("calls refused for their parameters").isGreaterThanOrEqualTo(10);
+      assertThat(compared).as("calls compared").isGreaterThanOrEqualTo(24);
+      assertThat(refused).as("calls refused for their parameters").isGreaterThanOrEqualTo(14);
       assertThat(compared - refused).as("calls accepted").isGreaterThanOrEqualTo(6);
       assertThat(disagreements).isEmpty();
     }
