@@ -1,6 +1,6 @@
 // The console page: xterm.js in #terminal, relayed over the page's WebSocket. The first message is
-// the page's one-time ticket; after it, what is typed goes to the guest and what the guest writes
-// comes back as binary messages.
+// the page's one-time ticket; after it, what is typed goes to the guest as text, the terminal's size
+// as a binary "resize COLUMNS ROWS", and what the guest writes comes back as binary messages.
 (function () {
   var element = document.getElementById('terminal');
   var status = document.getElementById('consoleStatus');
@@ -14,8 +14,15 @@
   var scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
   var socket = new WebSocket(scheme + location.host + element.dataset.socket);
   socket.binaryType = 'arraybuffer';
+  // The terminal's size, as a binary message, so that full-screen programs fit the window.
+  function sendSize() {
+    if (socket.readyState === WebSocket.OPEN) {
+      socket.send(new TextEncoder().encode('resize ' + term.cols + ' ' + term.rows));
+    }
+  }
   socket.onopen = function () {
     socket.send(element.dataset.ticket);
+    sendSize();
     status.textContent = element.dataset.connected;
     status.dataset.state = 'open';
     term.focus();
@@ -33,6 +40,7 @@
       socket.send(data);
     }
   });
+  term.onResize(sendSize);
   window.addEventListener('resize', function () {
     try { fit.fit(); } catch (e) { /* ignore */ }
   });

@@ -16,6 +16,12 @@ public interface GuestConsole extends AutoCloseable {
   /** Types {@code bytes} into the terminal. */
   void write(byte[] bytes) throws IOException;
 
+  /** Tells the guest the terminal's size, where the hypervisor passes it on; else nothing. */
+  default void resize(int columns, int rows) throws IOException {}
+
+  /** Keeps a quiet terminal's connection open, where the hypervisor needs that; else nothing. */
+  default void keepAlive() throws IOException {}
+
   @Override
   void close();
 }

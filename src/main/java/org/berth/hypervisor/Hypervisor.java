@@ -79,6 +79,14 @@ public interface Hypervisor {
   void deleteSnapshot(GuestRef ref, String name);
 
   /**
+   * Whether {@link #console} can open terminals at all here, so that pages offer none where it
+   * cannot (a Proxmox VE cluster without a console user).
+   */
+  default boolean offersConsoles() {
+    return true;
+  }
+
+  /**
    * Opens a terminal on a running guest.
    *
    * @throws HypervisorFailure when the guest or this hypervisor offers none

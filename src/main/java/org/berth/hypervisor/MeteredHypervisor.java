@@ -167,6 +167,11 @@ public final class MeteredHypervisor implements Hypervisor {
     timed(Operation.DELETE_SNAPSHOT, () -> target.deleteSnapshot(ref, name));
   }
 
+  @Override
+  public boolean offersConsoles() {
+    return target.offersConsoles();
+  }
+
   /** A console lasts as long as a person uses it: its opening is not timed. */
   @Override
   public GuestConsole console(GuestRef ref) {

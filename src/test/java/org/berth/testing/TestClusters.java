@@ -24,6 +24,25 @@ public final class TestClusters {
         Duration.ofSeconds(2),
         Duration.ofSeconds(30),
         polling,
-        "local-lvm");
+        "local-lvm",
+        null,
+        null);
+  }
+
+  /** The same, with a console user who signs in with {@code password}. */
+  public static ProxmoxSettings withConsoleUser(ProxmoxSettings s, String user, String password) {
+    return new ProxmoxSettings(
+        s.url(),
+        s.tokenId(),
+        s.tokenSecret(),
+        s.caFile(),
+        s.fingerprint(),
+        s.connectTimeout(),
+        s.readTimeout(),
+        s.taskTimeout(),
+        s.taskPolling(),
+        s.storage(),
+        user,
+        password);
   }
 }

@@ -35,14 +35,31 @@ import org.berth.hypervisor.HypervisorFailure;
 import org.berth.platform.config.InvalidSetting;
 
 /**
- * HTTP calls to one Proxmox VE API with an API token. Every answer's {@code data} is returned;
- * every failure becomes a {@link HypervisorFailure} whose reason names the call and quotes
- * Proxmox's message, and says whether trying again may help. The token's secret is only ever in the
- * {@code Authorization} header.
+ * HTTP calls to one Proxmox VE API with an API token, or as the console user signed in with a
+ * password ({@link #signIn}), whose ticket travels as the {@code PVEAuthCookie} cookie. Every
+ * answer's {@code data} is returned; every failure becomes a {@link HypervisorFailure} whose reason
+ * names the call and quotes Proxmox's message, and says whether trying again may help. The token's
+ * secret is only ever in the {@code Authorization} header, the password only in the sign-in's body,
+ * and the ticket only in the cookie.
  */
 final class ProxmoxClient {
 
   private static final Pattern UPID = Pattern.compile("^UPID:([^:]+):.*");
+
+  /** How long Berth uses a sign-in; Proxmox's tickets last two hours. */
+  static final java.time.Duration SIGN_IN_USE = java.time.Duration.ofMinutes(90);
+
+  /** The console user signed in: the ticket, the CSRF token and when to sign in again. */
+  record SignIn(String user, String ticket, String csrf, Instant renew) {
+    String cookie() {
+      return "PVEAuthCookie=" + percentEncode(ticket);
+    }
+
+    @Override
+    public String toString() {
+      return "SignIn[user=" + user + "]"; // the ticket is a secret
+    }
+  }
 
   private final ProxmoxSettings settings;
   private final HttpClient http;
@@ -98,7 +115,7 @@ final class ProxmoxClient {
   }
 
   JsonValue get(String path, Map<String, String> query) {
-    return send("GET", path, query, null);
+    return send("GET", path, query, null, null);
   }
 
   JsonValue get(String path) {
@@ -106,15 +123,61 @@ final class ProxmoxClient {
   }
 
   JsonValue post(String path, Map<String, String> form) {
-    return send("POST", path, Map.of(), form);
+    return send("POST", path, Map.of(), form, null);
+  }
+
+  /** A POST as the signed-in console user instead of the token. */
+  JsonValue post(String path, Map<String, String> form, SignIn as) {
+    return send("POST", path, Map.of(), form, as);
   }
 
   JsonValue put(String path, Map<String, String> form) {
-    return send("PUT", path, Map.of(), form);
+    return send("PUT", path, Map.of(), form, null);
   }
 
   JsonValue delete(String path, Map<String, String> query) {
-    return send("DELETE", path, query, null);
+    return send("DELETE", path, query, null, null);
+  }
+
+  /**
+   * Signs the console user in with its password ({@code POST /access/ticket}).
+   *
+   * @throws HypervisorFailure naming the console user's settings when Proxmox refuses them
+   */
+  SignIn signIn() {
+    String user = settings.consoleUser();
+    JsonObject answer =
+        send(
+                "POST",
+                "/access/ticket",
+                Map.of(),
+                Map.of("username", user, "password", settings.consolePassword()),
+                new SignIn(user, null, null, null))
+            .asJsonObject();
+    String ticket = answer.getString("ticket", null);
+    String csrf = answer.getString("CSRFPreventionToken", null);
+    if (ticket == null || csrf == null) {
+      throw new HypervisorFailure(
+          "POST /access/ticket: Proxmox answered without a ticket for " + user, false);
+    }
+    return new SignIn(user, ticket, csrf, Instant.now().plus(SIGN_IN_USE));
+  }
+
+  /**
+   * Opens the WebSocket at {@code path} (a {@code vncwebsocket}) as the signed-in user, over the
+   * same TLS trust as every call.
+   */
+  java.util.concurrent.CompletableFuture<java.net.http.WebSocket> webSocket(
+      String path,
+      Map<String, String> query,
+      SignIn as,
+      java.net.http.WebSocket.Listener listener) {
+    String base = api.toString().replaceFirst("^http", "ws");
+    return http.newWebSocketBuilder()
+        .connectTimeout(settings.connectTimeout())
+        .header("Cookie", as.cookie())
+        .subprotocols("binary")
+        .buildAsync(URI.create(base + path + "?" + formEncode(query)), listener);
   }
 
   /**
@@ -167,14 +230,22 @@ final class ProxmoxClient {
     }
   }
 
+  /**
+   * @param as the console user, or null for the API token; a sign-in without a ticket is the
+   *     sign-in itself
+   */
   private JsonValue send(
-      String method, String path, Map<String, String> query, Map<String, String> form) {
+      String method, String path, Map<String, String> query, Map<String, String> form, SignIn as) {
     String target = api + path + (query.isEmpty() ? "" : "?" + formEncode(query));
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(target))
             .timeout(settings.readTimeout())
-            .header("Authorization", authorization)
             .header("Accept", "application/json");
+    if (as == null) {
+      request.header("Authorization", authorization);
+    } else if (as.ticket() != null) {
+      request.header("Cookie", as.cookie()).header("CSRFPreventionToken", as.csrf());
+    }
     if (form != null) {
       request
           .header("Content-Type", "application/x-www-form-urlencoded")
@@ -213,7 +284,7 @@ final class ProxmoxClient {
     if (status >= 200 && status < 300) {
       return body == null ? JsonValue.NULL : body.getOrDefault("data", JsonValue.NULL);
     }
-    throw failure(call, status, body);
+    throw failure(call, status, body, as);
   }
 
   private static String describe(IOException e) {
@@ -221,7 +292,7 @@ final class ProxmoxClient {
     return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
   }
 
-  private HypervisorFailure failure(String call, int status, JsonObject body) {
+  private HypervisorFailure failure(String call, int status, JsonObject body, SignIn as) {
     String message = body == null ? "" : body.getString("message", "").strip();
     StringJoiner errors = new StringJoiner("; ");
     if (body != null && body.get("errors") instanceof JsonObject e) {
@@ -235,6 +306,18 @@ final class ProxmoxClient {
                           .strip()));
     }
     String said = errors.length() > 0 ? message + " " + errors : message;
+    if (as != null && (status == 401 || status == 403)) {
+      return new HypervisorFailure(
+          call
+              + ": Proxmox refused the console user "
+              + as.user()
+              + " ("
+              + status
+              + (said.isEmpty() ? "" : ": " + said)
+              + "); check berth.proxmox.console-user and console-password, and that the user"
+              + " holds VM.Console",
+          false);
+    }
     return switch (status) {
       case 400 -> new HypervisorFailure(call + ": Proxmox refused the parameters: " + said, false);
       case 401 ->

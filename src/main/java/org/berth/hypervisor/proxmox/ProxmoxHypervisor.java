@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.berth.hypervisor.Cluster;
+import org.berth.hypervisor.GuestConsole;
 import org.berth.hypervisor.GuestRef;
 import org.berth.hypervisor.GuestSpec;
 import org.berth.hypervisor.GuestStatus;
@@ -44,6 +45,7 @@ public class ProxmoxHypervisor implements Hypervisor {
   private final ProxmoxSettings settings;
   private final ProxmoxClient client;
   private volatile String release;
+  private ProxmoxClient.SignIn signIn;
 
   public ProxmoxHypervisor(ProxmoxSettings settings) {
     this.settings = settings;
@@ -463,14 +465,53 @@ public class ProxmoxHypervisor implements Hypervisor {
     return 0;
   }
 
+  @Override
+  public boolean offersConsoles() {
+    return settings.consoles();
+  }
+
   /**
-   * Proxmox VE's terminal ({@code termproxy} and {@code vncwebsocket}) is not relayed by Berth yet:
-   * the guest's page says so.
+   * A terminal through {@code termproxy}: a VM's first serial port ({@code serial0}, which its
+   * template must have), a container's console. Proxmox refuses terminals opened with an API token
+   * at {@code vncwebsocket}, so they are opened as the console user, signed in with its password;
+   * the sign-in is kept for {@link ProxmoxClient#SIGN_IN_USE} and renewed once when refused.
    */
   @Override
-  public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
-    throw new HypervisorFailure(
-        "Berth does not yet open consoles of Proxmox VE guests; use Proxmox VE's own console",
-        false);
+  public GuestConsole console(GuestRef ref) {
+    if (!settings.consoles()) {
+      throw new HypervisorFailure(
+          "this Berth opens no Proxmox VE consoles: berth.proxmox.console-user is not set", false);
+    }
+    Map<String, String> form = Map.of();
+    if (ref.type() == GuestType.VM) {
+      JsonObject config = client.get(path(ref) + "/config").asJsonObject();
+      if (!config.containsKey("serial0")) {
+        throw new HypervisorFailure(
+            "the VM has no serial port for a terminal; its template needs serial0: socket", false);
+      }
+      form = Map.of("serial", "serial0");
+    }
+    ProxmoxClient.SignIn as = signedIn(false);
+    JsonObject terminal;
+    try {
+      terminal = client.post(path(ref) + "/termproxy", form, as).asJsonObject();
+    } catch (HypervisorFailure refused) {
+      if (!refused.getMessage().contains("console user")) {
+        throw refused;
+      }
+      as = signedIn(true); // the ticket may have ended early, as after a restart of Proxmox
+      terminal = client.post(path(ref) + "/termproxy", form, as).asJsonObject();
+    }
+    return ProxmoxConsole.open(
+        client, as, path(ref), terminal, settings.connectTimeout(), ref.toString());
+  }
+
+  private synchronized ProxmoxClient.SignIn signedIn(boolean again) {
+    ProxmoxClient.SignIn s = signIn;
+    if (again || s == null || java.time.Instant.now().isAfter(s.renew())) {
+      s = client.signIn();
+      signIn = s;
+    }
+    return s;
   }
 }

@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param fingerprint the SHA-256 fingerprint of the server certificate to trust (hex, colons
  *     optional), or null; it replaces CA and host name checks, as Proxmox's own clients do
  * @param storage where containers' root disks are allocated
+ * @param consoleUser the Proxmox user ({@code USER@REALM}, no token) that signs in with a password
+ *     to open terminals, holding only {@code VM.Console}; null: Berth opens no Proxmox consoles
+ * @param consolePassword that user's password; never logged
  */
 public record ProxmoxSettings(
     URI url,
@@ -24,11 +27,24 @@ public record ProxmoxSettings(
     Duration readTimeout,
     Duration taskTimeout,
     Duration taskPolling,
-    String storage) {
+    String storage,
+    String consoleUser,
+    String consolePassword) {
+
+  /** Whether Berth may open terminals on the cluster's guests. */
+  public boolean consoles() {
+    return consoleUser != null;
+  }
 
   @Override
   public String toString() {
-    // The secret is left out on purpose.
-    return "ProxmoxSettings[url=" + url + ", tokenId=" + tokenId + "]";
+    // The secrets are left out on purpose.
+    return "ProxmoxSettings[url="
+        + url
+        + ", tokenId="
+        + tokenId
+        + ", consoleUser="
+        + consoleUser
+        + "]";
   }
 }

@@ -57,6 +57,9 @@ public class Hypervisors {
     LOG.log(Level.FINE, "Hypervisor: {0}", proxmox == null ? "none" : proxmox.settings().url());
   }
 
+  /** The user the simulated cluster's terminals are opened as; its password is made up. */
+  static final String SIMULATED_CONSOLE_USER = "berth-console@pve";
+
   @PostConstruct
   void connect() {
     settings = new Settings(config);
@@ -72,12 +75,25 @@ public class Hypervisors {
     }
     if (kind.get() == Mode.HypervisorKind.SIMULATED) {
       String secret = UUID.randomUUID().toString();
+      String consolePassword = UUID.randomUUID().toString();
       int port = settings.whole("berth.simulator.port", 8006, 0, 65535);
       double taskSeconds = settings.decimal("berth.simulator.task-seconds", 1, 0, 3600);
       simulator =
           SimulatedCluster.start(
-              port, "berth@pve!berth", secret, Duration.ofMillis(Math.round(1000 * taskSeconds)));
-      proxmox = new ProxmoxHypervisor(settings(simulator.url(), "berth@pve!berth", secret));
+              port,
+              "berth@pve!berth",
+              secret,
+              SIMULATED_CONSOLE_USER,
+              consolePassword,
+              Duration.ofMillis(Math.round(1000 * taskSeconds)));
+      proxmox =
+          new ProxmoxHypervisor(
+              settings(
+                  simulator.url(),
+                  "berth@pve!berth",
+                  secret,
+                  SIMULATED_CONSOLE_USER,
+                  consolePassword));
       LOG.log(
           Level.WARNING,
           "Guests are created on the SIMULATED Proxmox VE cluster at {0}, not on a real"
@@ -103,12 +119,31 @@ public class Hypervisors {
     String secret =
         text("berth.proxmox.token-secret")
             .orElseThrow(() -> new InvalidSetting("berth.proxmox.token-secret", "must be set"));
-    proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret));
+    String consoleUser = text("berth.proxmox.console-user").orElse(null);
+    String consolePassword = text("berth.proxmox.console-password").orElse(null);
+    if (consoleUser != null && !consoleUser.matches("[^\\s@!=:]+@[^\\s@!=:]+")) {
+      throw new InvalidSetting(
+          "berth.proxmox.console-user",
+          "must look like USER@REALM, a user that signs in with a password (no API token: Proxmox"
+              + " refuses terminals opened with tokens)");
+    }
+    if (consoleUser != null && consolePassword == null) {
+      throw new InvalidSetting(
+          "berth.proxmox.console-password", "must be set with berth.proxmox.console-user");
+    }
+    if (consoleUser == null && consolePassword != null) {
+      throw new InvalidSetting(
+          "berth.proxmox.console-user", "must be set with berth.proxmox.console-password");
+    }
+    proxmox = new ProxmoxHypervisor(settings(uri, tokenId, secret, consoleUser, consolePassword));
     LOG.log(
-        Level.INFO, "Hypervisor: Proxmox VE at {0} with token {1}", new Object[] {uri, tokenId});
+        Level.INFO,
+        "Hypervisor: Proxmox VE at {0} with token {1}; consoles {2}",
+        new Object[] {uri, tokenId, consoleUser == null ? "off" : "opened as " + consoleUser});
   }
 
-  private ProxmoxSettings settings(URI url, String tokenId, String secret) {
+  private ProxmoxSettings settings(
+      URI url, String tokenId, String secret, String consoleUser, String consolePassword) {
     Path ca = settings.readableFile("berth.proxmox.ca-file").orElse(null);
     return new ProxmoxSettings(
         url,
@@ -120,7 +155,9 @@ public class Hypervisors {
         Duration.ofSeconds(settings.whole("berth.proxmox.read-timeout-seconds", 30, 1, 3600)),
         Duration.ofSeconds(settings.whole("berth.proxmox.task-timeout-seconds", 900, 1, 86400)),
         Duration.ofMillis(500),
-        text("berth.proxmox.storage").orElse("local-lvm"));
+        text("berth.proxmox.storage").orElse("local-lvm"),
+        consoleUser,
+        consolePassword);
   }
 
   private LibvirtSettings libvirtSettings() {

@@ -31,9 +31,16 @@ final class SimulatedCluster implements AutoCloseable {
    *
    * @throws InvalidSetting naming {@code berth.hypervisor} when the simulator's jar is missing
    */
-  static SimulatedCluster start(int port, String tokenId, String secret, Duration taskDuration) {
+  static SimulatedCluster start(
+      int port,
+      String tokenId,
+      String secret,
+      String consoleUser,
+      String consolePassword,
+      Duration taskDuration) {
     try {
-      return new SimulatedCluster(startOn(port, tokenId, secret, taskDuration));
+      return new SimulatedCluster(
+          startOn(port, tokenId, secret, consoleUser, consolePassword, taskDuration));
     } catch (NoClassDefFoundError e) {
       throw new InvalidSetting(
           "berth.hypervisor",
@@ -43,11 +50,17 @@ final class SimulatedCluster implements AutoCloseable {
   }
 
   private static SimulatedProxmox startOn(
-      int port, String tokenId, String secret, Duration taskDuration) {
+      int port,
+      String tokenId,
+      String secret,
+      String consoleUser,
+      String consolePassword,
+      Duration taskDuration) {
     SimulatorSettings settings =
         SimulatorSettings.defaults()
             .withPort(port)
             .withToken(tokenId, secret)
+            .withConsoleUser(consoleUser, consolePassword)
             .withTaskDuration(taskDuration);
     try {
       return SimulatedProxmox.start(settings);

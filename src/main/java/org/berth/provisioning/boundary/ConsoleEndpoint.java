@@ -18,9 +18,10 @@ import org.berth.platform.refusal.Refusal;
 
 /**
  * The WebSocket of a guest's console page, {@code /console/{id}}. Its first text message is the
- * ticket the page was given ({@link Consoles#ticket}); every later one is what the person typed.
- * What the guest writes comes back as binary messages. A refusal closes the socket with code 1008
- * and the reason in words; the page shows it.
+ * ticket the page was given ({@link Consoles#ticket}); every later one is what the person typed. A
+ * binary message {@code resize COLUMNS ROWS} gives the browser terminal's size. What the guest
+ * writes comes back as binary messages. A refusal closes the socket with code 1008 and the reason
+ * in words; the page shows it.
  */
 @ServerEndpoint("/console/{id}")
 public class ConsoleEndpoint {
@@ -29,6 +30,9 @@ public class ConsoleEndpoint {
 
   /** The largest message the browser may send: a paste of 64 KiB. */
   static final int MAX_MESSAGE = 64 * 1024;
+
+  private static final java.util.regex.Pattern RESIZE =
+      java.util.regex.Pattern.compile("resize ([1-9][0-9]{0,2}) ([1-9][0-9]{0,2})");
 
   /** How long the page has to send its ticket. */
   static final long TICKET_WAIT_MILLIS = 10_000;
@@ -40,6 +44,7 @@ public class ConsoleEndpoint {
   @OnOpen
   public void open(Session session) {
     session.setMaxTextMessageBufferSize(MAX_MESSAGE);
+    session.setMaxBinaryMessageBufferSize(64);
     session.setMaxIdleTimeout(TICKET_WAIT_MILLIS);
   }
 
@@ -59,6 +64,30 @@ public class ConsoleEndpoint {
         return;
       }
       consoles.input(session.getId(), text.getBytes(StandardCharsets.UTF_8));
+    } catch (Refusal e) {
+      refuse(session, e.getMessage());
+    } catch (IOException e) {
+      consoles.close(session.getId(), "the console ended: " + e.getMessage());
+    }
+  }
+
+  /** The browser terminal's size, {@code resize COLUMNS ROWS}; anything else is refused. */
+  @OnMessage
+  public void control(Session session, ByteBuffer message) {
+    if (!opened) {
+      refuse(session, "the console's ticket must come first");
+      return;
+    }
+    byte[] bytes = new byte[Math.min(message.remaining(), 64)];
+    message.get(bytes);
+    java.util.regex.Matcher m =
+        RESIZE.matcher(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII));
+    if (!m.matches()) {
+      refuse(session, "a control message must be 'resize COLUMNS ROWS', each from 1 to 999");
+      return;
+    }
+    try {
+      consoles.resize(session.getId(), Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
     } catch (Refusal e) {
       refuse(session, e.getMessage());
     } catch (IOException e) {

@@ -120,6 +120,10 @@ public class Consoles {
   public String ticket(long id, Account caller) {
     RequestView r = requests.find(id, caller);
     guestOf(r);
+    if (!offered()) {
+      throw new ConsoleRefused(
+          "Berth opens no consoles on this hypervisor; an admin can set it up (deployment.md)");
+    }
     Instant now = clock.instant();
     tickets.values().removeIf(t -> t.expires().isBefore(now));
     if (tickets.size() >= MAX_TICKETS) {
@@ -194,6 +198,20 @@ public class Consoles {
     o.sink.end(why);
   }
 
+  /** Whether the hypervisor can open consoles at all, so that pages offer them. */
+  public boolean offered() {
+    return hypervisor.offersConsoles();
+  }
+
+  /** Tells the console of {@code session} the size of the browser's terminal. */
+  public void resize(String session, int columns, int rows) throws IOException {
+    Open o = open.get(session);
+    if (o == null) {
+      throw new ConsoleRefused("this console is closed");
+    }
+    o.console.resize(columns, rows);
+  }
+
   /** How many consoles are open on this instance. */
   public int openCount() {
     return open.size();
@@ -215,37 +233,46 @@ public class Consoles {
     close(session, why);
   }
 
-  /** Closes consoles that are idle, whose guest is no longer ready, or whose person lost access. */
+  /**
+   * Closes consoles that are idle, whose guest is no longer ready, or whose person lost access;
+   * keeps the others' connections to the hypervisor alive.
+   */
   void sweep() {
     Instant now = clock.instant();
     tickets.values().removeIf(t -> t.expires().isBefore(now));
     for (Map.Entry<String, Open> e : open.entrySet()) {
-      Open o = e.getValue();
-      String why = null;
-      if (o.lastInput.plus(settings.consoleIdle()).isBefore(now)) {
-        why =
-            "nothing was typed for "
-                + settings.consoleIdle().toMinutes()
-                + " minutes (berth.console.idle-minutes)";
-      } else {
-        try {
-          RequestView r = requests.find(o.requestId, o.caller);
-          if (r.state() != RequestState.READY) {
-            why =
-                "the guest is no longer ready ("
-                    + r.state().name().toLowerCase(java.util.Locale.ROOT)
-                    + ")";
-          }
-        } catch (UnknownRequest gone) {
-          why = "the request is no longer yours to see";
-        } catch (RuntimeException ex) {
-          LOG.log(Level.WARNING, "Cannot look at console of request " + o.requestId, ex);
-        }
-      }
+      String why = reasonToClose(e.getValue(), now);
       if (why != null) {
         close(e.getKey(), why);
       }
     }
+  }
+
+  /** Why a console should be closed now; null when it stays open (and was kept alive). */
+  private String reasonToClose(Open o, Instant now) {
+    if (o.lastInput.plus(settings.consoleIdle()).isBefore(now)) {
+      return "nothing was typed for "
+          + settings.consoleIdle().toMinutes()
+          + " minutes (berth.console.idle-minutes)";
+    }
+    try {
+      RequestView r = requests.find(o.requestId, o.caller);
+      if (r.state() != RequestState.READY) {
+        return "the guest is no longer ready ("
+            + r.state().name().toLowerCase(java.util.Locale.ROOT)
+            + ")";
+      }
+    } catch (UnknownRequest gone) {
+      return "the request is no longer yours to see";
+    } catch (RuntimeException ex) {
+      LOG.log(Level.WARNING, "Cannot look at console of request " + o.requestId, ex);
+    }
+    try {
+      o.console.keepAlive();
+    } catch (IOException ex) {
+      return "the console ended: " + ex.getMessage();
+    }
+    return null;
   }
 
   private static GuestRef guestOf(RequestView r) {

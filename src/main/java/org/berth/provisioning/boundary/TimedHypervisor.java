@@ -137,6 +137,11 @@ final class TimedHypervisor implements Hypervisor {
   }
 
   @Override
+  public boolean offersConsoles() {
+    return target.offersConsoles();
+  }
+
+  @Override
   public org.berth.hypervisor.GuestConsole console(GuestRef ref) {
     return target.console(ref);
   }

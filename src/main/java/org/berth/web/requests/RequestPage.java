@@ -65,6 +65,7 @@ public class RequestPage implements Serializable {
   @Inject ReverseProxy reverseProxy;
   @Inject org.berth.provisioning.boundary.ProvisioningSettings provisioningSettings;
   @Inject org.berth.provisioning.boundary.Snapshots snapshotService;
+  @Inject org.berth.provisioning.boundary.Consoles consoles;
 
   private String id;
   private transient RequestView request;
@@ -435,6 +436,11 @@ public class RequestPage implements Serializable {
           case APPROVED, PROVISIONING -> "guest.creating";
           default -> "guest.none";
         });
+  }
+
+  /** Whether the page offers a console: the hypervisor opens them at all. */
+  public boolean isConsoleOffered() {
+    return consoles.offered();
   }
 
   /** Whether the caller may start or reboot the guest: a READY one they manage. */

@@ -407,7 +407,9 @@ class ProxmoxAdapterTest {
             s.readTimeout(),
             s.taskTimeout(),
             s.taskPolling(),
-            s.storage()));
+            s.storage(),
+            s.consoleUser(),
+            s.consolePassword()));
   }
 
   private static void keytool(String... args) throws Exception {

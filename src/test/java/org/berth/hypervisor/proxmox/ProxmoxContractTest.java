@@ -10,6 +10,7 @@ import org.berth.hypervisor.simulator.JournalEntry;
 import org.berth.hypervisor.simulator.PveApiSchema;
 import org.berth.hypervisor.simulator.SimulatedProxmox;
 import org.berth.hypervisor.simulator.SimulatorSettings;
+import org.berth.testing.TestClusters;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -32,10 +33,14 @@ class ProxmoxContractTest {
         SimulatedProxmox.start(
             SimulatorSettings.defaults()
                 .withToken("berth@pve!test", ProxmoxAdapterTest.SECRET)
+                .withConsoleUser("berth-console@pve", "console-pass")
                 .withTaskDuration(Duration.ofMillis(50)))) {
       ProxmoxHypervisor proxmox =
           new ProxmoxHypervisor(
-              ProxmoxAdapterTest.settings(cluster.url(), ProxmoxAdapterTest.SECRET));
+              TestClusters.withConsoleUser(
+                  ProxmoxAdapterTest.settings(cluster.url(), ProxmoxAdapterTest.SECRET),
+                  "berth-console@pve",
+                  "console-pass"));
       var vm = ProxmoxAdapterTest.vm(7, 10010, "sim2");
       var ct = ProxmoxAdapterTest.container(8, 10011, "sim3");
       proxmox.description();
@@ -46,6 +51,12 @@ class ProxmoxContractTest {
         proxmox.configure(spec);
         proxmox.start(spec.ref());
         proxmox.reboot(spec.ref());
+        try (var console = proxmox.console(spec.ref())) {
+          console.resize(100, 30);
+          console.write("hostname\r".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
         proxmox.snapshot(spec.ref(), "before-change", "Taken through Berth");
         proxmox.snapshots(spec.ref());
         proxmox.rollback(spec.ref(), "before-change");
@@ -80,7 +91,13 @@ class ProxmoxContractTest {
               "POST /nodes/*/qemu/*/snapshot/before-change/rollback",
               "DELETE /nodes/*/lxc/*/snapshot/before-change",
               "DELETE /nodes/*/qemu/*",
-              "DELETE /nodes/*/lxc/*");
+              "DELETE /nodes/*/lxc/*",
+              "POST /access/ticket",
+              "GET /nodes/*/qemu/*/config",
+              "POST /nodes/*/qemu/*/termproxy",
+              "POST /nodes/*/lxc/*/termproxy",
+              "GET /nodes/*/qemu/*/vncwebsocket",
+              "GET /nodes/*/lxc/*/vncwebsocket");
       assertThat(violations).as("calls Proxmox would refuse").isEmpty();
       assertThat(schema.get().unknownFormats())
           .as("formats of the adapter's parameters the checker could not check")

@@ -121,7 +121,9 @@ class TemplatesComponentTest {
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
             Duration.ofMillis(100),
-            "local-lvm"));
+            "local-lvm",
+            null,
+            null));
   }
 
   private static Hypervisor libvirt() {
