@@ -323,6 +323,124 @@ class GuestPagesIT {
     }
   }
 
+  /**
+   * alice opens her VM's console on the simulated Proxmox VE cluster from the request page: the
+   * terminal is the VM's serial port through termproxy, relayed by Berth. She types {@code
+   * hostname} and reads the VM's name back, and the terminal has the browser's size. bob gets the
+   * page's 404 and his WebSocket with her used ticket is refused. Stopping the VM closes the
+   * console.
+   */
+  @Test
+  void aliceTypesIntoHerVmsConsoleOnTheSimulatedClusterAndBobCannot() {
+    String name = "console-vm-" + RUN;
+    HttpResponse<String> submitted =
+        http.call(
+            "POST",
+            "api/requests",
+            "alice",
+            "alice",
+            "{\"kind\":\"vm\",\"name\":\""
+                + name
+                + "\",\"template\":\"debian-12\",\"cores\":1,\"memoryMiB\":2048,"
+                + "\"diskGiB\":20,\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
+                + TestKeys.ed25519("alice@laptop")
+                + "\"],\"leaseDays\":2,\"purpose\":\"console tests\"}");
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    long id = Http.json(submitted).getInt("id");
+    try {
+      // A VM of 2 GiB is beyond the demo's auto-approve limits: an admin approves it.
+      HttpResponse<String> approved =
+          http.call("POST", "api/requests/" + id + "/approve", "admin", "admin", null);
+      assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+      http.awaitRequest("alice", id, "READY");
+      String usedTicket;
+      try (Browser browser = Browser.start();
+          Browser bobs = Browser.start()) {
+        WebDriver page = browser.driver();
+        try {
+          signIn(page, "alice");
+          page.get(app.resolve("requests/view.xhtml?id=" + id).toString());
+          page.findElement(By.id("guest:console")).click();
+          until(
+              page,
+              d ->
+                  "open"
+                      .equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
+          usedTicket = page.findElement(By.id("terminal")).getDomAttribute("data-ticket");
+          until(page, d -> terminalText(d).contains("root@" + name + ":~#"));
+          assertThat(terminalText(page))
+              .contains(name + " ttyS0")
+              .contains("simulated Proxmox VE cluster: nothing runs here");
+
+          WebElement keys = page.findElement(By.cssSelector(".xterm-helper-textarea"));
+          keys.sendKeys("hostname\n");
+          until(page, d -> terminalText(d).lines().anyMatch(l -> l.strip().equals(name)));
+          // The browser's terminal size reached the guest's terminal.
+          keys.sendKeys("stty size\n");
+          String size =
+              (String)
+                  ((JavascriptExecutor) page)
+                      .executeScript(
+                          "return window.berthTerminal.rows + ' ' + window.berthTerminal.cols;");
+          until(page, d -> terminalText(d).lines().anyMatch(l -> l.strip().equals(size)));
+          browser.screenshot("console-proxmox");
+        } catch (RuntimeException | AssertionError e) {
+          browser.screenshot("console-proxmox-failure");
+          throw e;
+        }
+        assertThat(http.get("api/requests/" + id, "alice", "alice").body())
+            .contains("opened the console");
+
+        WebDriver bob = bobs.driver();
+        signIn(bob, "bob");
+        bob.get(app.resolve("guests/console.xhtml?id=" + id).toString());
+        assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
+        assertThat(bob.findElements(By.id("terminal"))).isEmpty();
+        Object refused =
+            ((JavascriptExecutor) bob)
+                .executeAsyncScript(
+                    "var done = arguments[arguments.length - 1];"
+                        + "var s = new WebSocket('ws://' + location.host + '/console/"
+                        + id
+                        + "');"
+                        + "var got = '';"
+                        + "s.onopen = function () { s.send('"
+                        + usedTicket
+                        + "'); };"
+                        + "s.onmessage = function (e) { got += 'data;'; };"
+                        + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };");
+        assertThat((String) refused)
+            .startsWith("1008 ")
+            .contains("ticket is unknown or has expired")
+            .doesNotContain("data;");
+
+        // Stopping the VM ends the terminal on the cluster, and so the console alice has open.
+        HttpResponse<String> stop =
+            http.call("POST", "api/requests/" + id + "/guest/force-stop", "alice", "alice", null);
+        assertThat(stop.statusCode()).as(stop.body()).isIn(200, 202);
+        until(
+            page,
+            d ->
+                "closed"
+                    .equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
+        assertThat(text(page, "consoleStatus")).startsWith("The console is closed");
+      }
+    } finally {
+      http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
+    }
+  }
+
+  /** What the page's terminal shows, line by line. */
+  private static String terminalText(WebDriver page) {
+    return (String)
+        ((JavascriptExecutor) page)
+            .executeScript(
+                "var b = window.berthTerminal.buffer.active, lines = [];"
+                    + "for (var i = 0; i < b.length; i++) {"
+                    + " lines.push(b.getLine(i).translateToString(true)); }"
+                    + "return lines.join('\\n');");
+  }
+
   private void awaitDeleted(long id) {
     http.awaitRequest("alice", id, "DELETED");
   }

@@ -308,11 +308,14 @@ final class FrontDoor implements AutoCloseable {
     to.flush();
   }
 
-  /** The head of the next request; null when the connection ends first. */
+  /**
+   * The head of the next request, up to its empty line (CRLF line ends, or bare LF as lenient
+   * servers take them); null when the connection ends first.
+   */
   static Head readHead(InputStream in) throws IOException {
     ByteArrayOutputStream raw = new ByteArrayOutputStream(512);
-    int matched = 0;
-    while (matched < 4) {
+    int newlines = 0; // line ends in a row, a CR before an LF not counted
+    while (newlines < 2) {
       int b = in.read();
       if (b < 0) {
         return null;
@@ -321,10 +324,14 @@ final class FrontDoor implements AutoCloseable {
       if (raw.size() > MAX_HEAD) {
         throw new HeadTooLarge();
       }
-      matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+      if (b == '\n') {
+        newlines++;
+      } else if (b != '\r') {
+        newlines = 0;
+      }
     }
     byte[] bytes = raw.toByteArray();
-    String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n");
+    String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r?\n");
     String[] requestLine = lines[0].split(" ");
     if (requestLine.length != 3) {
       return new Head("", "/", Map.of(), bytes);

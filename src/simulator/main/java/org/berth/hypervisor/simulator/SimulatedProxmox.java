@@ -65,7 +65,7 @@ public final class SimulatedProxmox implements AutoCloseable {
   public static SimulatedProxmox start(SimulatorSettings settings) {
     Cluster cluster = new Cluster(settings.tokenId(), settings.taskDuration());
     ConsoleAccess access = new ConsoleAccess(settings.consoleUser(), settings.consolePassword());
-    ServerSocket listener;
+    ServerSocket listener = null;
     HttpServer server;
     try {
       InetAddress bind = InetAddress.getByName(settings.bindAddress());
@@ -77,6 +77,13 @@ public final class SimulatedProxmox implements AutoCloseable {
       listener.bind(new InetSocketAddress(bind, settings.port()), 128);
       server = HttpServer.create(new InetSocketAddress(bind, 0), 0);
     } catch (IOException e) {
+      if (listener != null) {
+        try {
+          listener.close();
+        } catch (IOException closing) {
+          e.addSuppressed(closing);
+        }
+      }
       throw new UncheckedIOException(
           "cannot listen on " + settings.bindAddress() + ":" + settings.port(), e);
     }

@@ -34,6 +34,7 @@ class RunnableJarIT {
       port = socket.getLocalPort();
     }
     Path secretFile = dir.resolve("token");
+    Path passwordFile = dir.resolve("console-password");
     Path out = dir.resolve("out.log");
     Process jar =
         java(
@@ -44,7 +45,11 @@ class RunnableJarIT {
                 "--token-secret-file",
                 secretFile.toString(),
                 "--task-seconds",
-                "0")
+                "0",
+                "--console-user",
+                "ops-console@pve",
+                "--console-password-file",
+                passwordFile.toString())
             .redirectErrorStream(true)
             .redirectOutput(out.toFile())
             .start();
@@ -69,6 +74,16 @@ class RunnableJarIT {
       assertThat(ok.body()).contains("\"version\"", "\"repoid\":\"simulated\"");
       assertThat(get(version, "PVEAPIToken=ops@pve!ci=wrong").statusCode()).isEqualTo(401);
       assertThat(get(version, null).statusCode()).isEqualTo(401);
+
+      // The console user signs in with the password the jar wrote down, for its owner only.
+      String password = Files.readString(passwordFile).strip();
+      assertThat(Files.getPosixFilePermissions(passwordFile))
+          .containsExactlyInAnyOrder(
+              PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+      assertThat(Files.readString(out)).contains("ops-console@pve").doesNotContain(password);
+      URI ticket = URI.create("http://127.0.0.1:" + port + "/api2/json/access/ticket");
+      assertThat(signIn(ticket, "ops-console@pve", password).statusCode()).isEqualTo(200);
+      assertThat(signIn(ticket, "ops-console@pve", "wrong").statusCode()).isEqualTo(401);
     } finally {
       jar.destroy();
       assertThat(jar.waitFor(20, TimeUnit.SECONDS)).as("the jar stops on SIGTERM").isTrue();
@@ -82,6 +97,34 @@ class RunnableJarIT {
     assertThat(jar.waitFor(20, TimeUnit.SECONDS)).isTrue();
     assertThat(jar.exitValue()).isEqualTo(2);
     assertThat(said).contains("--port must be a whole number from 0 to 65535", "Usage:");
+  }
+
+  @Test
+  void aPasswordFileWithoutAConsoleUserIsRefused() throws Exception {
+    Process jar =
+        java("--console-password-file", dir.resolve("p").toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(jar.getInputStream().readAllBytes());
+    assertThat(jar.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(jar.exitValue()).isEqualTo(2);
+    assertThat(said).contains("--console-password-file needs --console-user");
+  }
+
+  private static HttpResponse<String> signIn(URI uri, String user, String password)
+      throws IOException, InterruptedException {
+    String form =
+        "username="
+            + java.net.URLEncoder.encode(user, java.nio.charset.StandardCharsets.UTF_8)
+            + "&password="
+            + java.net.URLEncoder.encode(password, java.nio.charset.StandardCharsets.UTF_8);
+    return HTTP.send(
+        HttpRequest.newBuilder(uri)
+            .timeout(Duration.ofSeconds(5))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static ProcessBuilder java(String... args) {
