@@ -108,4 +108,35 @@ public final class Browser implements AutoCloseable {
       // a leftover profile in the temp folder is harmless
     }
   }
+
+  /** What the console page's terminal shows, line by line. */
+  public static String terminalText(WebDriver page) {
+    return (String)
+        ((org.openqa.selenium.JavascriptExecutor) page)
+            .executeScript(
+                "var b = window.berthTerminal.buffer.active, lines = [];"
+                    + "for (var i = 0; i < b.length; i++) {"
+                    + " lines.push(b.getLine(i).translateToString(true)); }"
+                    + "return lines.join('\\n');");
+  }
+
+  /**
+   * Opens the console WebSocket of request {@code id} from {@code page} by hand, sends {@code
+   * ticket}, and answers what came back: {@code data;} for each message, then the close code and
+   * reason.
+   */
+  public static String consoleSocket(WebDriver page, long id, String ticket) {
+    return (String)
+        ((org.openqa.selenium.JavascriptExecutor) page)
+            .executeAsyncScript(
+                "var ticket = arguments[0], done = arguments[arguments.length - 1];"
+                    + "var s = new WebSocket('ws://' + location.host + '/console/"
+                    + id
+                    + "');"
+                    + "var got = '';"
+                    + "s.onopen = function () { s.send(ticket); };"
+                    + "s.onmessage = function (e) { got += 'data;'; };"
+                    + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };",
+                ticket);
+  }
 }

@@ -43,20 +43,14 @@ class GuestPagesIT {
   @Test
   void aliceWatchesHerContainerComeUpAndStopsItAndAnAdminFindsItOnTheCluster() {
     String name = "page-ct-" + RUN;
-    HttpResponse<String> submitted =
-        http.call(
-            "POST",
-            "api/requests",
-            "alice",
-            "alice",
+    long id =
+        submit(
             "{\"kind\":\"container\",\"name\":\""
                 + name
                 + "\",\"template\":\"debian-12-ct\",\"cores\":1,\"memoryMiB\":1024,"
                 + "\"diskGiB\":10,\"network\":{\"mode\":\"nat\",\"httpPort\":8080},\"sshKeys\":[\""
                 + TestKeys.ed25519("alice@laptop")
                 + "\"],\"leaseDays\":5,\"purpose\":\"page tests\"}");
-    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    long id = Http.json(submitted).getInt("id");
     boolean deleted = false;
     try {
       String node;
@@ -333,20 +327,14 @@ class GuestPagesIT {
   @Test
   void aliceTypesIntoHerVmsConsoleOnTheSimulatedClusterAndBobCannot() {
     String name = "console-vm-" + RUN;
-    HttpResponse<String> submitted =
-        http.call(
-            "POST",
-            "api/requests",
-            "alice",
-            "alice",
+    long id =
+        submit(
             "{\"kind\":\"vm\",\"name\":\""
                 + name
                 + "\",\"template\":\"debian-12\",\"cores\":1,\"memoryMiB\":2048,"
                 + "\"diskGiB\":20,\"network\":{\"mode\":\"nat\"},\"sshKeys\":[\""
                 + TestKeys.ed25519("alice@laptop")
                 + "\"],\"leaseDays\":2,\"purpose\":\"console tests\"}");
-    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
-    long id = Http.json(submitted).getInt("id");
     try {
       // A VM of 2 GiB is beyond the demo's auto-approve limits: an admin approves it.
       HttpResponse<String> approved =
@@ -367,14 +355,14 @@ class GuestPagesIT {
                   "open"
                       .equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
           usedTicket = page.findElement(By.id("terminal")).getDomAttribute("data-ticket");
-          until(page, d -> terminalText(d).contains("root@" + name + ":~#"));
-          assertThat(terminalText(page))
+          until(page, d -> Browser.terminalText(d).contains("root@" + name + ":~#"));
+          assertThat(Browser.terminalText(page))
               .contains(name + " ttyS0")
               .contains("simulated Proxmox VE cluster: nothing runs here");
 
           WebElement keys = page.findElement(By.cssSelector(".xterm-helper-textarea"));
           keys.sendKeys("hostname\n");
-          until(page, d -> terminalText(d).lines().anyMatch(l -> l.strip().equals(name)));
+          until(page, d -> Browser.terminalText(d).lines().anyMatch(l -> l.strip().equals(name)));
           // The browser's terminal size reached the guest's terminal.
           keys.sendKeys("stty size\n");
           String size =
@@ -382,7 +370,7 @@ class GuestPagesIT {
                   ((JavascriptExecutor) page)
                       .executeScript(
                           "return window.berthTerminal.rows + ' ' + window.berthTerminal.cols;");
-          until(page, d -> terminalText(d).lines().anyMatch(l -> l.strip().equals(size)));
+          until(page, d -> Browser.terminalText(d).lines().anyMatch(l -> l.strip().equals(size)));
           browser.screenshot("console-proxmox");
         } catch (RuntimeException | AssertionError e) {
           browser.screenshot("console-proxmox-failure");
@@ -396,22 +384,27 @@ class GuestPagesIT {
         bob.get(app.resolve("guests/console.xhtml?id=" + id).toString());
         assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
         assertThat(bob.findElements(By.id("terminal"))).isEmpty();
-        Object refused =
-            ((JavascriptExecutor) bob)
-                .executeAsyncScript(
-                    "var done = arguments[arguments.length - 1];"
-                        + "var s = new WebSocket('ws://' + location.host + '/console/"
-                        + id
-                        + "');"
-                        + "var got = '';"
-                        + "s.onopen = function () { s.send('"
-                        + usedTicket
-                        + "'); };"
-                        + "s.onmessage = function (e) { got += 'data;'; };"
-                        + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };");
-        assertThat((String) refused)
+        String refused = Browser.consoleSocket(bob, id, usedTicket);
+        assertThat(refused)
             .startsWith("1008 ")
             .contains("ticket is unknown or has expired")
+            .doesNotContain("data;");
+        // A ticket alice has not used yet is hers alone.
+        // (fetched, not shown, so that no script of the page uses it)
+        String html =
+            (String)
+                ((JavascriptExecutor) page)
+                    .executeAsyncScript(
+                        "var done = arguments[arguments.length - 1];"
+                            + "fetch('/guests/console.xhtml?id="
+                            + id
+                            + "').then(function (r) { return r.text(); }).then(done);");
+        java.util.regex.Matcher unused =
+            java.util.regex.Pattern.compile("data-ticket=\"([A-Za-z0-9_-]+)\"").matcher(html);
+        assertThat(unused.find()).as(html).isTrue();
+        assertThat(Browser.consoleSocket(bob, id, unused.group(1)))
+            .startsWith("1008 ")
+            .contains("another person's")
             .doesNotContain("data;");
 
         // Stopping the VM ends the terminal on the cluster, and so the console alice has open.
@@ -423,22 +416,20 @@ class GuestPagesIT {
             d ->
                 "closed"
                     .equals(d.findElement(By.id("consoleStatus")).getDomAttribute("data-state")));
-        assertThat(text(page, "consoleStatus")).startsWith("The console is closed");
+        assertThat(text(page, "consoleStatus"))
+            .startsWith("The console is closed")
+            .contains("the console ended");
       }
     } finally {
       http.call("DELETE", "api/requests/" + id, "alice", "alice", null);
     }
   }
 
-  /** What the page's terminal shows, line by line. */
-  private static String terminalText(WebDriver page) {
-    return (String)
-        ((JavascriptExecutor) page)
-            .executeScript(
-                "var b = window.berthTerminal.buffer.active, lines = [];"
-                    + "for (var i = 0; i < b.length; i++) {"
-                    + " lines.push(b.getLine(i).translateToString(true)); }"
-                    + "return lines.join('\\n');");
+  /** Submits a request as alice through the API; answers its id. */
+  private long submit(String body) {
+    HttpResponse<String> submitted = http.call("POST", "api/requests", "alice", "alice", body);
+    assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(201);
+    return Http.json(submitted).getInt("id");
   }
 
   private void awaitDeleted(long id) {

@@ -1,6 +1,9 @@
 package org.berth.hypervisor.proxmox;
 
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,6 +36,12 @@ import org.berth.hypervisor.HypervisorFailure;
  */
 final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
 
+  /**
+   * The most typed at once in one message: a paste is split, since Proxmox's proxy drops frames
+   * over 64 KiB.
+   */
+  static final int CHUNK = 16 * 1024;
+
   /** Messages from Proxmox held at most before the reader catches up. */
   static final int BUFFERED = 64;
 
@@ -46,6 +55,7 @@ final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
   private final Object requests = new Object();
   private boolean requestOwed;
   private volatile WebSocket socket;
+  private CompletableFuture<WebSocket> pending; // the last message sent; guarded by this
   private volatile boolean closed;
   private final InputStream stream = new Output();
 
@@ -70,12 +80,11 @@ final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
     String ticket = terminal.getString("ticket", "");
     String user = terminal.getString("user", as.user());
     Map<String, String> query =
-        Map.of("port", String.valueOf(terminal.getInt("port", 0)), "vncticket", ticket);
+        Map.of("port", String.valueOf(port(terminal, what)), "vncticket", ticket);
+    CompletableFuture<WebSocket> opening =
+        client.webSocket(path + "/vncwebsocket", query, as, console);
     try {
-      console.socket =
-          client
-              .webSocket(path + "/vncwebsocket", query, as, console)
-              .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      console.socket = opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       console
           .socket
           .sendText(user + ":" + ticket + "\n", true)
@@ -98,14 +107,36 @@ final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
           true,
           cause);
     } catch (TimeoutException e) {
+      opening.thenAccept(WebSocket::abort); // a WebSocket that opens after all has no owner
       console.close();
       throw new HypervisorFailure(
           "the terminal of " + what + " did not open within " + timeout.toSeconds() + " s", true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      opening.thenAccept(WebSocket::abort);
       console.close();
       throw new HypervisorFailure("interrupted while opening a terminal", true, e);
     }
+  }
+
+  /**
+   * The port {@code termproxy} answered: a number, or a string of one, as Proxmox sends it (its
+   * schema says integer, its Perl makes it a string); from 5900 to 5999, which {@code vncwebsocket}
+   * takes.
+   */
+  static int port(JsonObject terminal, String what) {
+    JsonValue value = terminal.get("port");
+    int port = -1;
+    if (value instanceof JsonNumber n && n.isIntegral()) {
+      port = n.intValue();
+    } else if (value instanceof JsonString text && text.getString().matches("\\d{1,5}")) {
+      port = Integer.parseInt(text.getString());
+    }
+    if (port < 5900 || port > 5999) {
+      throw new HypervisorFailure(
+          "termproxy answered no port from 5900 to 5999 for " + what + ": " + value, false);
+    }
+    return port;
   }
 
   @Override
@@ -113,12 +144,16 @@ final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
     return stream;
   }
 
+  /** Types {@code bytes}, in messages of at most {@link #CHUNK} bytes each. */
   @Override
   public void write(byte[] bytes) throws IOException {
-    ByteArrayOutputStream message = new ByteArrayOutputStream(bytes.length + 12);
-    message.writeBytes(("0:" + bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-    message.writeBytes(bytes);
-    send(message.toByteArray());
+    for (int at = 0; at < bytes.length; at += CHUNK) {
+      int length = Math.min(CHUNK, bytes.length - at);
+      ByteArrayOutputStream message = new ByteArrayOutputStream(length + 12);
+      message.writeBytes(("0:" + length + ":").getBytes(StandardCharsets.US_ASCII));
+      message.write(bytes, at, length);
+      send(message.toByteArray());
+    }
   }
 
   @Override
@@ -126,19 +161,37 @@ final class ProxmoxConsole implements GuestConsole, WebSocket.Listener {
     send(("1:" + columns + ":" + rows + ":").getBytes(StandardCharsets.US_ASCII));
   }
 
+  /**
+   * Sends termproxy's keep-alive without waiting for it, and only when nothing else is being sent:
+   * a stalled connection holds up no one who calls this.
+   */
   @Override
-  public void keepAlive() throws IOException {
-    send(new byte[] {'2'});
+  public synchronized void keepAlive() throws IOException {
+    WebSocket ws = socket;
+    if (ws == null || closed) {
+      throw new IOException("the terminal is closed");
+    }
+    if (pending != null && !pending.isDone()) {
+      return;
+    }
+    pending = ws.sendBinary(ByteBuffer.wrap(new byte[] {'2'}), true);
   }
 
-  /** One message at a time: the WebSocket refuses a send while another is under way. */
+  /**
+   * One message at a time, as the WebSocket wants: waits for the one before (a keep-alive) and for
+   * this one.
+   */
   private synchronized void send(byte[] message) throws IOException {
     WebSocket ws = socket;
     if (ws == null || closed) {
       throw new IOException("the terminal is closed");
     }
     try {
-      ws.sendBinary(ByteBuffer.wrap(message), true).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (pending != null) {
+        pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      pending = ws.sendBinary(ByteBuffer.wrap(message), true);
+      pending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new IOException("the terminal of " + what + " ended", e.getCause());
     } catch (TimeoutException e) {

@@ -40,7 +40,12 @@ final class SimulatedCluster implements AutoCloseable {
       Duration taskDuration) {
     try {
       return new SimulatedCluster(
-          startOn(port, tokenId, secret, consoleUser, consolePassword, taskDuration));
+          startOn(
+              SimulatorSettings.defaults()
+                  .withPort(port)
+                  .withToken(tokenId, secret)
+                  .withConsoleUser(consoleUser, consolePassword)
+                  .withTaskDuration(taskDuration)));
     } catch (NoClassDefFoundError e) {
       throw new InvalidSetting(
           "berth.hypervisor",
@@ -49,19 +54,7 @@ final class SimulatedCluster implements AutoCloseable {
     }
   }
 
-  private static SimulatedProxmox startOn(
-      int port,
-      String tokenId,
-      String secret,
-      String consoleUser,
-      String consolePassword,
-      Duration taskDuration) {
-    SimulatorSettings settings =
-        SimulatorSettings.defaults()
-            .withPort(port)
-            .withToken(tokenId, secret)
-            .withConsoleUser(consoleUser, consolePassword)
-            .withTaskDuration(taskDuration);
+  private static SimulatedProxmox startOn(SimulatorSettings settings) {
     try {
       return SimulatedProxmox.start(settings);
     } catch (UncheckedIOException e) {
@@ -69,7 +62,7 @@ final class SimulatedCluster implements AutoCloseable {
           Level.WARNING,
           "The simulated Proxmox VE cluster cannot listen on port {0} ({1}); it takes a free"
               + " port instead",
-          new Object[] {port, e.getMessage()});
+          new Object[] {settings.port(), e.getMessage()});
       return SimulatedProxmox.start(settings.withPort(0));
     }
   }

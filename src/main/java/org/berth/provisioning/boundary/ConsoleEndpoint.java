@@ -18,10 +18,10 @@ import org.berth.platform.refusal.Refusal;
 
 /**
  * The WebSocket of a guest's console page, {@code /console/{id}}. Its first text message is the
- * ticket the page was given ({@link Consoles#ticket}); every later one is what the person typed. A
- * binary message {@code resize COLUMNS ROWS} gives the browser terminal's size. What the guest
- * writes comes back as binary messages. A refusal closes the socket with code 1008 and the reason
- * in words; the page shows it.
+ * ticket the page was given ({@link Consoles#ticket}), good only for the person signed in on the
+ * socket; every later one is what the person typed. A binary message {@code resize COLUMNS ROWS}
+ * gives the browser terminal's size. What the guest writes comes back as binary messages. A refusal
+ * closes the socket with code 1008 and the reason in words; the page shows it.
  */
 @ServerEndpoint("/console/{id}")
 public class ConsoleEndpoint {
@@ -58,8 +58,15 @@ public class ConsoleEndpoint {
         } catch (NumberFormatException e) {
           throw new Consoles.ConsoleRefused("there is no such request");
         }
-        consoles.open(session.getId(), request, text, sink(session));
+        java.security.Principal user = session.getUserPrincipal();
+        consoles.open(
+            session.getId(), request, text, user == null ? null : user.getName(), sink(session));
         opened = true;
+        if (!session.isOpen()) {
+          // the page went while the hypervisor opened the console: nobody will close it
+          consoles.close(session.getId(), "the page was closed");
+          return;
+        }
         session.setMaxIdleTimeout(0); // idle consoles are closed by Consoles, which says why
         return;
       }

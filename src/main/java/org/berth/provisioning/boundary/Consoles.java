@@ -142,11 +142,15 @@ public class Consoles {
    *
    * @param session the WebSocket session's id, by which input and closing find the console
    * @param id the request the WebSocket was opened for; a ticket for another one is refused
+   * @param user who opened the WebSocket, signed in; a ticket is good only for whom it was given
    */
-  public void open(String session, long id, String ticket, Sink sink) {
+  public void open(String session, long id, String ticket, String user, Sink sink) {
     Ticket t = ticket == null ? null : tickets.remove(ticket.strip());
     if (t == null || t.requestId() != id || t.expires().isBefore(clock.instant())) {
       throw new ConsoleRefused("the console's ticket is unknown or has expired; reload the page");
+    }
+    if (user == null || !user.equals(t.caller().username())) {
+      throw new ConsoleRefused("the console's ticket is another person's; reload the page");
     }
     if (open.size() >= settings.consoleLimit()) {
       throw new ConsoleRefused(

@@ -512,7 +512,7 @@ class RealGuestsIT {
                 Duration.ofSeconds(3),
                 () -> {
                   keys.sendKeys("hostname\n");
-                  return terminalText(alice);
+                  return Browser.terminalText(alice);
                 },
                 text -> text.lines().anyMatch(line -> line.strip().equals("console")));
         assertThat(shown).contains("hostname");
@@ -529,19 +529,8 @@ class RealGuestsIT {
       bob.get(berth.base().resolve(page).toString());
       assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
       assertThat(bob.findElements(By.id("terminal"))).isEmpty();
-      Object refused =
-          ((org.openqa.selenium.JavascriptExecutor) bob)
-              .executeAsyncScript(
-                  "var done = arguments[arguments.length - 1];"
-                      + "var s = new WebSocket('ws://' + location.host + '/console/"
-                      + id
-                      + "');"
-                      + "var got = '';"
-                      + "s.onopen = function () { s.send(arguments[0]); };"
-                          .replace("arguments[0]", "'" + usedTicket + "'")
-                      + "s.onmessage = function (e) { got += 'data;'; };"
-                      + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };");
-      assertThat((String) refused)
+      String refused = Browser.consoleSocket(bob, id, usedTicket);
+      assertThat(refused)
           .startsWith("1008 ")
           .contains("ticket is unknown or has expired")
           .doesNotContain("data;");
@@ -556,16 +545,6 @@ class RealGuestsIT {
       assertThat(alice.findElement(By.id("consoleStatus")).getText())
           .startsWith("The console is closed");
     }
-  }
-
-  private static String terminalText(WebDriver page) {
-    return (String)
-        ((org.openqa.selenium.JavascriptExecutor) page)
-            .executeScript(
-                "var b = window.berthTerminal.buffer.active, lines = [];"
-                    + "for (var i = 0; i < b.length; i++) {"
-                    + " lines.push(b.getLine(i).translateToString(true)); }"
-                    + "return lines.join('\\n');");
   }
 
   /** The guests' volumes in the pool (the template's left out). */

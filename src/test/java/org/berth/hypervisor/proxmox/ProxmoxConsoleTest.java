@@ -3,6 +3,8 @@ package org.berth.hypervisor.proxmox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -182,6 +184,57 @@ class ProxmoxConsoleTest {
               assertThat(e.parameters()).containsEntry("username", USER);
               assertThat(e.parameters().values()).doesNotContain(PASSWORD);
             });
+  }
+
+  @Test
+  void aRefusedSignInIsRenewedOnce() throws Exception {
+    ProxmoxHypervisor fresh = new ProxmoxHypervisor(settings(cluster.url(), PASSWORD));
+    GuestRef ref = runningVm(fresh, 10008);
+    fresh.console(ref).close();
+    cluster.expireSignIns();
+    try (GuestConsole console = fresh.console(ref)) {
+      Screen screen = new Screen(console);
+      type(console, "hostname\r");
+      screen.await(t -> t.contains("\r\nweb-10008\r\n"), "the host name after signing in again");
+    }
+    assertThat(cluster.journal())
+        .filteredOn(e -> e.path().equals("/access/ticket") || e.path().endsWith("/termproxy"))
+        .extracting(e -> e.path().replaceAll(".*/", "") + " " + e.status())
+        .containsExactly(
+            "ticket 200", "termproxy 200", "termproxy 401", "ticket 200", "termproxy 200");
+  }
+
+  @Test
+  void thePortIsTakenAsNumberOrStringAndMustBeAVncPort() {
+    assertThat(ProxmoxConsole.port(Json.createObjectBuilder().add("port", "5901").build(), "x"))
+        .isEqualTo(5901);
+    assertThat(ProxmoxConsole.port(Json.createObjectBuilder().add("port", 5902).build(), "x"))
+        .isEqualTo(5902);
+    for (JsonObject bad :
+        List.of(
+            Json.createObjectBuilder().add("port", "6000").build(),
+            Json.createObjectBuilder().add("port", "59o1").build(),
+            Json.createObjectBuilder().add("port", 5900.5).build(),
+            Json.createObjectBuilder().build())) {
+      assertThatThrownBy(() -> ProxmoxConsole.port(bad, "VM 1 on sim1"))
+          .isInstanceOf(HypervisorFailure.class)
+          .hasMessageContaining("no port from 5900 to 5999 for VM 1 on sim1");
+    }
+  }
+
+  @Test
+  void aLongPasteReachesTheTerminalWhole() throws Exception {
+    GuestRef ref = runningVm(proxmox, 10009);
+    try (GuestConsole console = proxmox.console(ref)) {
+      Screen screen = new Screen(console);
+      // 20 lines of 3000 characters: about 60 KiB at once, more than one message may carry.
+      String line = "x".repeat(3000);
+      type(console, ("echo " + line + "\r").repeat(20));
+      String echoed = "\r\n" + line + "\r\n";
+      screen.await(
+          t -> t.split(java.util.regex.Pattern.quote(echoed), -1).length - 1 == 20,
+          "each of the 20 lines echoed");
+    }
   }
 
   @Test

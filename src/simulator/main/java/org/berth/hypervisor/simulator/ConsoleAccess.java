@@ -94,6 +94,11 @@ final class ConsoleAccess {
         .build();
   }
 
+  /** Forgets every sign-in, as Proxmox does when the ticket's key is renewed or replaced. */
+  synchronized void forgetSignIns() {
+    signIns.clear();
+  }
+
   /** The user signed in with the ticket in a {@code Cookie} header; null when there is none. */
   synchronized SignIn signedIn(String cookieHeader) {
     String ticket = cookie(cookieHeader, "PVEAuthCookie");
@@ -122,6 +127,12 @@ final class ConsoleAccess {
         new VncTicket(ticket, who, node, type, vmid, port, serial, now.plus(VNC_TICKET_LIFE));
     vncTickets.put(ticket, t);
     return t;
+  }
+
+  /** A terminal ticket that is known and not expired, left as it is; null otherwise. */
+  synchronized VncTicket valid(String ticket) {
+    VncTicket t = ticket == null ? null : vncTickets.get(ticket);
+    return t == null || t.expires().isBefore(Instant.now()) ? null : t;
   }
 
   /** Takes a terminal ticket once; null when it is unknown, used or expired. */

@@ -48,6 +48,12 @@ final class FrontDoor implements AutoCloseable {
   /** Connections open at once, at most; more are closed as they arrive. */
   static final int MAX_CONNECTIONS = 512;
 
+  /**
+   * How long a relayed connection may send nothing, inside a body or between requests; the HTTP
+   * server behind closes idle connections sooner (30 s), so only a stalled client meets it.
+   */
+  private static final int RELAY_TIMEOUT_MILLIS = 300_000;
+
   /** How long a new connection has to send its request head (and finish TLS). */
   private static final int HEAD_TIMEOUT_MILLIS = 30_000;
 
@@ -149,24 +155,21 @@ final class FrontDoor implements AutoCloseable {
       client.setTcpNoDelay(true);
       client.setSoTimeout(HEAD_TIMEOUT_MILLIS);
       InputStream in = new BufferedInputStream(client.getInputStream());
-      Head head;
-      try {
-        head = readHead(in);
-      } catch (HeadTooLarge e) {
-        answer(client, "431 Request Header Fields Too Large", "request head too large");
-        return;
-      }
+      Head head = nextHead(client, in);
       if (head == null) {
         return;
       }
-      client.setSoTimeout(0);
       if (upgrades.wants(head)) {
+        client.setSoTimeout(0); // a terminal may be quiet; its watcher closes it with its guest
         upgrades.serve(head, client, in);
       } else {
+        client.setSoTimeout(RELAY_TIMEOUT_MILLIS);
         relay(head, client, in);
       }
     } catch (IOException e) {
       LOG.log(Level.FINE, "A connection to the simulated cluster ended", e);
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "A connection to the simulated cluster failed", e);
     } finally {
       forget(client);
     }
@@ -211,12 +214,7 @@ final class FrontDoor implements AutoCloseable {
           toBack.write(head.raw());
           body(head, in, toBack);
           toBack.flush();
-          try {
-            head = readHead(in);
-          } catch (HeadTooLarge e) {
-            answer(client, "431 Request Header Fields Too Large", "request head too large");
-            return;
-          }
+          head = nextHead(client, in);
           if (head == null) {
             back.shutdownOutput(); // the client is done asking; its answers may still come
             answered.await(HEAD_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -233,10 +231,23 @@ final class FrontDoor implements AutoCloseable {
     }
   }
 
+  /**
+   * The next request's head; null when the connection ends first or the head is too large, which is
+   * answered 431 and ends the connection.
+   */
+  private static Head nextHead(Socket client, InputStream in) throws IOException {
+    try {
+      return readHead(in);
+    } catch (BadHead e) {
+      answer(client, e.status, e.getMessage());
+      return null;
+    }
+  }
+
   /** Copies a request's body, framed by its {@code Content-Length} or chunked. */
   private static void body(Head head, InputStream in, OutputStream out) throws IOException {
     String encoding = head.header("transfer-encoding");
-    if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+    if (encoding != null && encoding.equalsIgnoreCase("chunked")) { // as the JDK's server reads it
       while (true) {
         String size = line(in, out);
         int semicolon = size.indexOf(';');
@@ -309,32 +320,43 @@ final class FrontDoor implements AutoCloseable {
   }
 
   /**
-   * The head of the next request, up to its empty line (CRLF line ends, or bare LF as lenient
-   * servers take them); null when the connection ends first.
+   * The head of the next request, up to its empty line; null when the connection ends first. Empty
+   * lines before the request line are skipped (RFC 9112, 2.2).
+   *
+   * @throws BadHead when a line ends in a bare LF, which the HTTP server behind would not read as a
+   *     line end, or there is no request line
    */
   static Head readHead(InputStream in) throws IOException {
     ByteArrayOutputStream raw = new ByteArrayOutputStream(512);
-    int newlines = 0; // line ends in a row, a CR before an LF not counted
-    while (newlines < 2) {
+    int previous = -1;
+    boolean emptyLine = false;
+    while (!emptyLine) {
       int b = in.read();
       if (b < 0) {
         return null;
       }
+      if (b == '\n' && previous != '\r') {
+        throw new BadHead("400 Bad Request", "request lines must end in CRLF");
+      }
       raw.write(b);
       if (raw.size() > MAX_HEAD) {
-        throw new HeadTooLarge();
+        throw new BadHead("431 Request Header Fields Too Large", "request head too large");
       }
       if (b == '\n') {
-        newlines++;
-      } else if (b != '\r') {
-        newlines = 0;
+        if (raw.size() == 2) {
+          raw.reset(); // an empty line before the request line
+        } else {
+          byte[] sofar = raw.toByteArray();
+          emptyLine = sofar.length >= 4 && sofar[sofar.length - 3] == '\n';
+        }
       }
+      previous = b;
     }
     byte[] bytes = raw.toByteArray();
-    String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r?\n");
-    String[] requestLine = lines[0].split(" ");
+    String[] lines = new String(bytes, StandardCharsets.ISO_8859_1).split("\r\n");
+    String[] requestLine = lines[0].split(" ", 3);
     if (requestLine.length != 3) {
-      return new Head("", "/", Map.of(), bytes);
+      throw new BadHead("400 Bad Request", "no request line");
     }
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
@@ -398,7 +420,14 @@ final class FrontDoor implements AutoCloseable {
     threads.shutdownNow();
   }
 
-  private static final class HeadTooLarge extends SocketException {
+  /** A request head the door does not relay: the status to answer and why. */
+  static final class BadHead extends SocketException {
     private static final long serialVersionUID = 1L;
+    final String status;
+
+    BadHead(String status, String why) {
+      super(why);
+      this.status = status;
+    }
   }
 }

@@ -517,8 +517,10 @@ final class ProxmoxApi implements HttpHandler {
     cluster.checkConsole(node, type, vmid, serial);
     ConsoleAccess.VncTicket t = access.issue(who, node, type, vmid, serial);
     long now = System.currentTimeMillis() / 1000;
+    // Proxmox's schema says integer, but the port has been a string in Perl by then, and Proxmox
+    // answers "5900", as clients of the real API find; so does this cluster.
     return Json.createObjectBuilder()
-        .add("port", t.port())
+        .add("port", String.valueOf(t.port()))
         .add("ticket", t.ticket())
         .add(
             "upid",

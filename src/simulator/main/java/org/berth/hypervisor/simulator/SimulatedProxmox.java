@@ -39,6 +39,7 @@ public final class SimulatedProxmox implements AutoCloseable {
   private final Terminals terminals;
   private final ExecutorService executor;
   private final Cluster cluster;
+  private final ConsoleAccess access;
   private final URI url;
   private final AtomicBoolean stopped = new AtomicBoolean();
 
@@ -48,7 +49,9 @@ public final class SimulatedProxmox implements AutoCloseable {
       Terminals terminals,
       ExecutorService executor,
       Cluster cluster,
+      ConsoleAccess access,
       URI url) {
+    this.access = access;
     this.server = server;
     this.door = door;
     this.terminals = terminals;
@@ -113,7 +116,7 @@ public final class SimulatedProxmox implements AutoCloseable {
                 + door.port());
     LOG.log(
         Level.INFO, "Simulated Proxmox VE cluster (not a real hypervisor) listening on {0}", url);
-    return new SimulatedProxmox(server, door, terminals, executor, cluster, url);
+    return new SimulatedProxmox(server, door, terminals, executor, cluster, access, url);
   }
 
   private static SSLContext sslContext(SimulatorSettings settings) {
@@ -164,6 +167,14 @@ public final class SimulatedProxmox implements AutoCloseable {
   /** Arms a fault for the next matching API requests. */
   public void inject(Fault fault) {
     cluster.inject(fault);
+  }
+
+  /**
+   * Makes every password sign-in's ticket invalid, as a renewal of Proxmox's ticket key can: the
+   * console user must sign in again.
+   */
+  public void expireSignIns() {
+    access.forgetSignIns();
   }
 
   /** Disarms all faults. */

@@ -18,6 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,8 @@ import java.util.regex.Pattern;
  * stops, goes or its node goes down.
  */
 final class Terminals implements FrontDoor.Upgrades {
+
+  private static final Logger LOG = Logger.getLogger(Terminals.class.getName());
 
   private static final Pattern PATH =
       Pattern.compile("/api2/json/nodes/([^/]+)/(qemu|lxc)/([^/]+)/vncwebsocket");
@@ -101,7 +105,7 @@ final class Terminals implements FrontDoor.Upgrades {
       }
       cluster.reachable(node);
       int vmid = ProxmoxApi.verify(VNCWEBSOCKET, parameters, m.group(3));
-      ticket = access.redeem(parameters.get("vncticket"));
+      ticket = access.valid(parameters.get("vncticket"));
       if (ticket == null
           || !ticket.user().equals(who)
           || !ticket.node().equals(node)
@@ -113,6 +117,11 @@ final class Terminals implements FrontDoor.Upgrades {
       if (head.header("sec-websocket-key") == null
           || !"13".equals(head.header("sec-websocket-version"))) {
         throw ProxmoxError.status(400, "not a WebSocket handshake (version 13)");
+      }
+      // termproxy takes one connection on its port: the first handshake that gets through uses
+      // the ticket up. (Proxmox would upgrade a second one and then fail to reach the port.)
+      if (access.redeem(ticket.ticket()) == null) {
+        throw ProxmoxError.status(401, "Permission denied - invalid vnc ticket");
       }
     } catch (ProxmoxError e) {
       record(head, parameters, e.status());
@@ -151,9 +160,14 @@ final class Terminals implements FrontDoor.Upgrades {
 
   private void closeOrphans() {
     for (Session s : sessions) {
-      ConsoleAccess.VncTicket t = s.ticket;
-      if (!cluster.consoleAlive(t.node(), t.type(), t.vmid())) {
-        s.ws.close(1000, "");
+      try {
+        ConsoleAccess.VncTicket t = s.ticket;
+        if (!cluster.consoleAlive(t.node(), t.type(), t.vmid())) {
+          s.ws.close(1000, "");
+        }
+      } catch (RuntimeException e) {
+        // one terminal's trouble must not stop the watching of the others
+        LOG.log(Level.WARNING, "Cannot look at a simulated terminal", e);
       }
     }
   }
@@ -172,9 +186,12 @@ final class Terminals implements FrontDoor.Upgrades {
     return null;
   }
 
+  /** Records the handshake in the journal, the ticket masked: the journal is open to anyone. */
   private void record(FrontDoor.Head head, Map<String, String> parameters, int status) {
     String path = head.path().substring(ProxmoxApi.PREFIX.length());
-    cluster.record(new JournalEntry("GET", path, Collections.unmodifiableMap(parameters), status));
+    Map<String, String> shown = new LinkedHashMap<>(parameters);
+    shown.computeIfPresent("vncticket", (k, v) -> "********");
+    cluster.record(new JournalEntry("GET", path, Collections.unmodifiableMap(shown), status));
   }
 
   /** Proxmox puts its message in the status line; this keeps it to one line of ASCII. */

@@ -16,7 +16,7 @@ import java.util.Base64;
  * The server's end of one WebSocket (RFC 6455) after its handshake: reads the client's masked
  * frames into whole messages, answers pings, and sends unmasked binary frames. A message larger
  * than {@link #MAX_MESSAGE} closes the connection with 1009; a frame that breaks the protocol with
- * 1002. Sending and closing may happen from any thread; reading from one.
+ * 1002. Sending and closing may happen from any thread, one frame at a time; reading from one.
  */
 final class WebSocketConnection implements Closeable {
 
@@ -29,6 +29,8 @@ final class WebSocketConnection implements Closeable {
   private final InputStream in;
   private final OutputStream out;
   private boolean closed;
+  private final java.util.concurrent.locks.ReentrantLock sending =
+      new java.util.concurrent.locks.ReentrantLock();
 
   /** A whole message: its kind and payload. */
   record Message(boolean text, byte[] payload) {}
@@ -141,21 +143,31 @@ final class WebSocketConnection implements Closeable {
     send(0x2, payload);
   }
 
-  /** Sends a close frame with {@code code} and {@code reason}, once, and closes the socket. */
-  synchronized void close(int code, String reason) {
-    if (closed) {
-      return;
+  /**
+   * Sends a close frame with {@code code} and {@code reason}, once, and closes the socket. The
+   * frame is sent only if no other send is under way: a client that stops reading must not hold up
+   * the thread that closes it, and closing the socket ends the stuck send.
+   */
+  void close(int code, String reason) {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
-    byte[] words = reason.getBytes(StandardCharsets.UTF_8);
-    byte[] payload = new byte[2 + Math.min(words.length, 123)];
-    payload[0] = (byte) (code >> 8);
-    payload[1] = (byte) code;
-    System.arraycopy(words, 0, payload, 2, payload.length - 2);
-    try {
-      frame(0x8, payload);
-    } catch (IOException e) {
-      // the client is gone already
+    if (sending.tryLock()) {
+      try {
+        byte[] words = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] payload = new byte[2 + Math.min(words.length, 123)];
+        payload[0] = (byte) (code >> 8);
+        payload[1] = (byte) code;
+        System.arraycopy(words, 0, payload, 2, payload.length - 2);
+        frame(0x8, payload);
+      } catch (IOException e) {
+        // the client is gone already
+      } finally {
+        sending.unlock();
+      }
     }
     try {
       socket.close();
@@ -173,11 +185,16 @@ final class WebSocketConnection implements Closeable {
     return closed;
   }
 
-  private synchronized void send(int opcode, byte[] payload) throws IOException {
-    if (closed) {
-      throw new IOException("the WebSocket is closed");
+  private void send(int opcode, byte[] payload) throws IOException {
+    sending.lock();
+    try {
+      if (isClosed()) {
+        throw new IOException("the WebSocket is closed");
+      }
+      frame(opcode, payload);
+    } finally {
+      sending.unlock();
     }
-    frame(opcode, payload);
   }
 
   private void frame(int opcode, byte[] payload) throws IOException {

@@ -53,4 +53,20 @@ public final class LoopbackKeystore {
       throw new IllegalStateException("keytool " + String.join(" ", args) + " failed:\n" + output);
     }
   }
+
+  /** A TLS context that trusts exactly the certificate in {@code keystore}. */
+  public static javax.net.ssl.SSLContext trusting(Path keystore, String password)
+      throws java.security.GeneralSecurityException, IOException {
+    java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+    try (var in = java.nio.file.Files.newInputStream(keystore)) {
+      trusted.load(in, password.toCharArray());
+    }
+    javax.net.ssl.TrustManagerFactory trust =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(trusted);
+    javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+    tls.init(null, trust.getTrustManagers(), null);
+    return tls;
+  }
 }

@@ -99,7 +99,7 @@ class RulesAgreeWithProxmoxSchemaTest {
               URI.create(
                   socket
                       + "/vncwebsocket?port="
-                      + terminal.getInt("port")
+                      + terminal.getString("port")
                       + "&vncticket="
                       + URLEncoder.encode(terminal.getString("ticket"), StandardCharsets.UTF_8)),
               new WebSocket.Listener() {})

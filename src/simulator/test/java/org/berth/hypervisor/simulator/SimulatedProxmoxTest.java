@@ -12,13 +12,11 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.berth.hypervisor.simulator.ProxmoxClient.Reply;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -519,15 +517,7 @@ class SimulatedProxmoxTest {
     assumeTrue(Files.isExecutable(keytool), "needs keytool from the JDK");
     Path keystore =
         LoopbackKeystore.create(dir.resolve("simulator.p12"), "simulator", "secret-pass");
-    KeyStore trusted = KeyStore.getInstance("PKCS12");
-    try (var in = Files.newInputStream(keystore)) {
-      trusted.load(in, "secret-pass".toCharArray());
-    }
-    TrustManagerFactory trust =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    trust.init(trusted);
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, trust.getTrustManagers(), null);
+    SSLContext tls = LoopbackKeystore.trusting(keystore, "secret-pass");
 
     try (SimulatedProxmox https =
         SimulatedProxmox.start(SETTINGS.withTls(keystore, "secret-pass"))) {
