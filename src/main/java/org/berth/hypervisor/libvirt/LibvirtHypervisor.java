@@ -113,9 +113,10 @@ public class LibvirtHypervisor implements Hypervisor {
     for (LibvirtNode node : settings.nodes()) {
       try {
         nodes.add(capacity(node));
-        guests.addAll(guests(node, GuestType.VM, virsh(node.vmUri())));
+        guests.addAll(guests(node, GuestType.VM, virsh(node, node.vmUri(), "VMs")));
         if (node.containers().isPresent()) {
-          guests.addAll(guests(node, GuestType.CONTAINER, virsh(node.containerUri())));
+          guests.addAll(
+              guests(node, GuestType.CONTAINER, virsh(node, node.containerUri(), "containers")));
         }
       } catch (HypervisorFailure e) {
         if (!e.transientFailure()) {
@@ -129,7 +130,8 @@ public class LibvirtHypervisor implements Hypervisor {
 
   private NodeCapacity capacity(LibvirtNode node) {
     // One virsh process for both: each process costs a connection to libvirt.
-    Map<String, Long> values = numbers(virsh(node.vmUri()).run("nodeinfo ; nodememstats"));
+    Map<String, Long> values =
+        numbers(virsh(node, node.vmUri(), "VMs").run("nodeinfo ; nodememstats"));
     Map<String, Long> info = values;
     Map<String, Long> memory = values;
     long totalKib = memory.getOrDefault("total", info.getOrDefault("Memory size", 0L));
@@ -330,7 +332,7 @@ public class LibvirtHypervisor implements Hypervisor {
   private void reserveAddress(GuestSpec spec) {
     LibvirtNode node = node(spec.ref().node());
     if (node.dhcp().isPresent()) {
-      DhcpReservations.reserve(virsh(node.vmUri()), node.dhcp().get(), spec);
+      DhcpReservations.reserve(virsh(node, node.vmUri(), "VMs"), node.dhcp().get(), spec);
     }
   }
 
@@ -458,7 +460,7 @@ public class LibvirtHypervisor implements Hypervisor {
         // Before the domain goes: its MAC is how the reservation is found.
         String mac = DomainXml.read(v.run("dumpxml", "--inactive", name)).mac();
         if (mac != null) {
-          DhcpReservations.release(virsh(node.vmUri()), node.dhcp().get(), mac);
+          DhcpReservations.release(virsh(node, node.vmUri(), "VMs"), node.dhcp().get(), mac);
         }
       }
       if (guest.get().power() == PowerState.RUNNING) {
@@ -768,18 +770,21 @@ public class LibvirtHypervisor implements Hypervisor {
   private Virsh virsh(GuestRef ref) {
     LibvirtNode node = node(ref.node());
     if (ref.type() == GuestType.VM) {
-      return virsh(node.vmUri());
+      return virsh(node, node.vmUri(), "VMs");
     }
     return virsh(
+        node,
         node.containers()
             .orElseThrow(
                 () ->
                     new HypervisorFailure(
-                        "node " + node.name() + " takes no containers (no container-uri)", false)));
+                        "node " + node.name() + " takes no containers (no container-uri)", false)),
+        "containers");
   }
 
-  private Virsh virsh(String uri) {
-    return new Virsh(settings.virsh(), uri, settings.timeout());
+  private Virsh virsh(LibvirtNode node, String uri, String kind) {
+    return new Virsh(
+        settings.virsh(), uri, "libvirt on " + node.name() + " (" + kind + ")", settings.timeout());
   }
 
   private LibvirtNode node(String name) {

@@ -34,16 +34,18 @@ final class Virsh {
 
   private final String program;
   private final String uri;
+  private final String where;
   private final Duration timeout;
 
-  Virsh(String program, String uri, Duration timeout) {
+  /**
+   * @param where how failures name the connection, such as {@code libvirt on kvm1}: they reach a
+   *     guest's owner, who has no business with the connection URI and its user and host
+   */
+  Virsh(String program, String uri, String where, Duration timeout) {
     this.program = program;
     this.uri = uri;
+    this.where = where;
     this.timeout = timeout;
-  }
-
-  String uri() {
-    return uri;
   }
 
   /** Runs {@code virsh -c URI args}; its standard output, or a failure naming what was asked. */
@@ -72,20 +74,26 @@ final class Virsh {
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
         throw new HypervisorFailure(
-            "libvirt at " + uri + " did not answer '" + args[0] + "' within " + timeout, true);
+            where
+                + " did not answer '"
+                + args[0]
+                + "' within "
+                + timeout.toSeconds()
+                + " s (berth.libvirt.timeout-seconds)",
+            true);
       }
       String stdout = new String(collected(out, args[0]), StandardCharsets.UTF_8);
       if (process.exitValue() != 0) {
-        String message = errorLine(new String(collected(err, args[0]), StandardCharsets.UTF_8));
+        String message =
+            errorLine(new String(collected(err, args[0]), StandardCharsets.UTF_8))
+                .replace(uri, where);
         throw new HypervisorFailure(
-            "libvirt at " + uri + " refused '" + args[0] + "': " + message,
-            UNREACHABLE.matcher(message).find());
+            where + " refused '" + args[0] + "': " + message, UNREACHABLE.matcher(message).find());
       }
       return stdout;
     } catch (IOException e) {
       process.destroyForcibly();
-      throw new HypervisorFailure(
-          "libvirt at " + uri + ": '" + args[0] + "' failed: " + e.getMessage(), true);
+      throw new HypervisorFailure(where + ": '" + args[0] + "' failed: " + e.getMessage(), true);
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
@@ -108,7 +116,7 @@ final class Virsh {
       return output.join();
     } catch (CompletionException e) {
       throw new HypervisorFailure(
-          "libvirt at " + uri + ": '" + command + "' failed: " + e.getCause().getMessage(), false);
+          where + ": '" + command + "' failed: " + e.getCause().getMessage(), false);
     }
   }
 
