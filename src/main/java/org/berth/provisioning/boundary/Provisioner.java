@@ -37,6 +37,19 @@ public class Provisioner {
 
   private static final Logger LOG = Logger.getLogger(Provisioner.class.getName());
   private static final Duration WAIT = Duration.ofSeconds(2);
+
+  /** How often a job looks again at a guest locked for over a minute. */
+  private static final Duration LONG_WAIT = Duration.ofSeconds(15);
+
+  /**
+   * How long a power or snapshot job waits for another task's lock on the guest (a backup, a
+   * migration) before it gives up, saying so in the guest's log.
+   */
+  static final Duration LOCK_PATIENCE = Duration.ofMinutes(60);
+
+  /** When a power or snapshot job runs again, and where it stands then. */
+  public record Later(Instant at, Tries tries) {}
+
   private static final int VMID_TRIES = 5;
 
   @Inject ProvisioningStore store;
@@ -316,7 +329,7 @@ public class Provisioner {
    * have raced. A failed rollback is not tried again: a second one would lose what the guest did
    * after the first.
    */
-  public Optional<Instant> snapshot(long id, SnapshotAction action, String name, int failures) {
+  public Optional<Later> snapshot(long id, SnapshotAction action, String name, Tries tries) {
     Set<RequestState> allowed =
         action == SnapshotAction.DELETE
             ? Set.of(RequestState.READY, RequestState.EXPIRED)
@@ -328,7 +341,7 @@ public class Provisioner {
         allowed,
         "the guest is no longer ready; nothing done",
         action != SnapshotAction.ROLLBACK,
-        failures,
+        tries,
         (ref, guest) -> {
           java.util.List<org.berth.hypervisor.Snapshot> present = hypervisor.snapshots(ref);
           boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
@@ -373,7 +386,7 @@ public class Provisioner {
   }
 
   /** Starts, shuts down (then stops), stops at once or reboots the request's guest. */
-  public Optional<Instant> power(long id, PowerAction action, int failures) {
+  public Optional<Later> power(long id, PowerAction action, Tries tries) {
     String step = action.step();
     return onGuest(
         id,
@@ -381,7 +394,7 @@ public class Provisioner {
         action.allowedIn(),
         null,
         true,
-        failures,
+        tries,
         (ref, guest) -> {
           PowerState power = guest.power();
           switch (action) {
@@ -436,17 +449,17 @@ public class Provisioner {
   /**
    * Runs an owner's action on the request's guest, the way power and snapshot jobs share: nothing
    * when the request is no longer in one of {@code states} (logged as {@code gone} when given); a
-   * failure when the hypervisor has no guest carrying the request; a wait while the guest is
-   * locked; otherwise the action, logged as done. A transient failure is tried again with backoff
-   * when {@code retry}.
+   * failure when the hypervisor has no guest carrying the request; a wait while another task holds
+   * the guest's lock, noted once and for at most {@link #LOCK_PATIENCE}; otherwise the action,
+   * logged as done. A transient failure is tried again with backoff when {@code retry}.
    */
-  private Optional<Instant> onGuest(
+  private Optional<Later> onGuest(
       long id,
       String step,
       Set<RequestState> states,
       String gone,
       boolean retry,
-      int failures,
+      Tries tries,
       GuestAction action) {
     Optional<GuestRequestRef> found = store.inState(id, states);
     if (found.isEmpty() || found.get().guest() == null) {
@@ -462,8 +475,9 @@ public class Provisioner {
         guestLog.log(id, step, Outcome.FAILED, "there is no " + ref + " carrying this request");
         return Optional.empty();
       }
-      if (existing.get().lockHeld().isPresent()) {
-        return Optional.of(Instant.now().plus(WAIT));
+      Optional<String> lock = existing.get().lockHeld();
+      if (lock.isPresent()) {
+        return waitForLock(id, step, lock.get(), tries);
       }
       if (action.run(ref, existing.get())) {
         guestLog.log(id, step, Outcome.DONE, "done");
@@ -479,18 +493,47 @@ public class Provisioner {
             e.getMessage() + "; not tried again: look at the guest, and try again if needed");
         return Optional.empty();
       }
-      if (e.transientFailure() && failures + 1 < settings.attempts()) {
-        Duration pause = settings.backoff().after(failures + 1);
+      Tries failed = tries.failed();
+      if (e.transientFailure() && failed.failures() < settings.attempts()) {
+        Duration pause = settings.backoff().after(failed.failures());
         guestLog.log(
             id,
             step,
             Outcome.RETRY,
             e.getMessage() + "; trying again in " + pause.toSeconds() + " s");
-        return Optional.of(Instant.now().plus(pause));
+        return Optional.of(new Later(Instant.now().plus(pause), failed));
       }
       guestLog.log(id, step, Outcome.FAILED, e.getMessage());
       LOG.log(Level.INFO, "Request {0}: {1} failed: {2}", new Object[] {id, step, e.getMessage()});
       return Optional.empty();
     }
+  }
+
+  /**
+   * Another task holds the guest's lock: look again soon, note the wait once, and give up after
+   * {@link #LOCK_PATIENCE}.
+   */
+  private Optional<Later> waitForLock(long id, String step, String lock, Tries tries) {
+    Instant now = Instant.now();
+    Tries waiting = tries.locked(now);
+    Duration waited = Duration.between(waiting.lockedSince(), now);
+    if (tries.lockedSince() == null) {
+      guestLog.log(
+          id, step, Outcome.NOTE, "waiting: the guest is locked by another task (" + lock + ")");
+    }
+    if (waited.compareTo(LOCK_PATIENCE) > 0) {
+      guestLog.log(
+          id,
+          step,
+          Outcome.FAILED,
+          "the guest has been locked ("
+              + lock
+              + ") for over "
+              + LOCK_PATIENCE.toMinutes()
+              + " minutes; nothing done: ask again once its lock is gone");
+      return Optional.empty();
+    }
+    Duration pause = waited.compareTo(Duration.ofMinutes(1)) < 0 ? WAIT : LONG_WAIT;
+    return Optional.of(new Later(now.plus(pause), waiting));
   }
 }

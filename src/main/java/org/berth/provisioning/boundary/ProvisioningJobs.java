@@ -94,7 +94,7 @@ public class ProvisioningJobs implements JobSource {
                   long id = Long.parseLong(request);
                   String[] data = instance.getData().split(":");
                   PowerAction action = PowerAction.valueOf(data[0]);
-                  int failures = data.length > 1 ? Integer.parseInt(data[1]) : 0;
+                  Tries tries = data.length > 1 ? Tries.decode(data[1]) : Tries.FIRST;
                   // Only the action asked for later waits for the first: never both for each
                   // other. Neither runs while the guest is created or a snapshot is at work.
                   boolean after = instance.getId().endsWith(AFTER);
@@ -108,11 +108,12 @@ public class ProvisioningJobs implements JobSource {
                     // The first action's retry, still waiting, gives way to the one asked later.
                     jobs.cancel(TaskInstanceId.of(POWER, request));
                   }
-                  Optional<Instant> next = provisioner.power(id, action, failures);
+                  Optional<Provisioner.Later> next = provisioner.power(id, action, tries);
                   return next.isPresent()
                       ? (CompletionHandler<String>)
                           (done, ops) ->
-                              ops.reschedule(done, next.get(), action + ":" + (failures + 1))
+                              ops.reschedule(
+                                  done, next.get().at(), action + ":" + next.get().tries().encode())
                       : new CompletionHandler.OnCompleteRemove<>();
                 });
     snapshot =
@@ -121,22 +122,24 @@ public class ProvisioningJobs implements JobSource {
             .execute(
                 (instance, context) -> {
                   long id = Long.parseLong(instance.getId());
-                  // ACTION:FAILURES:NAME; names never hold a colon.
+                  // ACTION:TRIES:NAME (see Tries); names never hold a colon.
                   String[] data = instance.getData().split(":", 3);
                   SnapshotAction action = SnapshotAction.valueOf(data[0]);
-                  int failures = Integer.parseInt(data[1]);
+                  Tries tries = Tries.decode(data[1]);
                   String name = data[2];
                   if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))
                       || powerRunning(instance.getId())) {
                     return (done, ops) ->
                         ops.reschedule(done, Instant.now().plus(BUSY), instance.getData());
                   }
-                  Optional<Instant> next = provisioner.snapshot(id, action, name, failures);
+                  Optional<Provisioner.Later> next = provisioner.snapshot(id, action, name, tries);
                   return next.isPresent()
                       ? (CompletionHandler<String>)
                           (done, ops) ->
                               ops.reschedule(
-                                  done, next.get(), action + ":" + (failures + 1) + ":" + name)
+                                  done,
+                                  next.get().at(),
+                                  action + ":" + next.get().tries().encode() + ":" + name)
                       : new CompletionHandler.OnCompleteRemove<>();
                 });
     reconcile =

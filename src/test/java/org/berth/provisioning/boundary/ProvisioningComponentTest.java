@@ -130,6 +130,7 @@ class ProvisioningComponentTest {
     provisioner.guestLog = guestLog;
     provisioner.settings = settings;
     provisioner.hypervisor = dying(proxmox);
+    provisioner.powers = new GuestPowers();
   }
 
   @AfterAll
@@ -214,6 +215,63 @@ class ProvisioningComponentTest {
                 .count())
         .as("clones of request " + id)
         .isEqualTo(1);
+  }
+
+  /**
+   * A shutdown asked while a backup holds the guest's lock waits for it without using up attempts,
+   * says so once in the guest's log, runs once the lock is gone, and gives up after an hour.
+   */
+  @Test
+  void aPowerActionWaitsOutAnotherTasksLockWithoutUsingUpItsAttempts() throws Exception {
+    long id = approvedVm("comp-locked");
+    runToTheEnd(id);
+    int vmid = request(id).guestPlace().vmid();
+    cluster.lock(vmid, "backup");
+
+    Tries tries = Tries.FIRST;
+    for (int look = 0; look < settingsAttempts() + 2; look++) {
+      Provisioner.Later later =
+          provisioner.power(id, Provisioner.PowerAction.SHUTDOWN, tries).orElseThrow();
+      assertThat(later.tries().failures()).isZero();
+      assertThat(later.tries().lockedSince()).isNotNull();
+      if (tries.lockedSince() != null) {
+        assertThat(later.tries().lockedSince()).isEqualTo(tries.lockedSince());
+      }
+      assertThat(later.at()).isAfter(Instant.now());
+      tries = later.tries();
+    }
+    assertThat(only(guestsOf(id)).status()).isEqualTo("running");
+    assertThat(guestLog(id))
+        .filteredOn(l -> l.detail().startsWith("waiting"))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l.detail())
+                    .isEqualTo("waiting: the guest is locked by another task (backup)"));
+
+    // Once the lock is gone, the shutdown runs.
+    cluster.lock(vmid, null);
+    assertThat(provisioner.power(id, Provisioner.PowerAction.SHUTDOWN, tries)).isEmpty();
+    assertThat(only(guestsOf(id)).status()).isEqualTo("stopped");
+
+    // A lock that outlasts the patience ends the wait, saying why, and nothing is done.
+    cluster.lock(vmid, "backup");
+    Tries overdue = new Tries(0, Instant.now().minus(Provisioner.LOCK_PATIENCE).minusSeconds(1));
+    assertThat(provisioner.power(id, Provisioner.PowerAction.START, overdue)).isEmpty();
+    assertThat(only(guestsOf(id)).status()).isEqualTo("stopped");
+    assertThat(guestLog(id).get(guestLog(id).size() - 1).detail())
+        .isEqualTo(
+            "the guest has been locked (backup) for over 60 minutes; nothing done: ask again once"
+                + " its lock is gone");
+    cluster.lock(vmid, null);
+  }
+
+  static int settingsAttempts() {
+    return provisioner.settings.attempts();
+  }
+
+  static List<org.berth.requests.boundary.GuestLog.Line> guestLog(long id) {
+    return provisioner.guestLog.lines(id);
   }
 
   /** Runs the job as the scheduler would, again and again, until it says it is finished. */

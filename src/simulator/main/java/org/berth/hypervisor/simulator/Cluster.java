@@ -1062,6 +1062,20 @@ final class Cluster {
     return true;
   }
 
+  /**
+   * Sets or clears (null) a guest's lock, as a backup or migration outside Berth would hold it;
+   * false when there is no such guest.
+   */
+  synchronized boolean setLock(int vmid, String lock) {
+    settle();
+    Guest g = guests.get(vmid);
+    if (g == null) {
+      return false;
+    }
+    g.lock = lock;
+    return true;
+  }
+
   /** Removes a guest at once, as someone working on the cluster directly might. */
   synchronized boolean removeGuest(int vmid) {
     settle();

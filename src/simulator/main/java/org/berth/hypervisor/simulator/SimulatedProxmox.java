@@ -204,6 +204,16 @@ public final class SimulatedProxmox implements AutoCloseable {
     return cluster.addForeignGuest(vmid, node, type, name);
   }
 
+  /**
+   * Locks a guest as a task outside Berth would ({@code backup}, {@code migrate}), or unlocks it
+   * with null: Proxmox then refuses changes to it until the lock is gone.
+   */
+  public void lock(int vmid, String lock) {
+    if (!cluster.setLock(vmid, lock)) {
+      throw new IllegalArgumentException("there is no guest " + vmid);
+    }
+  }
+
   /** All guests, templates included, after every task due by now has ended. */
   public List<SimulatedGuest> guests() {
     return cluster.guests();
