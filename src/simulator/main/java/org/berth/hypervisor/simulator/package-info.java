@@ -10,10 +10,12 @@
  *
  * <p>It speaks the subset of the Proxmox VE API under {@code /api2/json} that Berth's Proxmox
  * adapter uses (version, cluster resources, nodes, VM clone, config, status and delete, container
- * create, config, status and delete, task status) with Proxmox's token authentication, parameter
- * checks, error shapes and asynchronous tasks that end after a set time. It starts as three nodes
- * ({@code sim1} to {@code sim3}), two VM templates and three container templates, and says it is
- * simulated wherever it shows itself ({@code repoid} "simulated", its log line, its messages).
+ * create, config, status and delete, snapshots, task status, and terminals: password sign-in,
+ * {@code termproxy} and the {@code vncwebsocket} WebSocket on the same port, with a fake terminal)
+ * with Proxmox's token and ticket authentication, parameter checks, error shapes and asynchronous
+ * tasks that end after a set time. It starts as three nodes ({@code sim1} to {@code sim3}), two VM
+ * templates and three container templates, and says it is simulated wherever it shows itself
+ * ({@code repoid} "simulated", its log line, its messages).
  *
  * <p>Tests steer it through the same object or through the control API under {@code /simulator}:
  * faults on chosen requests ({@link org.berth.hypervisor.simulator.Fault}), nodes that stop
