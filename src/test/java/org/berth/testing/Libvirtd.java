@@ -168,6 +168,11 @@ public final class Libvirtd implements AutoCloseable {
         "UserKnownHostsFile=/dev/null",
         "-o",
         "ConnectTimeout=5",
+        // A session whose guest stops answering (a VM rolled back under it) ends in 15 s.
+        "-o",
+        "ServerAliveInterval=5",
+        "-o",
+        "ServerAliveCountMax=3",
         "-o",
         "LogLevel=ERROR",
         userAtHost,

@@ -352,6 +352,18 @@ class RealGuestsIT {
                 .out())
         .isEqualTo("changed\n");
     snapshotAction("POST", "api/requests/" + id + "/guest/snapshots/clean/rollback", null);
+    // SSH only once the rollback is done: a session opened before it would hang on the old VM.
+    Await.until(
+        "the rollback to be done",
+        Duration.ofMinutes(3),
+        Duration.ofSeconds(2),
+        () -> Http.json(http.get("api/requests/" + id + "/guest", "alice", "alice")),
+        g ->
+            g.getJsonArray("log").getValuesAs(JsonObject.class).stream()
+                .anyMatch(
+                    line ->
+                        line.getString("step").equals("Rollback")
+                            && line.getString("outcome").equals("done")));
     Exec.Result after =
         Await.until(
             "the VM to answer SSH after its rollback",
