@@ -139,4 +139,24 @@ public final class Browser implements AutoCloseable {
                     + "s.onclose = function (e) { done(got + e.code + ' ' + e.reason); };",
                 ticket);
   }
+
+  /**
+   * Checks that someone who may not see request {@code id}, signed in on {@code page}, gets the
+   * console page's 404 and no terminal, and that the console WebSocket refuses the owner's ticket
+   * {@code usedTicket}, already used, with 1008 and sends nothing.
+   */
+  public static void assertConsoleRefused(
+      WebDriver page, java.net.URI base, long id, String usedTicket) {
+    page.get(base.resolve("guests/console.xhtml?id=" + id).toString());
+    org.assertj.core.api.Assertions.assertThat(
+            page.findElements(org.openqa.selenium.By.id("notFound")))
+        .hasSize(1);
+    org.assertj.core.api.Assertions.assertThat(
+            page.findElements(org.openqa.selenium.By.id("terminal")))
+        .isEmpty();
+    org.assertj.core.api.Assertions.assertThat(consoleSocket(page, id, usedTicket))
+        .startsWith("1008 ")
+        .contains("ticket is unknown or has expired")
+        .doesNotContain("data;");
+  }
 }

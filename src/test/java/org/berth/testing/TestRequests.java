@@ -17,23 +17,26 @@ public final class TestRequests {
 
   private TestRequests() {}
 
+  /** The demo's Debian 12 VM template (Proxmox template 9000, user debian), as a spec. */
+  public static final TemplateSpec DEBIAN_VM =
+      new TemplateSpec(
+          "debian-12",
+          GuestKind.VM,
+          "9000",
+          "debian",
+          "",
+          2,
+          8,
+          2048,
+          16384,
+          20,
+          200,
+          true,
+          TemplateSpec.DEFAULT_SNAPSHOTS);
+
   /** The demo's Debian 12 VM template (Proxmox template 9000, user debian). */
   public static Template debianVm() {
-    return new Template(
-        new TemplateSpec(
-            "debian-12",
-            GuestKind.VM,
-            "9000",
-            "debian",
-            "",
-            2,
-            8,
-            2048,
-            16384,
-            20,
-            200,
-            true,
-            TemplateSpec.DEFAULT_SNAPSHOTS));
+    return new Template(DEBIAN_VM);
   }
 
   /** Alice's VM on the ledger entry {@code host}, submitted at {@code at}. */

@@ -381,14 +381,7 @@ class GuestPagesIT {
 
         WebDriver bob = bobs.driver();
         signIn(bob, "bob");
-        bob.get(app.resolve("guests/console.xhtml?id=" + id).toString());
-        assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
-        assertThat(bob.findElements(By.id("terminal"))).isEmpty();
-        String refused = Browser.consoleSocket(bob, id, usedTicket);
-        assertThat(refused)
-            .startsWith("1008 ")
-            .contains("ticket is unknown or has expired")
-            .doesNotContain("data;");
+        Browser.assertConsoleRefused(bob, app, id, usedTicket);
         // A ticket alice has not used yet is hers alone.
         // (fetched, not shown, so that no script of the page uses it)
         String html =

@@ -2,8 +2,6 @@ package org.berth.provisioning.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +26,6 @@ import org.berth.requests.entity.RequestState;
 @ApplicationScoped
 public class Guests {
 
-  @PersistenceContext EntityManager em;
   @Inject Requests requests;
   @Inject ProvisioningStore store;
   @Inject GuestLog guestLog;
@@ -85,11 +82,7 @@ public class Guests {
    */
   @Transactional
   public RequestView power(long id, PowerAction action, Account caller) {
-    // One power action of a request at a time: the next one waits here and finds the job the first
-    // scheduled, instead of inserting it a second time.
-    em.createNativeQuery("SELECT 1 FROM guest_request WHERE id = ?1 FOR UPDATE")
-        .setParameter(1, id)
-        .getResultList();
+    store.lockRequest(id);
     RequestView r = requests.find(id, caller);
     boolean allowed = allows(r.state(), action);
     if (!allowed) {

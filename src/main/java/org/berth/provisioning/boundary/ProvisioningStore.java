@@ -237,6 +237,17 @@ public class ProvisioningStore {
     return Optional.of(new GuestRequestRef(r.id(), r.owner(), r.state(), refOf(r)));
   }
 
+  /**
+   * Holds the request's row until the caller's transaction ends, so that askings of one request
+   * (power actions, snapshot actions) are checked and scheduled one at a time: the second waits
+   * here, then sees the first one's job. A request that does not exist holds nothing.
+   */
+  public void lockRequest(long id) {
+    em.createNativeQuery("SELECT 1 FROM guest_request WHERE id = ?1 FOR UPDATE")
+        .setParameter(1, id)
+        .getResultList();
+  }
+
   /** How many snapshots the request's guest may keep: its template's limit. */
   public int snapshotLimit(long id) {
     GuestRequest r = em.find(GuestRequest.class, id);

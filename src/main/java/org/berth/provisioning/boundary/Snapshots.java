@@ -2,8 +2,6 @@ package org.berth.provisioning.boundary;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.EntityManager;
-import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -35,7 +33,6 @@ public class Snapshots {
   /** Names Proxmox VE keeps for itself: the present state, backups, pending changes. */
   static final java.util.Set<String> RESERVED = java.util.Set.of("current", "vzdump", "pending");
 
-  @PersistenceContext EntityManager em;
   @Inject Requests requests;
   @Inject Hypervisor hypervisor;
   @Inject ProvisioningJobs jobs;
@@ -103,24 +100,25 @@ public class Snapshots {
     boolean allowed =
         r.state() == RequestState.READY
             || (action == SnapshotAction.DELETE && r.state() == RequestState.EXPIRED);
-    if (!allowed || ref(r) == null) {
+    GuestRef ref = ref(r);
+    if (!allowed || ref == null) {
       throw SnapshotRefused.conflict(
           "Request " + id + " is " + r.state().label() + ": snapshots need a ready guest");
     }
     // The hypervisor is asked outside any transaction; the job checks again when it runs.
     List<Snapshot> present;
     try {
-      present = hypervisor.snapshots(ref(r));
+      present = hypervisor.snapshots(ref);
     } catch (HypervisorFailure e) {
       throw SnapshotRefused.unavailable(e.getMessage());
     }
     boolean exists = present.stream().anyMatch(s -> s.name().equals(name));
-    if (action != SnapshotAction.DELETE && !hypervisor.snapshotsWhileRunning(ref(r).type())) {
+    if (action != SnapshotAction.DELETE && !hypervisor.snapshotsWhileRunning(ref.type())) {
       boolean running;
       try {
         running =
             hypervisor
-                .status(ref(r))
+                .status(ref)
                 .map(g -> g.power() != org.berth.hypervisor.PowerState.STOPPED)
                 .orElse(false);
       } catch (HypervisorFailure e) {
@@ -161,10 +159,7 @@ public class Snapshots {
   /** Schedules the job and notes the asking, in one transaction; {@link #ask} checks first. */
   @Transactional
   public RequestView schedule(long id, SnapshotAction action, String name, Account caller) {
-    // One asking of a request at a time: the second waits here and then sees the first's job.
-    em.createNativeQuery("SELECT 1 FROM guest_request WHERE id = ?1 FOR UPDATE")
-        .setParameter(1, id)
-        .getResultList();
+    store.lockRequest(id);
     if (jobs.snapshotPending(id)) {
       throw SnapshotRefused.conflict(
           "Another snapshot action of this guest has not run yet; try again when it has");

@@ -500,7 +500,6 @@ class RealGuestsIT {
   void aliceTypesIntoHerContainersConsoleInTheBrowserAndBobCannot() throws Exception {
     long id = submit("alice", "console", null, alicePub);
     http.awaitRequest("alice", id, "READY");
-    String page = "guests/console.xhtml?id=" + id;
     String usedTicket;
     try (Browser browser = Browser.start();
         Browser bobs = Browser.start()) {
@@ -538,14 +537,7 @@ class RealGuestsIT {
 
       WebDriver bob = bobs.driver();
       Browser.signIn(bob, berth.base(), "bob");
-      bob.get(berth.base().resolve(page).toString());
-      assertThat(bob.findElements(By.id("notFound"))).hasSize(1);
-      assertThat(bob.findElements(By.id("terminal"))).isEmpty();
-      String refused = Browser.consoleSocket(bob, id, usedTicket);
-      assertThat(refused)
-          .startsWith("1008 ")
-          .contains("ticket is unknown or has expired")
-          .doesNotContain("data;");
+      Browser.assertConsoleRefused(bob, berth.base(), id, usedTicket);
 
       // Deleting the guest ends the console alice still has open.
       http.deleteRequest("alice", id);

@@ -18,21 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestValidatorTest {
 
-  static final TemplateSpec DEBIAN =
-      new TemplateSpec(
-          "debian-12",
-          GuestKind.VM,
-          "9000",
-          "debian",
-          "",
-          2,
-          8,
-          2048,
-          16384,
-          20,
-          200,
-          true,
-          TemplateSpec.DEFAULT_SNAPSHOTS);
+  static final TemplateSpec DEBIAN = org.berth.testing.TestRequests.DEBIAN_VM;
   static final TemplateSpec CT =
       new TemplateSpec(
           "debian-12-ct",

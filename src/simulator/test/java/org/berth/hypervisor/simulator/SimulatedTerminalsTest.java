@@ -141,6 +141,16 @@ class SimulatedTerminalsTest {
     }
   }
 
+  /** A terminal on VM 100's first serial port, as termproxy hands it to {@code user}. */
+  static JsonObject serialTerminal(SignIn user) throws IOException {
+    return user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+  }
+
+  /** Sends termproxy's first line, {@code USER:TICKET}, for the console user. */
+  static void logIn(WebSocket ws, JsonObject terminal) {
+    ws.sendText(USER + ":" + terminal.getString("ticket") + "\n", true).join();
+  }
+
   static WebSocket open(
       HttpClient http, String path, JsonObject terminal, String header, String value, Screen s) {
     URI uri =
@@ -182,7 +192,7 @@ class SimulatedTerminalsTest {
     Screen screen = new Screen();
     WebSocket ws = open(HTTP, "/nodes/sim1/qemu/100", terminal, "Cookie", user.cookie(), screen);
     assertThat(ws.getSubprotocol()).isEqualTo("binary");
-    ws.sendText(USER + ":" + terminal.getString("ticket") + "\n", true).join();
+    logIn(ws, terminal);
     screen.await(t -> t.startsWith("OK") && t.endsWith("root@web-1:~# "), "the prompt");
     assertThat(screen.text.toString()).contains("web-1 ttyS0");
 
@@ -215,7 +225,7 @@ class SimulatedTerminalsTest {
     JsonObject ct = user.client().post("/nodes/sim2/lxc/200/termproxy").object();
     Screen console = new Screen();
     WebSocket a = open(HTTP, "/nodes/sim2/lxc/200", ct, "Cookie", user.cookie(), console);
-    a.sendText(USER + ":" + ct.getString("ticket") + "\n", true).join();
+    logIn(a, ct);
     console.await(t -> t.contains("box-1 console") && t.endsWith("root@box-1:~# "), "a prompt");
     type(a, typing("exit\r"));
     assertThat(console.closed.get(5, TimeUnit.SECONDS)).isEqualTo(1000);
@@ -223,7 +233,7 @@ class SimulatedTerminalsTest {
     JsonObject vm = user.client().post("/nodes/sim1/qemu/101/termproxy").object();
     Screen monitor = new Screen();
     WebSocket b = open(HTTP, "/nodes/sim1/qemu/101", vm, "Cookie", user.cookie(), monitor);
-    b.sendText(USER + ":" + vm.getString("ticket") + "\n", true).join();
+    logIn(b, vm);
     monitor.await(t -> t.contains("Entering QEMU Monitor for VM 101") && t.endsWith("qm> "), "qm");
     b.abort();
   }
@@ -285,8 +295,7 @@ class SimulatedTerminalsTest {
     runningVm(100, "web-1");
     runningVm(101, "web-2");
     SignIn user = signIn();
-    JsonObject terminal =
-        user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+    JsonObject terminal = serialTerminal(user);
 
     assertThat(refusal("/nodes/sim1/qemu/101", terminal, "Cookie", user.cookie())).isEqualTo(401);
     assertThat(refusal("/nodes/sim1/qemu/100", terminal, "Cookie", "PVEAuthCookie=forged"))
@@ -296,7 +305,7 @@ class SimulatedTerminalsTest {
     // Refused handshakes do not use the ticket up: it opens the terminal it is for, once.
     Screen screen = new Screen();
     WebSocket ws = open(HTTP, "/nodes/sim1/qemu/100", terminal, "Cookie", user.cookie(), screen);
-    ws.sendText(USER + ":" + terminal.getString("ticket") + "\n", true).join();
+    logIn(ws, terminal);
     screen.await(t -> t.startsWith("OK"), "OK");
     ws.abort();
     assertThat(refusal("/nodes/sim1/qemu/100", terminal, "Cookie", user.cookie())).isEqualTo(401);
@@ -327,11 +336,10 @@ class SimulatedTerminalsTest {
   void brokenFramesAndOversizedMessagesCloseTheSocketWithTheirCode() throws Exception {
     runningVm(100, "web-1");
     SignIn user = signIn();
-    JsonObject terminal =
-        user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+    JsonObject terminal = serialTerminal(user);
     Screen screen = new Screen();
     WebSocket ws = open(HTTP, "/nodes/sim1/qemu/100", terminal, "Cookie", user.cookie(), screen);
-    ws.sendText(USER + ":" + terminal.getString("ticket") + "\n", true).join();
+    logIn(ws, terminal);
     screen.await(t -> t.endsWith("# "), "the prompt");
     ws.abort();
 
@@ -346,8 +354,7 @@ class SimulatedTerminalsTest {
 
   /** Opens a terminal with a handshake by hand, sends {@code frame}, answers the close code. */
   int closeCode(SignIn user, byte[] frame) throws IOException {
-    JsonObject second =
-        user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+    JsonObject second = serialTerminal(user);
     try (Socket raw = new Socket(proxmox.url().getHost(), proxmox.url().getPort())) {
       raw.setSoTimeout(5000);
       OutputStream out = raw.getOutputStream();
@@ -435,8 +442,7 @@ class SimulatedTerminalsTest {
   void aWebSocketAskedOnAConnectionThatServedRequestsIsStillATerminal() throws Exception {
     runningVm(100, "web-1");
     SignIn user = signIn();
-    JsonObject terminal =
-        user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+    JsonObject terminal = serialTerminal(user);
     try (Socket socket = new Socket(proxmox.url().getHost(), proxmox.url().getPort())) {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
@@ -483,11 +489,10 @@ class SimulatedTerminalsTest {
       api = new ProxmoxClient(https, cluster.url(), SETTINGS.authorization());
       runningVm(100, "secure-1");
       SignIn user = signIn();
-      JsonObject terminal =
-          user.client().post("/nodes/sim1/qemu/100/termproxy", "serial", "serial0").object();
+      JsonObject terminal = serialTerminal(user);
       Screen screen = new Screen();
       WebSocket ws = open(https, "/nodes/sim1/qemu/100", terminal, "Cookie", user.cookie(), screen);
-      ws.sendText(USER + ":" + terminal.getString("ticket") + "\n", true).join();
+      logIn(ws, terminal);
       type(ws, typing("hostname\r"));
       screen.await(t -> t.contains("\r\nsecure-1\r\n"), "the host name");
       ws.abort();
