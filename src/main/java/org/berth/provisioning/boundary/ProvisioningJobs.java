@@ -91,10 +91,13 @@ public class ProvisioningJobs implements JobSource {
             .execute(
                 (instance, context) -> {
                   String request = requestOf(instance.getId());
-                  long id = Long.parseLong(request);
-                  String[] data = instance.getData().split(":");
-                  PowerAction action = PowerAction.valueOf(data[0]);
-                  Tries tries = data.length > 1 ? Tries.decode(data[1]) : Tries.FIRST;
+                  Optional<PowerJob> job = PowerJob.read(request, instance.getData());
+                  if (job.isEmpty()) {
+                    return unreadable(POWER, instance.getId(), instance.getData());
+                  }
+                  long id = job.get().request();
+                  PowerAction action = job.get().action();
+                  Tries tries = job.get().tries();
                   // Only the action asked for later waits for the first: never both for each
                   // other. Neither runs while the guest is created or a snapshot is at work.
                   boolean after = instance.getId().endsWith(AFTER);
@@ -121,12 +124,15 @@ public class ProvisioningJobs implements JobSource {
             .onFailureReschedule(FixedDelay.of(Duration.ofMinutes(1)))
             .execute(
                 (instance, context) -> {
-                  long id = Long.parseLong(instance.getId());
-                  // ACTION:TRIES:NAME (see Tries); names never hold a colon.
-                  String[] data = instance.getData().split(":", 3);
-                  SnapshotAction action = SnapshotAction.valueOf(data[0]);
-                  Tries tries = Tries.decode(data[1]);
-                  String name = data[2];
+                  Optional<SnapshotJob> job =
+                      SnapshotJob.read(instance.getId(), instance.getData());
+                  if (job.isEmpty()) {
+                    return unreadable(SNAPSHOT, instance.getId(), instance.getData());
+                  }
+                  long id = job.get().request();
+                  SnapshotAction action = job.get().action();
+                  Tries tries = job.get().tries();
+                  String name = job.get().name();
                   if (jobs.executing(TaskInstanceId.of(PROVISION, instance.getId()))
                       || powerRunning(instance.getId())) {
                     return (done, ops) ->
@@ -145,6 +151,58 @@ public class ProvisioningJobs implements JobSource {
     reconcile =
         Tasks.recurring("reconcile", FixedDelay.of(settings.reconcileEvery()))
             .execute((instance, context) -> reconciliation.run());
+  }
+
+  /** A power job's data, {@code ACTION} or {@code ACTION:TRIES} (see {@link Tries}). */
+  record PowerJob(long request, PowerAction action, Tries tries) {
+    /** The job of request {@code request}; empty when its id or data cannot be read. */
+    static Optional<PowerJob> read(String request, String data) {
+      try {
+        String[] fields = data.split(":", -1);
+        return fields.length > 2
+            ? Optional.empty()
+            : Optional.of(
+                new PowerJob(
+                    Long.parseLong(request),
+                    PowerAction.valueOf(fields[0]),
+                    fields.length > 1 ? Tries.decode(fields[1]) : Tries.FIRST));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /** A snapshot job's data, {@code ACTION:TRIES:NAME}; names never hold a colon. */
+  record SnapshotJob(long request, SnapshotAction action, Tries tries, String name) {
+    /** The job of request {@code request}; empty when its id or data cannot be read. */
+    static Optional<SnapshotJob> read(String request, String data) {
+      try {
+        String[] fields = data.split(":", 3);
+        return fields.length < 3
+            ? Optional.empty()
+            : Optional.of(
+                new SnapshotJob(
+                    Long.parseLong(request),
+                    SnapshotAction.valueOf(fields[0]),
+                    Tries.decode(fields[1]),
+                    fields[2]));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        return Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Drops a job whose data cannot be read, saying so in the log, instead of failing it again every
+   * minute without end (and, for a snapshot job, refusing every snapshot action of its guest).
+   */
+  private static <T> CompletionHandler<T> unreadable(String task, String instance, String data) {
+    String shown = data == null ? "" : data.length() > 200 ? data.substring(0, 200) + "…" : data;
+    LOG.log(
+        java.util.logging.Level.WARNING,
+        "Dropped the {0} job {1}: its data ''{2}'' cannot be read; ask for the action again",
+        new Object[] {task, instance, shown});
+    return new CompletionHandler.OnCompleteRemove<>();
   }
 
   private static <T> CompletionHandler<T> then(Supplier<Optional<Instant>> step) {
@@ -211,11 +269,6 @@ public class ProvisioningJobs implements JobSource {
     return instance.endsWith(AFTER)
         ? instance.substring(0, instance.length() - AFTER.length())
         : instance;
-  }
-
-  /** The request's other power job id. */
-  static String otherPower(String instance) {
-    return instance.endsWith(AFTER) ? requestOf(instance) : instance + AFTER;
   }
 
   /** Whether a power action of the request is running. */
