@@ -12,6 +12,15 @@ import java.time.Instant;
  */
 public record Snapshot(String name, String description, Instant taken, boolean running) {
 
+  /**
+   * The names Berth gives snapshots, and the only ones it passes to a hypervisor: a lower-case
+   * letter, then 1 to 39 lower-case letters, digits, '-' and '_' (within Proxmox VE's rule).
+   */
+  public static final String NAME_RULE = "[a-z][a-z0-9_-]{1,39}";
+
+  /** {@link #NAME_RULE}, compiled. */
+  public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(NAME_RULE);
+
   /** Oldest first; one without a time comes first. */
   public static final java.util.Comparator<Snapshot> OLDEST_FIRST =
       java.util.Comparator.comparing(

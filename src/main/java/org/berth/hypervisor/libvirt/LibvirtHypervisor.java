@@ -46,7 +46,7 @@ public class LibvirtHypervisor implements Hypervisor {
   private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern TEMPLATE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final long GIB = 1024L * 1024 * 1024;
-  private static final Pattern SNAPSHOT_NAME = Pattern.compile("[a-z][a-z0-9_-]{1,39}");
+  private static final Pattern SNAPSHOT_NAME = org.berth.hypervisor.Snapshot.NAME;
 
   private final LibvirtSettings settings;
   private final Map<String, Boolean> kvm = new ConcurrentHashMap<>();
@@ -634,7 +634,10 @@ public class LibvirtHypervisor implements Hypervisor {
 
   /** {@code berth-1042-snap-1796400000-clean.raw}: VMID, time taken, name. */
   private static final Pattern SNAPSHOT_VOLUME =
-      Pattern.compile("berth-([1-9]\\d{0,8})-snap-(\\d{1,12})-([a-z][a-z0-9_-]{1,39})\\.raw");
+      Pattern.compile(
+          "berth-([1-9]\\d{0,8})-snap-(\\d{1,12})-("
+              + org.berth.hypervisor.Snapshot.NAME_RULE
+              + ")\\.raw");
 
   /** The container snapshots of VMID {@code vmid} among the pool's volume names. */
   private static List<SnapshotVolume> snapshotVolumes(

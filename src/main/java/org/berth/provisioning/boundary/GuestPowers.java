@@ -38,6 +38,9 @@ public class GuestPowers {
   @Inject Hypervisor hypervisor;
   @Resource ManagedExecutorService executor;
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(GuestPowers.class.getName());
+
   private record Look(Instant at, Map<Long, PowerState> byRequest) {}
 
   private volatile Look last = new Look(Instant.EPOCH, Map.of());
@@ -69,7 +72,11 @@ public class GuestPowers {
     synchronized (this) {
       if (looking == null || looking.isDone()) {
         long asOf = generation;
-        looking = CompletableFuture.supplyAsync(() -> read(asOf), executor);
+        try {
+          looking = CompletableFuture.supplyAsync(() -> read(asOf), executor);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          return seen; // the server is stopping
+        }
         waitedOut = false;
       } else if (waitedOut) {
         return seen;
@@ -103,6 +110,10 @@ public class GuestPowers {
               .filter(g -> !g.template())
               .collect(Collectors.toMap(GuestStatus::requestId, GuestStatus::power, (a, b) -> a));
     } catch (HypervisorFailure e) {
+      byRequest = last.byRequest();
+    } catch (RuntimeException e) {
+      // A look that breaks still counts as one, so that lists do not each start another.
+      LOG.log(java.util.logging.Level.WARNING, "Cannot read the guests' power states", e);
       byRequest = last.byRequest();
     }
     Look fresh = new Look(Instant.now(), byRequest);

@@ -330,15 +330,11 @@ public class Provisioner {
    * after the first.
    */
   public Optional<Later> snapshot(long id, SnapshotAction action, String name, Tries tries) {
-    Set<RequestState> allowed =
-        action == SnapshotAction.DELETE
-            ? Set.of(RequestState.READY, RequestState.EXPIRED)
-            : Set.of(RequestState.READY);
     String step = action.step();
     return onGuest(
         id,
         step,
-        allowed,
+        action.allowedIn(),
         "the guest is no longer ready; nothing done",
         action != SnapshotAction.ROLLBACK,
         tries,
@@ -518,8 +514,9 @@ public class Provisioner {
     Tries waiting = tries.locked(now);
     Duration waited = Duration.between(waiting.lockedSince(), now);
     if (tries.lockedSince() == null) {
+      // A retry, not a note: the action has no outcome yet, so its page keeps looking.
       guestLog.log(
-          id, step, Outcome.NOTE, "waiting: the guest is locked by another task (" + lock + ")");
+          id, step, Outcome.RETRY, "waiting: the guest is locked by another task (" + lock + ")");
     }
     if (waited.compareTo(LOCK_PATIENCE) > 0) {
       guestLog.log(

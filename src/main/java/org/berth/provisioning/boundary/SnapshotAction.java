@@ -6,6 +6,15 @@ public enum SnapshotAction {
   ROLLBACK,
   DELETE;
 
+  /** The states of a request whose guest may take it: a READY one; deleting an EXPIRED one too. */
+  public java.util.Set<org.berth.requests.entity.RequestState> allowedIn() {
+    return this == DELETE
+        ? java.util.Set.of(
+            org.berth.requests.entity.RequestState.READY,
+            org.berth.requests.entity.RequestState.EXPIRED)
+        : java.util.Set.of(org.berth.requests.entity.RequestState.READY);
+  }
+
   /** Its name in the provisioning log. */
   public String step() {
     return switch (this) {

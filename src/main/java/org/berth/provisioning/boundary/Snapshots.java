@@ -13,7 +13,6 @@ import org.berth.identity.Account;
 import org.berth.provisioning.control.SnapshotRefused;
 import org.berth.requests.boundary.RequestView;
 import org.berth.requests.boundary.Requests;
-import org.berth.requests.entity.RequestState;
 
 /**
  * The snapshots of a request's guest, for its owner and admins: the list as the hypervisor has it,
@@ -28,7 +27,7 @@ import org.berth.requests.entity.RequestState;
 public class Snapshots {
 
   /** Proxmox's rule for snapshot names, kept lower-case so every hypervisor takes them alike. */
-  static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{1,39}");
+  static final Pattern NAME = Snapshot.NAME;
 
   /** Names Proxmox VE keeps for itself: the present state, backups, pending changes. */
   static final java.util.Set<String> RESERVED = java.util.Set.of("current", "vzdump", "pending");
@@ -97,13 +96,15 @@ public class Snapshots {
       }
       throw SnapshotRefused.unknown(id, String.valueOf(name));
     }
-    boolean allowed =
-        r.state() == RequestState.READY
-            || (action == SnapshotAction.DELETE && r.state() == RequestState.EXPIRED);
+    boolean allowed = action.allowedIn().contains(r.state());
     GuestRef ref = ref(r);
     if (!allowed || ref == null) {
       throw SnapshotRefused.conflict(
           "Request " + id + " is " + r.state().label() + ": snapshots need a ready guest");
+    }
+    // Checked first to spare the hypervisor, and again under the request's lock when scheduling.
+    if (jobs.snapshotPending(id)) {
+      throw pending();
     }
     // The hypervisor is asked outside any transaction; the job checks again when it runs.
     List<Snapshot> present;
@@ -161,13 +162,17 @@ public class Snapshots {
   public RequestView schedule(long id, SnapshotAction action, String name, Account caller) {
     store.lockRequest(id);
     if (jobs.snapshotPending(id)) {
-      throw SnapshotRefused.conflict(
-          "Another snapshot action of this guest has not run yet; try again when it has");
+      throw pending();
     }
     RequestView r = requests.find(id, caller);
     jobs.scheduleSnapshot(id, action, name);
     requests.note(id, caller.username(), action.asked(name));
     return r;
+  }
+
+  private static SnapshotRefused pending() {
+    return SnapshotRefused.conflict(
+        "Another snapshot action of this guest has not run yet; try again when it has");
   }
 
   private static GuestRef ref(RequestView r) {

@@ -188,8 +188,9 @@ public class RequestPage implements Serializable {
     return isMayManage()
         && g != null
         && g.ref() != null
-        && (g.request().state() == RequestState.READY
-            || g.request().state() == RequestState.EXPIRED);
+        && org.berth.provisioning.boundary.SnapshotAction.DELETE
+            .allowedIn()
+            .contains(g.request().state());
   }
 
   /** The guest's snapshots; null when they cannot be read now ({@link #getSnapshotProblem}). */

@@ -245,9 +245,11 @@ class ProvisioningComponentTest {
         .filteredOn(l -> l.detail().startsWith("waiting"))
         .singleElement()
         .satisfies(
-            l ->
-                assertThat(l.detail())
-                    .isEqualTo("waiting: the guest is locked by another task (backup)"));
+            l -> {
+              assertThat(l.detail())
+                  .isEqualTo("waiting: the guest is locked by another task (backup)");
+              assertThat(l.outcome()).isEqualTo(org.berth.requests.boundary.GuestLog.Outcome.RETRY);
+            });
 
     // Once the lock is gone, the shutdown runs.
     cluster.lock(vmid, null);
