@@ -175,6 +175,38 @@ final class DomainXml {
     };
   }
 
+  /**
+   * The snapshots in the output of {@code virsh snapshot-dumpxml}, one document after another. Each
+   * is read from its own elements, not from those of the domain it holds.
+   */
+  static java.util.List<org.berth.hypervisor.Snapshot> snapshots(String dumps) {
+    java.util.List<org.berth.hypervisor.Snapshot> out = new java.util.ArrayList<>();
+    for (String piece : dumps.split("</domainsnapshot>")) {
+      int start = piece.indexOf("<domainsnapshot");
+      if (start < 0) {
+        continue; // what follows the last document, or no document at all
+      }
+      Element root = parse(piece.substring(start) + "</domainsnapshot>").getDocumentElement();
+      Optional<String> name = child(root, "name").map(Element::getTextContent);
+      if (name.isEmpty()) {
+        continue;
+      }
+      String created = child(root, "creationTime").map(e -> e.getTextContent().strip()).orElse("");
+      out.add(
+          new org.berth.hypervisor.Snapshot(
+              name.get(),
+              child(root, "description").map(Element::getTextContent).orElse(""),
+              created.matches("\\d{1,12}")
+                  ? java.time.Instant.ofEpochSecond(Long.parseLong(created))
+                  : null,
+              child(root, "state")
+                  .map(e -> e.getTextContent().strip())
+                  .filter("running"::equals)
+                  .isPresent()));
+    }
+    return out;
+  }
+
   private static Optional<Element> child(Element parent, String name) {
     NodeList children = parent.getChildNodes();
     for (int i = 0; i < children.getLength(); i++) {
@@ -213,15 +245,6 @@ final class DomainXml {
 
   static String text(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  /** The text of an element as libvirt writes it, its five entities read back. */
-  static String unescape(String s) {
-    return s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&");
   }
 
   static String attribute(String s) {

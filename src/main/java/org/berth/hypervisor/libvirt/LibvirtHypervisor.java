@@ -511,7 +511,7 @@ public class LibvirtHypervisor implements Hypervisor {
         return out;
       }
       out.addAll(
-          snapshotsOf(
+          DomainXml.snapshots(
               v.run(
                   String.join(
                       " ; ",
@@ -660,46 +660,6 @@ public class LibvirtHypervisor implements Hypervisor {
       throw new HypervisorFailure("not a snapshot name Berth gives: " + name, false);
     }
     return name;
-  }
-
-  /**
-   * The snapshots in {@code virsh snapshot-dumpxml} documents, one after the other. Each one's own
-   * name, description, state and time come before the copy of the domain it holds, whose elements
-   * of the same names are not the snapshot's.
-   */
-  static List<org.berth.hypervisor.Snapshot> snapshotsOf(String dumps) {
-    List<org.berth.hypervisor.Snapshot> out = new ArrayList<>();
-    for (String doc : dumps.split("</domainsnapshot>")) {
-      int start = doc.indexOf("<domainsnapshot>");
-      if (start < 0) {
-        continue;
-      }
-      String head = doc.substring(start + "<domainsnapshot>".length());
-      Matcher domain = Pattern.compile("<domain[\\s>]").matcher(head);
-      if (domain.find()) {
-        head = head.substring(0, domain.start());
-      }
-      String name = element(head, "name");
-      if (name == null) {
-        continue;
-      }
-      String created = element(head, "creationTime");
-      String description = element(head, "description");
-      out.add(
-          new org.berth.hypervisor.Snapshot(
-              DomainXml.unescape(name),
-              description == null ? "" : DomainXml.unescape(description),
-              created == null || !created.matches("\\d{1,12}")
-                  ? null
-                  : Instant.ofEpochSecond(Long.parseLong(created)),
-              "running".equals(element(head, "state"))));
-    }
-    return out;
-  }
-
-  private static String element(String xml, String tag) {
-    Matcher m = Pattern.compile("<" + tag + ">([^<]*)</" + tag + ">").matcher(xml);
-    return m.find() ? m.group(1) : null;
   }
 
   /**

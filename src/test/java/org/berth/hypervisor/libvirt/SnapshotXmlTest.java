@@ -13,7 +13,7 @@ class SnapshotXmlTest {
       """
       <domainsnapshot>
         <name>clean</name>
-        <description>Taken through Berth for request 7 &amp; more</description>
+        <description>Taken through Berth for request 7 &amp; more, caf&#233;</description>
         <state>running</state>
         <creationTime>1796400000</creationTime>
         <memory snapshot='internal'/>
@@ -44,11 +44,11 @@ class SnapshotXmlTest {
 
   @Test
   void eachSnapshotIsReadFromItsOwnElementsNotFromTheDomainItHolds() {
-    assertThat(LibvirtHypervisor.snapshotsOf(DUMPS))
+    assertThat(DomainXml.snapshots(DUMPS))
         .containsExactly(
             new Snapshot(
                 "clean",
-                "Taken through Berth for request 7 & more",
+                "Taken through Berth for request 7 & more, café",
                 Instant.ofEpochSecond(1796400000),
                 true),
             new Snapshot("before-upgrade", "", Instant.ofEpochSecond(1796400600), false));
@@ -56,7 +56,7 @@ class SnapshotXmlTest {
 
   @Test
   void nothingIsReadFromNoDocuments() {
-    assertThat(LibvirtHypervisor.snapshotsOf("")).isEmpty();
-    assertThat(LibvirtHypervisor.snapshotsOf("error: no snapshot")).isEmpty();
+    assertThat(DomainXml.snapshots("")).isEmpty();
+    assertThat(DomainXml.snapshots("error: no snapshot")).isEmpty();
   }
 }
