@@ -554,7 +554,7 @@ public class LibvirtHypervisor implements Hypervisor {
       v.run(args.toArray(String[]::new));
       return;
     }
-    requireShutOff(ref, "take a snapshot of");
+    requireShutOff(v, ref, "take a snapshot of");
     if (snapshots(ref).stream().anyMatch(s -> s.name().equals(snapshot))) {
       throw new HypervisorFailure("snapshot " + snapshot + " of " + domain + " exists", false);
     }
@@ -584,7 +584,7 @@ public class LibvirtHypervisor implements Hypervisor {
       v.run("snapshot-revert", domainName(ref.vmid()), snapshot);
       return;
     }
-    requireShutOff(ref, "roll back");
+    requireShutOff(v, ref, "roll back");
     String source = containerSnapshotVolume(v, ref, snapshot);
     deleteVolume(v, diskVolume(ref));
     withXml(
@@ -615,12 +615,19 @@ public class LibvirtHypervisor implements Hypervisor {
                     domainName(ref.vmid()) + " has no snapshot " + snapshot, false));
   }
 
-  private void requireShutOff(GuestRef ref, String what) {
-    Optional<GuestStatus> guest = status(ref);
-    if (guest.isEmpty()) {
-      throw new HypervisorFailure("there is no " + domainName(ref.vmid()), false);
+  /** One {@code domstate}: the job that calls this has read the guest's whole status already. */
+  private void requireShutOff(Virsh v, GuestRef ref, String what) {
+    String domain = domainName(ref.vmid());
+    PowerState power;
+    try {
+      power = power(v.run("domstate", domain).strip());
+    } catch (HypervisorFailure e) {
+      if (Virsh.notFound(e)) {
+        throw new HypervisorFailure("there is no " + domain, false);
+      }
+      throw e;
     }
-    if (guest.get().power() != PowerState.STOPPED) {
+    if (power != PowerState.STOPPED) {
       throw new HypervisorFailure(
           "shut the container down first: Berth can only "
               + what
