@@ -237,7 +237,7 @@ public class RequestPage implements Serializable {
           FacesContext.getCurrentInstance()
               .getExternalContext()
               .getFlash()
-              .put(AWAITING, new Awaiting(asked));
+              .put(AWAITING, new Awaiting(asked, true));
         },
         Map.of("name", "snapshots:snapshotName"),
         null);
@@ -291,7 +291,7 @@ public class RequestPage implements Serializable {
           FacesContext.getCurrentInstance()
               .getExternalContext()
               .getFlash()
-              .put(AWAITING, new Awaiting(asked));
+              .put(AWAITING, new Awaiting(asked, false));
         },
         Map.of(),
         null);
@@ -314,8 +314,12 @@ public class RequestPage implements Serializable {
       return;
     }
     guest = fresh;
-    snapshots = null;
-    snapshotProblem = null;
+    // The snapshots are read again only while a snapshot action may change them: a power action,
+    // or Berth at work on the guest, leaves them as they are.
+    if ((awaiting != null && awaiting.snapshots()) || (snapshots != null && snapshots.pending())) {
+      snapshots = null;
+      snapshotProblem = null;
+    }
     if (awaiting != null && awaiting.settled(fresh.log(), Instant.now())) {
       awaiting = null;
     }
@@ -340,10 +344,13 @@ public class RequestPage implements Serializable {
   }
 
   /**
-   * A power action asked for at {@code since}. It has settled once the log shows an outcome after
-   * that (it is done, failed, or had nothing to do), or after {@link #POWER_WAIT} in any case.
+   * A power or snapshot action asked for at {@code since}. It has settled once the log shows an
+   * outcome after that (it is done, failed, or had nothing to do), or after {@link #POWER_WAIT} in
+   * any case.
+   *
+   * @param snapshots whether it was a snapshot action, which changes the snapshots shown
    */
-  record Awaiting(Instant since) implements Serializable {
+  record Awaiting(Instant since, boolean snapshots) implements Serializable {
 
     boolean settled(List<Line> log, Instant now) {
       return now.isAfter(since.plus(POWER_WAIT))
